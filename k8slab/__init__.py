@@ -1,0 +1,18 @@
+"""k8slab: a Kubernetes cluster simulated faithfully enough to teach networking from.
+
+The engine (``linux``, ``api``, ``components``, ``cli``) is plain Python and imports fast;
+Jupyter, ipywidgets and matplotlib load only when a notebook view needs them.
+
+In a notebook::
+
+    %load_ext k8slab
+"""
+
+__version__ = "0.1.0"
+
+
+def load_ipython_extension(ipython):
+    """Called by ``%load_ext k8slab``: registers the magics (see k8slab.notebook)."""
+    from k8slab.notebook import load_ipython_extension as _load
+
+    _load(ipython)

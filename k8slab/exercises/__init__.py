@@ -1,0 +1,1 @@
+"""Exercises: checks, graded hints, feedback on known misconceptions, progress, instructor tools."""
