@@ -2,7 +2,8 @@
 
 A packet is an immutable tuple of layers, outermost first. Stack layers with ``/``:
 
->>> p = Ether(src="02:42:ac:12:00:02", dst="02:42:ac:12:00:03") / IPv4(src="10.244.1.2", dst="10.96.0.10") / UDP(sport=40000, dport=53)
+>>> eth = Ether(src="02:42:ac:12:00:02", dst="02:42:ac:12:00:03")
+>>> p = eth / IPv4(src="10.244.1.2", dst="10.96.0.10") / UDP(sport=40000, dport=53)
 >>> p.summary()
 'Ether 02:42:ac:12:00:02 > 02:42:ac:12:00:03 / IPv4 10.244.1.2 > 10.96.0.10 ttl 64 / UDP 40000 > 53'
 >>> p[IPv4].dst
@@ -18,8 +19,9 @@ keep the packet before and after each step. A VXLAN packet is simply a longer st
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import ClassVar, Iterator, TypeVar
+from typing import ClassVar, TypeVar
 
 ETH_P_IP = 0x0800
 ETH_P_ARP = 0x0806
