@@ -1,0 +1,493 @@
+"""Network namespaces: one network stack each (a node, a pod sandbox, an outside host).
+
+A :class:`NetNS` holds its devices (``lo`` is created with it, down, ifindex 1; each
+namespace counts ifindexes on its own), routing tables and rules, the neighbour table,
+sysctls, netnsids of the namespaces its veths lead to, and the listening sockets the packet
+walk delivers to. The methods mirror what ``ip`` asks the kernel for, with the kernel's side
+effects (routes that come and go with addresses and link state); on error they raise
+:class:`~k8slab.linux.errors.NetlinkError` and change nothing.
+
+>>> from k8slab.linux.kernel import Kernel
+>>> from k8slab.linux.link import veth_pair
+>>> k = Kernel(seed=7)
+>>> node, pod = k.add_netns("node"), k.add_netns("pod")
+>>> host, eth0 = veth_pair(node, "veth0a1b2c3d", pod, "eth0")
+>>> for ns, dev in ((node, host), (pod, eth0)): ns.set_link_up(dev)
+>>> _ = pod.add_address("eth0", "10.244.1.2/24")
+>>> [r.line() for r in pod.routes()]
+['10.244.1.0/24 dev eth0 proto kernel scope link src 10.244.1.2 ']
+"""
+
+from __future__ import annotations
+
+from ipaddress import IPv4Address, IPv4Interface, IPv4Network
+from typing import TYPE_CHECKING
+
+from k8slab.linux import address as _address
+from k8slab.linux import route as _route
+from k8slab.linux.address import SCOPES, Address
+from k8slab.linux.errors import NetlinkError
+from k8slab.linux.link import Bridge, Dummy, Link, Loopback, Veth, Vxlan, normalize_mac, valid_ifname
+from k8slab.linux.neigh import NeighTable
+from k8slab.linux.route import (
+    PROTOS,
+    RT_TABLE_DEFAULT,
+    RT_TABLE_LOCAL,
+    RT_TABLE_MAIN,
+    TABLE_IDS,
+    Route,
+    RouteResult,
+    RouteTable,
+)
+from k8slab.linux.sockets import Sockets
+
+if TYPE_CHECKING:  # pragma: no cover
+    from k8slab.linux.kernel import Kernel
+
+DEFAULT_SYSCTLS = {
+    "net.ipv4.ip_forward": "0",
+    "net.ipv4.conf.all.forwarding": "0",
+    "net.ipv4.conf.all.rp_filter": "0",
+    "net.ipv6.conf.all.disable_ipv6": "0",
+    # exists once br_netfilter is loaded; its default is 1 (observed)
+    "net.bridge.bridge-nf-call-iptables": "1",
+    "net.bridge.bridge-nf-call-ip6tables": "1",
+}
+
+
+def parse_table(table: int | str) -> int:
+    """``main``/``local``/``default`` or a number -> table id (ValueError otherwise)."""
+    if isinstance(table, int):
+        return table
+    if table in TABLE_IDS:
+        return TABLE_IDS[table]
+    n = int(table, 0)
+    if not 0 <= n < 2 ** 32:
+        raise ValueError(table)
+    return n
+
+
+class NetNS:
+    """One network namespace."""
+
+    __slots__ = ("kernel", "name", "links", "_by_index", "_ifindex", "tables", "rules", "neigh",
+                 "sysctls", "sockets", "nsids", "named_netns", "_running_seq", "__weakref__")
+
+    def __init__(self, kernel: Kernel, name: str) -> None:
+        self.kernel = kernel
+        self.name = name
+        self.links: dict[str, Link] = {}
+        self._by_index: dict[int, Link] = {}
+        self._ifindex = 0
+        self.tables: dict[int, RouteTable] = {t: RouteTable(t) for t in (RT_TABLE_LOCAL, RT_TABLE_MAIN,
+                                                                          RT_TABLE_DEFAULT)}
+        self.rules: list[tuple[int, int]] = [(0, RT_TABLE_LOCAL), (32766, RT_TABLE_MAIN),
+                                             (32767, RT_TABLE_DEFAULT)]
+        self.neigh = NeighTable()
+        self.sysctls = dict(DEFAULT_SYSCTLS)
+        self.sockets = Sockets()
+        self.nsids: dict[NetNS, int] = {}
+        # What ``ip netns list`` sees from here (the /run/netns a process in this namespace
+        # sees): iproute2 prints "link-netns NAME" for peers found here, else "link-netnsid N".
+        self.named_netns: dict[str, NetNS] = {}
+        self._running_seq = 0
+        lo = Loopback(self, self.next_ifindex(), "lo", "00:00:00:00:00:00", 65536)
+        self.register_link(lo)
+
+    def __repr__(self) -> str:
+        return f"<NetNS {self.name}>"
+
+    # -- devices ---------------------------------------------------------------------------
+    def next_ifindex(self) -> int:
+        self._ifindex += 1
+        return self._ifindex
+
+    def register_link(self, link: Link) -> None:
+        self.links[link.name] = link
+        self._by_index[link.ifindex] = link
+
+    def link(self, name: str | Link) -> Link:
+        """The device called ``name`` (``Cannot find device`` error if there is none)."""
+        if isinstance(name, Link):
+            return name
+        dev = self.links.get(name)
+        if dev is None:
+            raise NetlinkError.no_device(name)
+        return dev
+
+    def get_link(self, name: str) -> Link | None:
+        return self.links.get(name)
+
+    def link_by_index(self, ifindex: int) -> Link | None:
+        return self._by_index.get(ifindex)
+
+    def links_by_index(self) -> list[Link]:
+        return [self._by_index[i] for i in sorted(self._by_index)]
+
+    def nsid_of(self, other: NetNS) -> int:
+        """The netnsid this namespace uses for ``other`` (allocated on first use, lowest free)."""
+        if other not in self.nsids:
+            used = set(self.nsids.values())
+            n = 0
+            while n in used:
+                n += 1
+            self.nsids[other] = n
+        return self.nsids[other]
+
+    def _new_link(self, cls, name: str, mac: str | None, mtu: int = 1500, **kw) -> Link:
+        if not valid_ifname(name):
+            raise NetlinkError(f'Error: argument "{name}" is wrong: "name" not a valid ifname', 255)
+        if name in self.links:
+            raise NetlinkError.rtnl("File exists", "EEXIST")
+        mac_n = normalize_mac(mac) if mac else self.kernel.random_mac()
+        link = cls(self, self.next_ifindex(), name, mac_n, mtu, **kw)
+        link.mac_set = mac is not None
+        self.register_link(link)
+        return link
+
+    def add_bridge(self, name: str, mac: str | None = None) -> Bridge:
+        """``ip link add NAME type bridge`` (random MAC until a port joins, unless ``mac``)."""
+        return self._new_link(Bridge, name, mac)
+
+    def add_dummy(self, name: str, mac: str | None = None) -> Dummy:
+        """``ip link add NAME type dummy``."""
+        return self._new_link(Dummy, name, mac)
+
+    def add_vxlan(self, name: str, vni: int, dstport: int = 8472, local: str | None = None,
+                  dev: str | Link | None = None, learning: bool = True, remote: str | None = None,
+                  ttl: int = 0, mac: str | None = None, mtu: int | None = None) -> Vxlan:
+        """``ip link add NAME type vxlan id VNI dstport P [local IP] [dev DEV] [nolearning]``.
+        With an underlay ``dev`` the MTU defaults to its MTU - 50 (the VXLAN overhead)."""
+        under = self.link(dev) if dev is not None else None
+        if mtu is None:
+            mtu = under.mtu - 50 if under is not None else 1500
+        vx = self._new_link(Vxlan, name, mac, mtu, vni=vni, dstport=dstport,
+                            local=IPv4Address(local) if local else None,
+                            remote=IPv4Address(remote) if remote else None, dev=under,
+                            learning=learning, ttl=ttl)
+        if vx.remote is not None:
+            vx.fdb.add("00:00:00:00:00:00", vx.remote, via=under)
+        return vx
+
+    def del_link(self, link: str | Link) -> None:
+        """``ip link del DEV``: its addresses, routes, neighbours go too; a veth's peer too."""
+        link = self.link(link)
+        if isinstance(link, Loopback):
+            raise NetlinkError.rtnl("Operation not supported", "EOPNOTSUPP")
+        doomed = [link]
+        if isinstance(link, Veth) and link.peer is not None:
+            doomed.append(link.peer)
+        for dev in doomed:
+            ns = dev.netns
+            if dev.admin_up:
+                ns.set_link_down(dev)
+            if dev.master is not None:
+                ns.set_master(dev, None)
+            if isinstance(dev, Bridge):
+                for p in list(dev.ports):
+                    ns.set_master(p, None)
+            for a in list(dev.addresses):
+                dev.addresses.remove(a)
+            for table in ns.tables.values():
+                for r in [r for r in table if r.dev is dev]:
+                    table.remove(r)
+            ns.neigh.flush_dev(dev)
+            del ns.links[dev.name]
+            del ns._by_index[dev.ifindex]
+
+    # -- link state ------------------------------------------------------------------------
+    def _affected(self, link: Link) -> list[Link]:
+        out = [link]
+        if isinstance(link, Veth) and link.peer is not None:
+            out.append(link.peer)
+        for d in list(out):
+            if d.master is not None:
+                out.append(d.master)
+        return out
+
+    def _note_running(self, before: dict[int, bool], links: list[Link]) -> None:
+        for d in links:
+            if d.running and not before[id(d)]:
+                d.netns._running_seq += 1
+                d.running_seq = d.netns._running_seq
+
+    def set_link_up(self, link: str | Link) -> None:
+        """``ip link set DEV up``: kernel routes for its addresses appear (and 127.0.0.1/8 on lo)."""
+        link = self.link(link)
+        if link.admin_up:
+            return
+        affected = self._affected(link)
+        before = {id(d): d.running for d in affected}
+        link.admin_up = True
+        link.ever_up = True
+        lo_addr = IPv4Address("127.0.0.1")
+        if isinstance(link, Loopback) and not any(a.local == lo_addr for a in link.addresses):
+            _address.add_address(self, link, "127.0.0.1/8", scope="host")
+        for a in link.primary_addresses():
+            self._add_prefix_routes(a)
+        self._note_running(before, affected)
+
+    def set_link_down(self, link: str | Link) -> None:
+        """``ip link set DEV down``: routes through it go, except scope host ones (local
+        routes stay); its neighbours are flushed; a bridge forgets what it learned there."""
+        link = self.link(link)
+        if not link.admin_up:
+            return
+        link.admin_up = False
+        for table in self.tables.values():
+            for r in [r for r in table if r.dev is link and r.scope != SCOPES["host"] and r.type != "local"]:
+                table.remove(r)
+        self.neigh.flush_dev(link)
+        if link.master is not None:
+            link.master.fdb.forget_port(link)
+
+    def set_mtu(self, link: str | Link, mtu: int) -> None:
+        link = self.link(link)
+        if mtu > link.max_mtu and link.max_mtu:
+            raise NetlinkError.extack("mtu greater than device maximum.", "EINVAL")
+        if mtu < link.min_mtu:
+            raise NetlinkError.extack("mtu less than device minimum.", "EINVAL")
+        link.mtu = mtu
+
+    def set_mac(self, link: str | Link, mac: str) -> None:
+        link = self.link(link)
+        link.mac = normalize_mac(mac)
+        link.mac_set = True
+        if link.master is not None:
+            link.master.recalc_mac()
+
+    def rename(self, link: str | Link, new: str) -> None:
+        link = self.link(link)
+        if link.admin_up:
+            raise NetlinkError.rtnl("Device or resource busy", "EBUSY")
+        if new in self.links:
+            raise NetlinkError.rtnl("File exists", "EEXIST")
+        del self.links[link.name]
+        link.name = new
+        self.links[new] = link
+
+    def set_master(self, link: str | Link, bridge: str | Bridge | None) -> None:
+        """``ip link set DEV master BR`` (or ``nomaster`` with None)."""
+        link = self.link(link)
+        br = self.link(bridge) if bridge is not None else None
+        if br is not None and not isinstance(br, Bridge):
+            raise NetlinkError.extack("Device does not allow enslaving to a master device.", "EOPNOTSUPP")
+        if br is link:
+            raise NetlinkError.rtnl("Invalid argument", "EINVAL")
+        affected = self._affected(link) + ([br] if br is not None else [])
+        before = {id(d): d.running for d in affected}
+        old = link.master
+        if old is not None:
+            old.ports.remove(link)
+            old.fdb.forget_port(link)
+            link.promiscuity -= 1
+            link.allmulti -= 1
+            link.master = None
+            old.recalc_mac()
+        if br is not None:
+            link.master = br
+            br.ports.append(link)
+            link.promiscuity += 1
+            link.allmulti += 1
+            br.recalc_mac()
+        self._note_running(before, affected)
+
+    # -- addresses ---------------------------------------------------------------------------
+    def add_address(self, dev: str | Link, cidr: str, scope: str | int = "global",
+                    broadcast: str | None = None) -> Address:
+        """``ip addr add CIDR dev DEV``; see :mod:`k8slab.linux.address`."""
+        return _address.add_address(self, self.link(dev), cidr, scope, broadcast)
+
+    def del_address(self, dev: str | Link, cidr: str) -> Address:
+        return _address.del_address(self, self.link(dev), cidr)
+
+    def addresses(self) -> list[Address]:
+        return [a for link in self.links_by_index() for a in link.addresses]
+
+    def local_address_type(self, ip: str | IPv4Address) -> str | None:
+        """``local`` if ``ip`` is one of ours, ``broadcast`` for a broadcast address, else None
+        (what table local says about a /32)."""
+        r = self.tables[RT_TABLE_LOCAL].match(IPv4Address(ip))
+        return r.type if r is not None else None
+
+    def _kernel_route(self, table: int, type_: str, dst: IPv4Network, dev: Link, src: IPv4Address,
+                      scope: int) -> None:
+        t = self.tables[table]
+        for r in t.candidates(dst):
+            if r.type == type_ and r.dev is dev and r.src == src and r.proto == "kernel":
+                return
+        t.insert(Route(dst, type_, table, None, dev, src, scope, "kernel"))
+
+    def _drop_kernel_route(self, table: int, type_: str, dst: IPv4Network, dev: Link,
+                           src: IPv4Address) -> None:
+        t = self.tables[table]
+        for r in t.candidates(dst):
+            if r.type == type_ and r.dev is dev and r.src == src and r.proto == "kernel":
+                t.remove(r)
+                return
+
+    def _primary_for(self, addr: Address) -> Address:
+        if not addr.secondary:
+            return addr
+        for a in addr.dev.addresses:
+            if not a.secondary and a.prefixlen == addr.prefixlen and a.network == addr.network:
+                return a
+        return addr
+
+    def routes_for_new_address(self, addr: Address) -> None:
+        """The kernel's fib_add_ifaddr: the local route, and prefix/broadcast routes if up."""
+        prim = self._primary_for(addr)
+        self._kernel_route(RT_TABLE_LOCAL, "local", IPv4Network(addr.local), addr.dev, prim.local, 254)
+        if not addr.secondary and addr.dev.admin_up:
+            self._add_prefix_routes(addr)
+
+    def _add_prefix_routes(self, addr: Address) -> None:
+        dev, net = addr.dev, addr.network
+        if addr.prefixlen < 32:
+            if isinstance(dev, Loopback):
+                self._kernel_route(RT_TABLE_LOCAL, "local", net, dev, addr.local, 254)
+            else:
+                self._kernel_route(RT_TABLE_MAIN, "unicast", net, dev, addr.local, 253)
+        if addr.prefixlen < 31:
+            self._kernel_route(RT_TABLE_LOCAL, "broadcast", IPv4Network(net.broadcast_address), dev,
+                               addr.local, 253)
+        if addr.broadcast is not None and addr.broadcast != IPv4Address("255.255.255.255"):
+            self._kernel_route(RT_TABLE_LOCAL, "broadcast", IPv4Network(addr.broadcast), dev, addr.local, 253)
+
+    def routes_for_removed_address(self, addr: Address) -> None:
+        """The kernel's fib_del_ifaddr, for the routes this address brought."""
+        prim = self._primary_for(addr)
+        self._drop_kernel_route(RT_TABLE_LOCAL, "local", IPv4Network(addr.local), addr.dev, prim.local)
+        if addr.secondary:
+            return
+        net = addr.network
+        self._drop_kernel_route(RT_TABLE_MAIN, "unicast", net, addr.dev, addr.local)
+        self._drop_kernel_route(RT_TABLE_LOCAL, "local", net, addr.dev, addr.local)
+        self._drop_kernel_route(RT_TABLE_LOCAL, "broadcast", IPv4Network(net.broadcast_address), addr.dev,
+                                addr.local)
+        if addr.broadcast is not None:
+            self._drop_kernel_route(RT_TABLE_LOCAL, "broadcast", IPv4Network(addr.broadcast), addr.dev,
+                                    addr.local)
+
+    # -- routes ------------------------------------------------------------------------------
+    def table(self, table: int | str = RT_TABLE_MAIN) -> RouteTable:
+        tid = parse_table(table)
+        if tid not in self.tables:
+            self.tables[tid] = RouteTable(tid)
+        return self.tables[tid]
+
+    def routes(self, table: int | str = RT_TABLE_MAIN) -> list[Route]:
+        """The routes of one table in ``ip route show`` order."""
+        tid = parse_table(table)
+        return list(self.tables[tid]) if tid in self.tables else []
+
+    def add_route(self, dst: str, via: str | None = None, dev: str | Link | None = None,
+                  src: str | None = None, metric: int = 0, table: int | str = "main",
+                  type: str = "unicast", scope: str | int | None = None, proto: str = "boot",
+                  onlink: bool = False, replace: bool = False) -> Route:
+        """``ip route add|replace`` with the kernel's checks: a gateway must be reachable
+        through a connected (link or host scope) route unless ``onlink``; the device must be
+        up; ``src`` must be a local address; an existing route to the same prefix with the
+        same metric is ``File exists`` (``replace`` overwrites it)."""
+        net = _parse_dst(dst)
+        tid = parse_table(table)
+        gw = IPv4Address(via) if via is not None else None
+        link = self.link(dev) if dev is not None else None
+        if isinstance(proto, int):
+            proto = {v: k for k, v in PROTOS.items()}.get(proto, str(proto))
+        if scope is None:
+            if type == "local":
+                scope_n = SCOPES["host"]
+            elif type in ("broadcast", "multicast", "anycast") or (type == "unicast" and gw is None):
+                scope_n = SCOPES["link"]
+            else:
+                scope_n = 0
+        else:
+            scope_n = SCOPES[scope] if isinstance(scope, str) else int(scope)
+        if type in _route.NO_NEXTHOP_TYPES:
+            gw, link = None, None
+        else:
+            if gw is None and link is None:
+                raise NetlinkError.rtnl("No such device", "ENODEV")
+            if gw is not None:
+                if onlink:
+                    if link is None:
+                        raise NetlinkError.extack("Nexthop device required for onlink", "EINVAL")
+                    if not link.admin_up:
+                        raise NetlinkError.extack("Nexthop device is not up.", "ENETDOWN")
+                    if self.local_address_type(gw) in ("local", "broadcast"):
+                        raise NetlinkError.extack("Nexthop has invalid gateway.", "EINVAL")
+                else:
+                    min_scope = max(scope_n + 1, SCOPES["link"])
+                    tbl = self.tables.get(tid) if tid != RT_TABLE_MAIN else None
+                    hit = tbl.match(gw, link, min_scope) if tbl is not None else None
+                    if hit is None:
+                        hit, _ = _route.fib_lookup(self, gw, link, min_scope)
+                    if hit is None or hit.type not in ("unicast", "local") or hit.dev is None:
+                        raise NetlinkError.extack("Nexthop has invalid gateway.", "EINVAL")
+                    if link is None:
+                        link = hit.dev
+                    if not link.admin_up:
+                        raise NetlinkError.extack("Nexthop device is not up.", "ENETDOWN")
+            elif not link.admin_up and type == "unicast":
+                raise NetlinkError.extack("Device for nexthop is not up.", "ENETDOWN")
+        prefsrc = IPv4Address(src) if src is not None else None
+        if prefsrc is not None and self.local_address_type(prefsrc) != "local":
+            raise NetlinkError.extack("Invalid prefsrc address.", "EINVAL")
+        t = self.table(tid)
+        existing = [r for r in t.candidates(net) if r.metric == metric and r.tos == 0]
+        if existing and not replace:
+            raise NetlinkError.rtnl("File exists", "EEXIST")
+        new = Route(net, type, tid, gw, link, prefsrc, scope_n, proto, metric, onlink)
+        for r in existing:
+            t.remove(r)
+        t.insert(new)
+        return new
+
+    def del_route(self, dst: str, via: str | None = None, dev: str | Link | None = None,
+                  metric: int | None = None, table: int | str = "main", type: str | None = None,
+                  proto: str | None = None, scope: str | int | None = None, src: str | None = None) -> Route:
+        """``ip route del``: removes the first route to ``dst`` matching what is given."""
+        net = _parse_dst(dst)
+        tid = parse_table(table)
+        link = self.link(dev) if dev is not None else None
+        gw = IPv4Address(via) if via is not None else None
+        scope_n = None if scope is None else (SCOPES[scope] if isinstance(scope, str) else int(scope))
+        t = self.tables.get(tid)
+        for r in (t.candidates(net) if t is not None else []):
+            if ((metric is None or r.metric == metric) and (type is None or r.type == type)
+                    and (proto is None or r.proto == proto) and (scope_n is None or r.scope == scope_n)
+                    and (gw is None or r.gateway == gw) and (link is None or r.dev is link)
+                    and (src is None or r.src == IPv4Address(src))):
+                t.remove(r)
+                return r
+        raise NetlinkError.rtnl("No such process", "ESRCH")
+
+    def route_lookup(self, dst: str | IPv4Address, src: str | IPv4Address | None = None,
+                     oif: str | Link | None = None, iif: str | Link | None = None) -> RouteResult:
+        """Where a packet to ``dst`` goes; see :func:`k8slab.linux.route.lookup`."""
+        return _route.lookup(self, dst, src, oif, iif)
+
+    # -- sysctls -----------------------------------------------------------------------------
+    def sysctl(self, name: str) -> str | None:
+        return self.sysctls.get(name.replace("/", "."))
+
+    def set_sysctl(self, name: str, value: str | int) -> None:
+        name = name.replace("/", ".")
+        self.sysctls[name] = str(value)
+        if name in ("net.ipv4.ip_forward", "net.ipv4.conf.all.forwarding"):
+            self.sysctls["net.ipv4.ip_forward"] = self.sysctls["net.ipv4.conf.all.forwarding"] = str(value)
+
+
+def _parse_dst(dst: str | IPv4Network) -> IPv4Network:
+    if isinstance(dst, IPv4Network):
+        return dst
+    if dst in ("default", "all", "any", "0/0"):
+        return IPv4Network("0.0.0.0/0")
+    try:
+        return IPv4Network(dst)
+    except ValueError:
+        iface = IPv4Interface(dst)  # raises ValueError for garbage
+        if iface.network.network_address != iface.ip:
+            raise NetlinkError.extack("Invalid prefix for given prefix length.", "EINVAL") from None
+        raise

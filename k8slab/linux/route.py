@@ -1,0 +1,298 @@
+"""Routing tables, longest-prefix match and the kernel's route lookup.
+
+A namespace has table ``local`` (255: local and broadcast routes the kernel adds with each
+address), ``main`` (254: what ``ip route`` shows) and ``default`` (253), looked up in the
+order of the default rule list ``0: local``, ``32766: main``, ``32767: default``. Numbered
+tables can be filled (``table 100``) and shown, but only the default rules consult tables.
+
+Within a table the most specific prefix wins; among routes to the same prefix the lowest
+metric wins. :func:`lookup` is what the packet walk calls:
+
+>>> from k8slab.linux.kernel import Kernel
+>>> from k8slab.linux.link import veth_pair
+>>> k = Kernel(seed=0)
+>>> a, b = k.add_netns("a"), k.add_netns("b")
+>>> ea, eb = veth_pair(a, "eth0", b, "eth0")
+>>> a.set_link_up(ea); b.set_link_up(eb)
+>>> _ = a.add_address("eth0", "10.0.0.1/24")
+>>> _ = a.add_route("default", via="10.0.0.254")
+>>> r = a.route_lookup("8.8.8.8")
+>>> r.line, r.dev.name, str(r.nexthop), str(r.src)
+('default via 10.0.0.254 dev eth0 ', 'eth0', '10.0.0.254', '10.0.0.1')
+"""
+
+from __future__ import annotations
+
+from bisect import insort
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from ipaddress import IPv4Address, IPv4Network
+from typing import TYPE_CHECKING
+
+from k8slab.linux.address import SCOPE_NAMES, select_source
+
+if TYPE_CHECKING:  # pragma: no cover
+    from k8slab.linux.link import Link
+    from k8slab.linux.netns import NetNS
+
+RT_TABLE_DEFAULT, RT_TABLE_MAIN, RT_TABLE_LOCAL = 253, 254, 255
+TABLE_NAMES = {RT_TABLE_DEFAULT: "default", RT_TABLE_MAIN: "main", RT_TABLE_LOCAL: "local"}
+TABLE_IDS = {v: k for k, v in TABLE_NAMES.items()}
+ROUTE_TYPES = ("unicast", "local", "broadcast", "multicast", "blackhole", "unreachable", "prohibit",
+               "throw", "nat", "anycast")
+NO_NEXTHOP_TYPES = ("blackhole", "unreachable", "prohibit", "throw")
+PROTOS = {"unspec": 0, "redirect": 1, "kernel": 2, "boot": 3, "static": 4}
+# What a lookup that ends on such a route answers (errno name, strerror).
+TYPE_ERRORS = {
+    "unreachable": ("EHOSTUNREACH", "No route to host"),
+    "blackhole": ("EINVAL", "Invalid argument"),
+    "prohibit": ("EACCES", "Permission denied"),
+    "throw": ("EAGAIN", "Resource temporarily unavailable"),
+}
+_seq = iter(range(1, 1 << 62))
+
+
+@dataclass(slots=True, eq=False)
+class Route:
+    """One route. ``dev`` is the Link object (so renames show through); ``gateway`` is the
+    ``via`` address; ``src`` the preferred source; ``scope`` a number (0 global, 253 link,
+    254 host); ``proto`` a name (kernel, boot, static, or a number as text)."""
+
+    dst: IPv4Network
+    type: str = "unicast"
+    table: int = RT_TABLE_MAIN
+    gateway: IPv4Address | None = None
+    dev: Link | None = None
+    src: IPv4Address | None = None
+    scope: int = 0
+    proto: str = "boot"
+    metric: int = 0
+    onlink: bool = False
+    tos: int = 0
+    seq: int = field(default_factory=lambda: next(_seq))
+
+    @property
+    def linkdown(self) -> bool:
+        """RTNH_F_LINKDOWN: the nexthop device is up but has no carrier."""
+        return (self.dev is not None and self.type not in ("local",) and not self.dev.carrier)
+
+    def line(self, show_table: bool = False, omit_dev: bool = False) -> str:
+        """The line ``ip route show`` prints for this route (iproute2 6.1.0, trailing space)."""
+        out = []
+        if self.type != "unicast":
+            out.append(self.type)
+        dst = self.dst
+        if dst.prefixlen == 0 and self.type == "unicast":
+            out.append("default")
+        elif dst.prefixlen == 32:
+            out.append(str(dst.network_address))
+        else:
+            out.append(str(dst))
+        if self.tos:
+            out.append(f"tos 0x{self.tos:02x}")
+        if self.gateway is not None:
+            out.append(f"via {self.gateway}")
+        if self.dev is not None and not omit_dev:
+            out.append(f"dev {self.dev.name}")
+        if show_table and self.table != RT_TABLE_MAIN:
+            out.append(f"table {TABLE_NAMES.get(self.table, self.table)}")
+        if self.proto != "boot":
+            out.append(f"proto {self.proto}")
+        if self.scope != 0:
+            out.append(f"scope {SCOPE_NAMES.get(self.scope, self.scope)}")
+        if self.src is not None:
+            out.append(f"src {self.src}")
+        if self.metric:
+            out.append(f"metric {self.metric}")
+        if self.onlink:
+            out.append("onlink")
+        if self.linkdown:
+            out.append("linkdown")
+        return " ".join(out) + " "
+
+    def sort_key(self) -> tuple:
+        """The order a table dump follows: address, then longer prefix, tos, metric."""
+        return (int(self.dst.network_address), -self.dst.prefixlen, self.tos, self.metric, self.seq)
+
+    def __repr__(self) -> str:
+        return f"<Route {self.line(show_table=True).strip()}>"
+
+
+class RouteTable:
+    """Routes indexed by prefix length, then network address: a lookup is at most 33 dict
+    probes whatever the table size. Routes to one prefix are kept ordered by (tos, metric)."""
+
+    __slots__ = ("id", "_by_plen", "_plens")
+
+    def __init__(self, table_id: int) -> None:
+        self.id = table_id
+        self._by_plen: dict[int, dict[int, list[Route]]] = {}
+        self._plens: list[int] = []  # present prefix lengths, longest first
+
+    def __len__(self) -> int:
+        return sum(len(v) for d in self._by_plen.values() for v in d.values())
+
+    def __iter__(self) -> Iterator[Route]:
+        """All routes in the order ``ip route show`` lists them."""
+        routes = [r for d in self._by_plen.values() for v in d.values() for r in v]
+        return iter(sorted(routes, key=Route.sort_key))
+
+    def candidates(self, dst: IPv4Network) -> list[Route]:
+        """The routes to exactly this prefix (best first)."""
+        return self._by_plen.get(dst.prefixlen, {}).get(int(dst.network_address), [])
+
+    def insert(self, route: Route) -> None:
+        plen = route.dst.prefixlen
+        if plen not in self._by_plen:
+            self._by_plen[plen] = {}
+            insort(self._plens, -plen)
+        lst = self._by_plen[plen].setdefault(int(route.dst.network_address), [])
+        lst.append(route)
+        lst.sort(key=lambda r: (r.tos, r.metric, r.seq))
+
+    def remove(self, route: Route) -> None:
+        plen = route.dst.prefixlen
+        bucket = self._by_plen[plen]
+        key = int(route.dst.network_address)
+        bucket[key].remove(route)
+        if not bucket[key]:
+            del bucket[key]
+            if not bucket:
+                del self._by_plen[plen]
+                self._plens.remove(-plen)
+
+    def match(self, dst: IPv4Address, oif: Link | None = None, min_scope: int = 0) -> Route | None:
+        """Longest-prefix match for ``dst``. Routes through a device that is down are not
+        usable; with ``oif`` only routes out of that device (or without one) match;
+        ``min_scope`` limits to routes at least that narrow (the gateway check uses it)."""
+        d = int(dst)
+        for neg in self._plens:
+            plen = -neg
+            mask = ((1 << 32) - 1) ^ ((1 << (32 - plen)) - 1) if plen else 0
+            lst = self._by_plen[plen].get(d & mask)
+            if not lst:
+                continue
+            for r in lst:
+                if r.scope < min_scope:
+                    continue
+                if r.dev is not None and r.type != "local" and not r.dev.admin_up:
+                    continue
+                if oif is not None and r.dev is not None and r.dev is not oif and r.type != "local":
+                    continue
+                return r
+        return None
+
+
+@dataclass(slots=True)
+class RouteResult:
+    """What a route lookup decided.
+
+    ``type``: ``unicast`` (forward/send out ``dev`` to ``nexthop``), ``local`` (deliver here;
+    ``dev`` is ``lo``), ``broadcast``, or a failure: ``unreachable``, ``blackhole``,
+    ``prohibit`` (a route of that type matched) or ``none`` (no route: ENETUNREACH),
+    ``forwarding-disabled`` (input route, ``ip_forward`` is 0), ``invalid-source``.
+    For failures ``errno``/``error`` hold what ``ip route get`` prints after
+    ``RTNETLINK answers:``. ``route`` is the matching :class:`Route` (None for an on-link
+    guess made because of ``oif``), ``line`` its ``ip route show table X`` line."""
+
+    type: str
+    dst: IPv4Address
+    route: Route | None = None
+    dev: Link | None = None
+    gateway: IPv4Address | None = None
+    src: IPv4Address | None = None
+    table: int | None = None
+    iif: Link | None = None
+    errno: str | None = None
+    error: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.errno is None
+
+    @property
+    def nexthop(self) -> IPv4Address:
+        """The address to resolve with ARP: the gateway, or the destination itself."""
+        return self.gateway if self.gateway is not None else self.dst
+
+    @property
+    def line(self) -> str | None:
+        return self.route.line() if self.route is not None else None
+
+    @property
+    def table_name(self) -> str | None:
+        return None if self.table is None else str(TABLE_NAMES.get(self.table, self.table))
+
+
+def _fail(kind: str, dst: IPv4Address, route: Route | None = None, table: int | None = None,
+          errno: tuple[str, str] = ("ENETUNREACH", "Network is unreachable"), iif=None) -> RouteResult:
+    return RouteResult(kind, dst, route=route, table=table, errno=errno[0], error=errno[1], iif=iif)
+
+
+def fib_lookup(ns: NetNS, dst: IPv4Address, oif: Link | None = None,
+               min_scope: int = 0) -> tuple[Route | None, int | None]:
+    """Walk the rule list (local, main, default) and return the first match and its table."""
+    for _prio, table_id in ns.rules:
+        table = ns.tables.get(table_id)
+        if table is None:
+            continue
+        r = table.match(dst, oif, min_scope)
+        if r is not None:
+            return r, table_id
+    return None, None
+
+
+def lookup(ns: NetNS, dst: str | IPv4Address, src: str | IPv4Address | None = None,
+           oif: Link | str | None = None, iif: Link | str | None = None) -> RouteResult:
+    """Route ``dst`` in ``ns`` as the kernel does.
+
+    Without ``iif`` this is an output lookup (a socket in ``ns`` sending): the source is
+    ``src`` if given (it must be a local address) or chosen from the route (its ``src``, else
+    the first fitting primary address of the out device, see
+    :func:`~k8slab.linux.address.select_source`). With ``iif`` (the device a packet came in
+    on) it is an input lookup: local and broadcast destinations are delivered, anything else
+    is forwarded only if ``net.ipv4.ip_forward`` is 1."""
+    dst = IPv4Address(dst)
+    src = IPv4Address(src) if src is not None else None
+    if isinstance(oif, str):
+        oif = ns.link(oif)
+    if isinstance(iif, str):
+        iif = ns.link(iif)
+    if iif is not None:
+        return _input(ns, dst, src, iif)
+    if src is not None and not src.is_unspecified:
+        if ns.local_address_type(src) != "local":
+            return _fail("invalid-source", dst)
+        if src.is_loopback and not dst.is_loopback:
+            return _fail("invalid-source", dst, errno=("EINVAL", "Invalid argument"))
+    route, table = fib_lookup(ns, dst, oif)
+    if route is None:
+        if oif is not None and oif.running:
+            # "Apparently, routing tables are wrong. Assume, that the destination is on link."
+            s = src or select_source(ns, oif, None, 253)
+            return RouteResult("unicast", dst, None, oif, None, s, None)
+        return _fail("none", dst)
+    if route.type in TYPE_ERRORS:
+        return _fail(route.type, dst, route, table, TYPE_ERRORS[route.type])
+    if route.type in ("local", "broadcast"):
+        dev = ns.link("lo") if route.type == "local" else route.dev
+        s = src or route.src or dst
+        return RouteResult(route.type, dst, route, dev, None, s, table)
+    s = src or route.src or select_source(ns, route.dev, route.gateway, route.scope)
+    return RouteResult("unicast", dst, route, route.dev, route.gateway, s, table)
+
+
+def _input(ns: NetNS, dst: IPv4Address, src: IPv4Address | None, iif: Link) -> RouteResult:
+    if src is not None and ns.local_address_type(src) == "local" and not src.is_unspecified:
+        return _fail("invalid-source", dst, errno=("EINVAL", "Invalid argument"), iif=iif)
+    route, table = fib_lookup(ns, dst)
+    if route is None:
+        return _fail("none", dst, iif=iif)
+    if route.type in TYPE_ERRORS:
+        return _fail(route.type, dst, route, table, TYPE_ERRORS[route.type], iif=iif)
+    if route.type in ("local", "broadcast"):
+        dev = ns.link("lo") if route.type == "local" else route.dev
+        return RouteResult(route.type, dst, route, dev, None, src, table, iif)
+    if ns.sysctl("net.ipv4.ip_forward") != "1":
+        return _fail("forwarding-disabled", dst, route, table, ("EHOSTUNREACH", "No route to host"), iif)
+    return RouteResult("unicast", dst, route, route.dev, route.gateway, src, table, iif)
