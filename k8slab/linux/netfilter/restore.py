@@ -1,0 +1,188 @@
+"""``iptables-restore``: load the text kube-proxy writes, atomically.
+
+The whole input is applied to copies of the tables it names; only if every line succeeds are
+the copies put in place, so a bad line leaves the state exactly as it was.
+
+Without ``noflush`` each table named by a ``*table`` line is first emptied (rules and user
+chains deleted, policies back to ACCEPT, counters zeroed). With ``noflush`` only the chains
+declared with ``:NAME - [0:0]`` lines are created or flushed; everything else is untouched.
+Counters (``[pkts:bytes]`` before a rule, or in a chain line) are applied only with
+``counters`` (``--counters``), as the real tool does.
+"""
+
+from __future__ import annotations
+
+from .errors import KERNEL, PARAM, RUNTIME, VERSION, NetfilterError
+from .rule import parse_rule
+from .tables import BUILTIN_CHAINS, Table
+
+PROG = "iptables-restore"
+
+
+class RestoreError(NetfilterError):
+    """A failed restore; ``text`` is the complete stderr iptables-restore prints."""
+
+    def __init__(self, text: str, exit_code: int):
+        super().__init__(text.rstrip("\n"), PARAM)
+        self.text = text
+        self._exit = exit_code
+
+    @property
+    def exit_code(self) -> int:
+        return self._exit
+
+
+def tokenize(line: str) -> list[str]:
+    """Split a restore line into arguments, honouring double quotes and backslash escapes."""
+    if '"' not in line and "\\" not in line and "'" not in line:
+        return line.split()
+    args: list[str] = []
+    cur: list[str] = []
+    quoted = False
+    have = False
+    i = 0
+    n = len(line)
+    while i < n:
+        c = line[i]
+        if c == "\\" and i + 1 < n and (quoted or line[i + 1] in "\"'\\"):
+            cur.append(line[i + 1])
+            have = True
+            i += 2
+            continue
+        if c == '"':
+            quoted = not quoted
+            have = True
+        elif c in " \t" and not quoted:
+            if have:
+                args.append("".join(cur))
+                cur, have = [], False
+        else:
+            cur.append(c)
+            have = True
+        i += 1
+    if have:
+        args.append("".join(cur))
+    return args
+
+
+def _param(msg: str, lineno: int) -> RestoreError:
+    return RestoreError(f"{PROG} {VERSION}: {msg}\nError occurred at line: {lineno}\n"
+                        f"Try `{PROG} -h' or '{PROG} --help' for more information.\n", 2)
+
+
+def _bad_argument(tok: str, lineno: int) -> RestoreError:
+    return RestoreError(f"Bad argument `{tok}'\nError occurred at line: {lineno}\n"
+                        f"Try `{PROG} -h' or '{PROG} --help' for more information.\n", 2)
+
+
+def _convert(e: NetfilterError, lineno: int) -> RestoreError:
+    if e.kind == RUNTIME:
+        msg = e.message.replace(" Run `dmesg' for more information.", "")
+        return RestoreError(f"{PROG}: line {lineno} failed: {msg}\n", 1)
+    if e.kind == KERNEL:
+        return RestoreError(f"{PROG} {VERSION}: \nline {lineno}: {e.message}\n", 4)
+    if e.kind == "bad_argument":
+        return RestoreError(f"{e.message}\nError occurred at line: {lineno}\n"
+                            f"Try `{PROG} -h' or '{PROG} --help' for more information.\n", 2)
+    return _param(e.message, lineno)
+
+
+def restore(nf, text: str, noflush: bool = False, counters: bool = False, only_table: str | None = None) -> None:
+    """Apply an iptables-restore input to ``nf``; raises RestoreError (state unchanged) on failure."""
+    from .iptables_cmd import apply_command, parse_command
+
+    work: dict[str, Table] = {}
+    table: Table | None = None
+    lines = text.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    lineno = 0
+    for lineno, raw in enumerate(lines, 1):
+        line = raw.strip()
+        if not line or line[0] == "#":
+            continue
+        if table is None and line[0] != "*":
+            raise RestoreError(f"{PROG}: line {lineno} failed\n", 1)
+        if line[0] == "*":
+            name = line[1:].strip()
+            if table is not None:
+                raise _bad_argument(line.split()[0], lineno)
+            if name not in BUILTIN_CHAINS:
+                raise _param(f"{PROG}: line {lineno} table name '{name}' invalid", lineno)
+            if only_table is not None and name != only_table:
+                table = Table(name)  # parsed and validated, then thrown away
+                continue
+            if name not in work:
+                work[name] = nf.tables[name].copy()
+            table = work[name]
+            if not noflush:
+                fresh = Table(name)
+                work[name] = table = fresh
+            table.exists = True
+            continue
+        if line == "COMMIT":
+            table = None
+            continue
+        if line[0] == ":":
+            parts = line[1:].split()
+            if len(parts) < 2:
+                raise _param(f"{PROG}: line {lineno}: parse error", lineno)
+            cname, policy = parts[0], parts[1]
+            cnt = _counters(parts[2]) if len(parts) > 2 else None
+            chain = table.chains.get(cname)
+            if cname in BUILTIN_CHAINS[table.name]:
+                # The chain's counters are set from the line with --counters, zeroed without.
+                try:
+                    table.set_policy(cname, table.chains[cname].policy if policy == "-" else policy,
+                                     cnt if counters and cnt else (0, 0))
+                except NetfilterError as e:
+                    raise _convert(e, lineno) from None
+                continue
+            if len(cname) > 28:
+                raise _param(f"Invalid chain name `{cname}'", lineno)
+            if chain is None:
+                table.new_chain(cname)
+            else:
+                table.flush(cname)
+            continue
+        rule_counters = None
+        if line[0] == "[":
+            end = line.find("]")
+            if end < 0:
+                raise _param(f"Bad line {lineno}: need ]", lineno)
+            rule_counters = _counters(line[:end + 1])
+            line = line[end + 1:].strip()
+        tokens = tokenize(line)
+        if not tokens[0].startswith("-"):
+            raise _bad_argument(tokens[0], lineno)
+        try:
+            cmd = parse_command(tokens, restore_mode=True)
+            if cmd.table is not None:
+                raise NetfilterError("The -t option cannot be used in iptables-restore.\n", PARAM)
+            apply_command(table, cmd, counters=rule_counters if counters else None)
+        except NetfilterError as e:
+            if e.message.startswith("Chain '") and e.message.endswith("' does not exist"):
+                # nf_tables resolves jumps when the table's batch is committed: the error names
+                # the COMMIT line (observed).
+                commit = next((n for n, text in enumerate(lines[lineno:], lineno + 1)
+                               if text.strip() == "COMMIT"), None)
+                if commit is None:
+                    raise RestoreError(f"{PROG}: COMMIT expected at line {len(lines) + 1}\n", 1) from None
+                raise _param(e.message, commit) from None
+            raise _convert(e, lineno) from None
+    if table is not None:
+        raise RestoreError(f"{PROG}: COMMIT expected at line {lineno + 1}\n", 1)
+    for name, t in work.items():
+        nf.tables[name] = t
+
+
+def _counters(text: str) -> tuple[int, int]:
+    try:
+        p, b = text.strip("[]").split(":")
+        return int(p), int(b)
+    except ValueError:
+        raise NetfilterError(f"Bad counters `{text}'") from None
+
+
+# Re-exported for the front end.
+__all__ = ["restore", "tokenize", "RestoreError", "parse_rule"]
