@@ -13,6 +13,7 @@ been seen), then 120 s and [ASSURED]; ICMP 30 s; other protocols 600 s.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 from .addr import ip_to_int
@@ -87,7 +88,9 @@ class ConntrackEntry:
         return s
 
     def timeout(self, now: float) -> int:
-        return max(0, int(self.expires - now))
+        """Seconds left as conntrack -L shows them: the kernel rounds down a remaining time that has
+        always just started to run, so a fresh UDP entry reads 29, not 30."""
+        return max(0, math.ceil(self.expires - now) - 1)
 
     def format(self, now: float) -> str:
         """One line of ``conntrack -L``."""
