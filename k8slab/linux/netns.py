@@ -71,7 +71,8 @@ class NetNS:
     """One network namespace."""
 
     __slots__ = ("kernel", "name", "links", "_by_index", "_ifindex", "tables", "rules", "neigh",
-                 "sysctls", "sockets", "nsids", "named_netns", "_running_seq", "__weakref__")
+                 "sysctls", "sockets", "nsids", "named_netns", "_running_seq", "_netfilter",
+                 "__weakref__")
 
     def __init__(self, kernel: Kernel, name: str) -> None:
         self.kernel = kernel
@@ -91,11 +92,21 @@ class NetNS:
         # sees): iproute2 prints "link-netns NAME" for peers found here, else "link-netnsid N".
         self.named_netns: dict[str, NetNS] = {}
         self._running_seq = 0
+        self._netfilter = None
         lo = Loopback(self, self.next_ifindex(), "lo", "00:00:00:00:00:00", 65536)
         self.register_link(lo)
 
     def __repr__(self) -> str:
         return f"<NetNS {self.name}>"
+
+    @property
+    def netfilter(self):
+        """This namespace's netfilter (iptables tables, conntrack), made on first use."""
+        if self._netfilter is None:
+            from k8slab.linux.netfilter import Netfilter
+
+            self._netfilter = Netfilter()
+        return self._netfilter
 
     # -- devices ---------------------------------------------------------------------------
     def next_ifindex(self) -> int:
