@@ -37,7 +37,9 @@ def test_counters_jump_return_and_policy():
     r = nf.hook("INPUT", p, ctx(in_iface="eth0"))
     assert r.verdict == "DROP"
     assert [(s.chain, s.rulenum, s.action) for s in r.steps if s.table == "filter"] == [
-        ("INPUT", 1, "jump to CHECK"), ("CHECK", 2, "DROP")]
+        ("INPUT", 1, "jump to CHECK"),
+        ("CHECK", 2, "DROP"),
+    ]
     r = nf.hook("INPUT", tcp("192.168.1.1", "10.0.0.1", 5555, 22), ctx())
     # RETURNed from CHECK, rule 2 does not match 192.168/16, so the policy applies
     assert r.verdict == "DROP"
@@ -66,7 +68,11 @@ def test_goto_falls_back_to_the_calling_builtin_policy():
     # RETURN from G goes back past J (goto pushed nothing) to FORWARD rule 2
     assert r.verdict == "DROP"
     assert [(s.chain, s.rulenum) for s in r.steps if s.table == "filter"] == [
-        ("FORWARD", 1), ("J", 1), ("G", 1), ("FORWARD", 2)]
+        ("FORWARD", 1),
+        ("J", 1),
+        ("G", 1),
+        ("FORWARD", 2),
+    ]
 
 
 def test_reject_gives_its_type_and_unmatched_rules_count_nothing():
@@ -84,16 +90,38 @@ def test_reject_gives_its_type_and_unmatched_rules_count_nothing():
 def test_dns_dnat_and_reply_un_dnat_through_conntrack():
     """The scenario from the brief: 10.96.0.10:53 -> 10.244.2.3:53, and the reply back."""
     nf = Netfilter()
-    ipt(nf, "-t", "nat", "-A", "PREROUTING", "-d", "10.96.0.10/32", "-p", "udp", "--dport", "53",
-        "-j", "DNAT", "--to-destination", "10.244.2.3:53")
+    ipt(
+        nf,
+        "-t",
+        "nat",
+        "-A",
+        "PREROUTING",
+        "-d",
+        "10.96.0.10/32",
+        "-p",
+        "udp",
+        "--dport",
+        "53",
+        "-j",
+        "DNAT",
+        "--to-destination",
+        "10.244.2.3:53",
+    )
     c = ctx(in_iface="cni0", now=100.0)
     q = udp("10.244.1.2", "10.96.0.10", 40000, 53, pad=20)
     r = nf.hook("PREROUTING", q, c)
     assert r.verdict == "ACCEPT" and r.ctstate == "NEW"
-    assert (r.packet.src, r.packet.dst, r.packet.sport, r.packet.dport) == ("10.244.1.2", "10.244.2.3", 40000, 53)
+    assert (r.packet.src, r.packet.dst, r.packet.sport, r.packet.dport) == (
+        "10.244.1.2",
+        "10.244.2.3",
+        40000,
+        53,
+    )
     assert [s.action for s in r.steps if s.table == "nat"] == ["DNAT to:10.244.2.3:53"]
-    assert any(s.table == "conntrack" and s.action.startswith("DNAT: dst 10.96.0.10:53 -> 10.244.2.3:53")
-               for s in r.steps)
+    assert any(
+        s.table == "conntrack" and s.action.startswith("DNAT: dst 10.96.0.10:53 -> 10.244.2.3:53")
+        for s in r.steps
+    )
     c.out_iface = "eth0"
     assert nf.hook("FORWARD", r.packet, c).verdict == "ACCEPT"
     r = nf.hook("POSTROUTING", r.packet, c)
@@ -106,7 +134,12 @@ def test_dns_dnat_and_reply_un_dnat_through_conntrack():
     assert r2.packet.src == "10.244.2.3"  # un-DNAT happens at the source-NAT hook
     nf.hook("FORWARD", r2.packet, c2)
     r3 = nf.hook("POSTROUTING", r2.packet, c2)
-    assert (r3.packet.src, r3.packet.sport, r3.packet.dst, r3.packet.dport) == ("10.96.0.10", 53, "10.244.1.2", 40000)
+    assert (r3.packet.src, r3.packet.sport, r3.packet.dst, r3.packet.dport) == (
+        "10.96.0.10",
+        53,
+        "10.244.1.2",
+        40000,
+    )
     assert any(s.action == "un-DNAT: src 10.244.2.3:53 -> 10.96.0.10:53" for s in r3.steps)
     # A second query on the same connection is translated without the nat rules being consulted.
     c3 = ctx(in_iface="cni0", now=101.0)
@@ -116,8 +149,10 @@ def test_dns_dnat_and_reply_un_dnat_through_conntrack():
     rule = nf.tables["nat"].chains["PREROUTING"].rules[0]
     assert (rule.pkts, rule.bytes) == (1, 48)  # counts the connection's first packet only
     out, err = nf.conntrack.listing(now=101.0)  # the stream timeout (120 s) just restarted
-    assert out == ("udp      17 119 src=10.244.1.2 dst=10.96.0.10 sport=40000 dport=53 src=10.244.2.3 "
-                   "dst=10.244.1.2 sport=53 dport=40000 [ASSURED] mark=0 use=1\n")
+    assert out == (
+        "udp      17 119 src=10.244.1.2 dst=10.96.0.10 sport=40000 dport=53 src=10.244.2.3 "
+        "dst=10.244.1.2 sport=53 dport=40000 [ASSURED] mark=0 use=1\n"
+    )
     assert err == "conntrack v1.4.7 (conntrack-tools): 1 flow entries have been shown.\n"
 
 
@@ -128,8 +163,10 @@ def test_conntrack_listing_format_and_timeouts():
         nf.hook(hook, udp("10.1.1.1", "10.1.1.1", 40001, 7777), c)
     out, _ = nf.conntrack.listing(now=0.0)
     # observed with conntrack v1.4.7 for an unanswered UDP datagram
-    assert out == ("udp      17 29 src=10.1.1.1 dst=10.1.1.1 sport=40001 dport=7777 [UNREPLIED] "
-                   "src=10.1.1.1 dst=10.1.1.1 sport=7777 dport=40001 mark=0 use=1\n")
+    assert out == (
+        "udp      17 29 src=10.1.1.1 dst=10.1.1.1 sport=40001 dport=7777 [UNREPLIED] "
+        "src=10.1.1.1 dst=10.1.1.1 sport=7777 dport=40001 mark=0 use=1\n"
+    )
     out, err = nf.conntrack.listing(now=31.0)
     assert out == "" and err.endswith(" 0 flow entries have been shown.\n")
 
@@ -158,7 +195,8 @@ def test_tcp_states_and_assured():
     assert e.state == "TIME_WAIT"
     assert nf.conntrack.listing(now=3)[0] == (
         "tcp      6 119 TIME_WAIT src=10.0.0.1 dst=10.0.0.2 sport=41000 dport=8080 src=10.0.0.2 dst=10.0.0.1 "
-        "sport=8080 dport=41000 [ASSURED] mark=0 use=1\n")
+        "sport=8080 dport=41000 [ASSURED] mark=0 use=1\n"
+    )
 
 
 def test_kube_proxy_masquerade_chain_marks_and_masquerades():
@@ -174,7 +212,8 @@ def test_kube_proxy_masquerade_chain_marks_and_masquerades():
 -A KUBE-POSTROUTING -m comment --comment "kubernetes service traffic requiring SNAT" -j MASQUERADE
 -A KUBE-MARK-MASQ -j MARK --or-mark 0x4000
 -A KUBE-SERVICES -m comment --comment "ns/web cluster IP" -m tcp -p tcp -d 10.96.0.20 --dport 80 -j KUBE-SVC-X
--A KUBE-SVC-X -m comment --comment "ns/web cluster IP" -m tcp -p tcp -d 10.96.0.20 --dport 80 ! -s 10.244.0.0/16 -j KUBE-MARK-MASQ
+-A KUBE-SVC-X -m comment --comment "ns/web cluster IP" -m tcp -p tcp -d 10.96.0.20 --dport 80 \
+! -s 10.244.0.0/16 -j KUBE-MARK-MASQ
 -A KUBE-SVC-X -j KUBE-SEP-A
 -A KUBE-SEP-A -m tcp -p tcp -j DNAT --to-destination 10.244.2.7:8080
 COMMIT
@@ -233,8 +272,21 @@ def test_statistic_draws_once_per_evaluation_from_the_seeded_random():
     ipt(nf, "-N", "SVC")
     ipt(nf, "-A", "OUTPUT", "-j", "SVC")
     for i, prob in enumerate(("0.3333333333", "0.5000000000")):
-        ipt(nf, "-A", "SVC", "-m", "statistic", "--mode", "random", "--probability", prob, "-j", "MARK",
-            "--set-mark", str(i + 1))
+        ipt(
+            nf,
+            "-A",
+            "SVC",
+            "-m",
+            "statistic",
+            "--mode",
+            "random",
+            "--probability",
+            prob,
+            "-j",
+            "MARK",
+            "--set-mark",
+            str(i + 1),
+        )
         ipt(nf, "-A", "SVC", "-m", "mark", "--mark", str(i + 1), "-j", "RETURN")
     ipt(nf, "-A", "SVC", "-j", "MARK", "--set-mark", "3")
     rng = random.Random(42)
@@ -271,8 +323,23 @@ def test_statistic_nth():
 
 def test_ctstate_dnat_and_established_in_filter():
     nf = Netfilter()
-    ipt(nf, "-t", "nat", "-A", "OUTPUT", "-d", "10.96.0.1", "-p", "tcp", "--dport", "443", "-j", "DNAT",
-        "--to-destination", "172.18.0.2:6443")
+    ipt(
+        nf,
+        "-t",
+        "nat",
+        "-A",
+        "OUTPUT",
+        "-d",
+        "10.96.0.1",
+        "-p",
+        "tcp",
+        "--dport",
+        "443",
+        "-j",
+        "DNAT",
+        "--to-destination",
+        "172.18.0.2:6443",
+    )
     ipt(nf, "-A", "OUTPUT", "-m", "conntrack", "--ctstate", "DNAT", "-j", "LOG", "--log-prefix", "dnat ")
     ipt(nf, "-A", "INPUT", "-m", "conntrack", "--ctstate", "RELATED,ESTABLISHED", "-j", "ACCEPT")
     ipt(nf, "-A", "INPUT", "-m", "conntrack", "--ctstate", "INVALID", "-j", "DROP")
@@ -287,8 +354,12 @@ def test_ctstate_dnat_and_established_in_filter():
     r = nf.hook("INPUT", r.packet, c2)
     assert r.verdict == "ACCEPT" and r.packet.src == "10.96.0.1" and r.packet.sport == 443
     # An ICMP error about nothing we know is INVALID and dropped.
-    err = IPv4(src="9.9.9.9", dst="10.0.0.5") / ICMP(type=3, code=3) / IPv4(src="10.0.0.5", dst="9.9.9.9") / UDP(
-        sport=1, dport=2)
+    err = (
+        IPv4(src="9.9.9.9", dst="10.0.0.5")
+        / ICMP(type=3, code=3)
+        / IPv4(src="10.0.0.5", dst="9.9.9.9")
+        / UDP(sport=1, dport=2)
+    )
     c3 = ctx()
     nf.hook("PREROUTING", err, c3)
     assert (c3.ctstate, nf.hook("INPUT", err, c3).verdict) == ("INVALID", "DROP")
@@ -296,13 +367,32 @@ def test_ctstate_dnat_and_established_in_filter():
 
 def test_icmp_error_is_related_and_its_quoted_header_is_un_dnatted():
     nf = Netfilter()
-    ipt(nf, "-t", "nat", "-A", "PREROUTING", "-d", "10.96.0.10", "-p", "udp", "--dport", "53", "-j", "DNAT",
-        "--to-destination", "10.244.2.3:5353")
+    ipt(
+        nf,
+        "-t",
+        "nat",
+        "-A",
+        "PREROUTING",
+        "-d",
+        "10.96.0.10",
+        "-p",
+        "udp",
+        "--dport",
+        "53",
+        "-j",
+        "DNAT",
+        "--to-destination",
+        "10.244.2.3:5353",
+    )
     c = ctx()
     r = nf.hook("PREROUTING", udp("10.244.1.2", "10.96.0.10", 40000, 53), c)
     nf.hook("POSTROUTING", r.packet, c)
-    err = (IPv4(src="10.244.2.3", dst="10.244.1.2") / ICMP(type=3, code=3)
-           / IPv4(src="10.244.1.2", dst="10.244.2.3", proto=17) / UDP(sport=40000, dport=5353))
+    err = (
+        IPv4(src="10.244.2.3", dst="10.244.1.2")
+        / ICMP(type=3, code=3)
+        / IPv4(src="10.244.1.2", dst="10.244.2.3", proto=17)
+        / UDP(sport=40000, dport=5353)
+    )
     c2 = ctx()
     r = nf.hook("PREROUTING", err, c2)
     assert r.ctstate == "RELATED"
@@ -315,7 +405,21 @@ def test_icmp_error_is_related_and_its_quoted_header_is_un_dnatted():
 def test_recent_set_and_rcheck_with_seconds():
     nf = Netfilter()
     ipt(nf, "-N", "SEP")
-    ipt(nf, "-A", "INPUT", "-m", "recent", "--name", "SEP", "--rcheck", "--seconds", "10", "--reap", "-j", "SEP")
+    ipt(
+        nf,
+        "-A",
+        "INPUT",
+        "-m",
+        "recent",
+        "--name",
+        "SEP",
+        "--rcheck",
+        "--seconds",
+        "10",
+        "--reap",
+        "-j",
+        "SEP",
+    )
     ipt(nf, "-A", "INPUT", "-m", "recent", "--name", "SEP", "--set", "-j", "ACCEPT")
     ipt(nf, "-A", "SEP", "-j", "DROP")
     p = udp("10.0.0.9", "10.0.0.1", 1, 2)

@@ -1,3 +1,4 @@
+# ruff: noqa: E501
 """iptables text formats, byte for byte.
 
 Every expected value in this file was produced by running the same commands with the real

@@ -25,7 +25,25 @@ from .save import iptables_save_text
 from .tables import BUILTIN_CHAINS, Chain, Netfilter, Table
 
 __all__ = [
-    "BUILTIN_CHAINS", "Chain", "Conntrack", "ConntrackEntry", "HOOKS", "HookContext", "HookResult",
-    "Netfilter", "NetfilterError", "RestoreError", "Rule", "Step", "Table", "iptables", "iptables_restore",
-    "iptables_save", "iptables_save_text", "list_chains", "list_rules", "parse_rule", "restore",
+    "BUILTIN_CHAINS",
+    "Chain",
+    "Conntrack",
+    "ConntrackEntry",
+    "HOOKS",
+    "HookContext",
+    "HookResult",
+    "Netfilter",
+    "NetfilterError",
+    "RestoreError",
+    "Rule",
+    "Step",
+    "Table",
+    "iptables",
+    "iptables_restore",
+    "iptables_save",
+    "iptables_save_text",
+    "list_chains",
+    "list_rules",
+    "parse_rule",
+    "restore",
 ]

@@ -18,8 +18,16 @@ from dataclasses import dataclass, field
 
 from .addr import ip_to_int
 
-TCP_TIMEOUTS = {"SYN_SENT": 120, "SYN_RECV": 60, "ESTABLISHED": 432000, "FIN_WAIT": 120,
-                "CLOSE_WAIT": 60, "LAST_ACK": 30, "TIME_WAIT": 120, "CLOSE": 10}
+TCP_TIMEOUTS = {
+    "SYN_SENT": 120,
+    "SYN_RECV": 60,
+    "ESTABLISHED": 432000,
+    "FIN_WAIT": 120,
+    "CLOSE_WAIT": 60,
+    "LAST_ACK": 30,
+    "TIME_WAIT": 120,
+    "CLOSE": 10,
+}
 UDP_TIMEOUT = 30
 UDP_STREAM_TIMEOUT = 120
 ICMP_TIMEOUT = 30
@@ -64,8 +72,11 @@ class ConntrackEntry:
     @property
     def dnat(self) -> bool:
         """Destination NAT in effect: the reply does not come from the original destination."""
-        return (self.reply[1], self.reply[3]) != (self.orig[2], self.orig[4]) and self.proto != 1 or (
-            self.proto == 1 and self.reply[1] != self.orig[2])
+        return (
+            (self.reply[1], self.reply[3]) != (self.orig[2], self.orig[4])
+            and self.proto != 1
+            or (self.proto == 1 and self.reply[1] != self.orig[2])
+        )
 
     @property
     def snat(self) -> bool:

@@ -30,11 +30,15 @@ class NetfilterError(Exception):
     def iptables_text(self, prog: str = "iptables") -> str:
         """The stderr text ``iptables`` prints for this error (observed with iptables 1.8.9)."""
         if self.kind == PARAM:
-            return f"{prog} {VERSION}: {self.message}\nTry `{prog} -h' or '{prog} --help' for more information.\n"
+            return f"{prog} {VERSION}: {self.message}\n{try_help(prog)}"
         if self.kind == RUNTIME:
             return f"{prog}: {self.message}\n"
         if self.kind == KERNEL:
             return f"{prog} {VERSION}:  {self.message}\n"
         if self.kind == BADARG:
-            return f"{self.message}\nTry `{prog} -h' or '{prog} --help' for more information.\n"
+            return f"{self.message}\n{try_help(prog)}"
         return f"{prog} {VERSION}: {self.message}\n"
+
+
+def try_help(prog: str) -> str:
+    return f"Try `{prog} -h' or '{prog} --help' for more information.\n"

@@ -30,13 +30,13 @@ from __future__ import annotations
 
 import dataclasses
 import random as _random
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 from ..packet import ICMP, TCP, UDP, IPv4, Packet
 from .addr import int_to_ip, ip_to_int
 from .conntrack import ORIGINAL, REPLY, ConntrackEntry, invert
-from .targets import ACCEPT, CONTINUE, DROP, GOTO, JUMP, REJECT, RETURN, Masquerade, Nat
+from .targets import ACCEPT, CONTINUE, DROP, GOTO, JUMP, RETURN, Masquerade, Nat
 
 HOOKS = ("PREROUTING", "INPUT", "FORWARD", "OUTPUT", "POSTROUTING")
 # (table or pseudo-step, nat manip) in priority order at each hook.
@@ -112,8 +112,25 @@ class HookResult:
 class PacketView:
     """The packet fields rules test, decoded once per hook."""
 
-    __slots__ = ("src", "dst", "src_s", "dst_s", "proto", "sport", "dport", "icmp_type", "icmp_code",
-                 "length", "ctx", "nf", "ct", "ctstates", "nat", "notrack", "log")
+    __slots__ = (
+        "src",
+        "dst",
+        "src_s",
+        "dst_s",
+        "proto",
+        "sport",
+        "dport",
+        "icmp_type",
+        "icmp_code",
+        "length",
+        "ctx",
+        "nf",
+        "ct",
+        "ctstates",
+        "nat",
+        "notrack",
+        "log",
+    )
 
     def __init__(self, p: Packet, ctx: HookContext, nf) -> None:
         ip = p.layers[0]
@@ -179,8 +196,15 @@ def run_hook(nf, hook: str, packet: Packet, ctx: HookContext) -> HookResult:
             ctx.ctstate = "UNTRACKED"
             ctx.ct = None
         if verdict != ACCEPT:
-            return HookResult("DROP" if verdict == DROP else "REJECT", p, steps, ctx.ct, ctx.ctstate,
-                              reject_with=reject, log=logs)
+            return HookResult(
+                "DROP" if verdict == DROP else "REJECT",
+                p,
+                steps,
+                ctx.ct,
+                ctx.ctstate,
+                reject_with=reject,
+                log=logs,
+            )
     return HookResult("ACCEPT", p, steps, ctx.ct, ctx.ctstate, log=logs)
 
 
@@ -326,8 +350,12 @@ def _nat(nf, hook: str, p: Packet, ctx: HookContext, steps: list[Step], logs: li
     if new is not p:
         old = p
         p = new
-        kind = {("dst", ORIGINAL): "DNAT", ("src", ORIGINAL): "SNAT", ("dst", REPLY): "un-SNAT",
-                ("src", REPLY): "un-DNAT"}[(manip, ctx.ct_dir)]
+        kind = {
+            ("dst", ORIGINAL): "DNAT",
+            ("src", ORIGINAL): "SNAT",
+            ("dst", REPLY): "un-SNAT",
+            ("src", REPLY): "un-DNAT",
+        }[(manip, ctx.ct_dir)]
         if manip == "dst":
             what = f"dst {_ep(old, 'dst')} -> {_ep(p, 'dst')}"
         else:

@@ -20,13 +20,44 @@ from .rule import parse_rule
 from .save import iptables_save_text
 from .tables import BUILTIN_CHAINS
 
-COMMANDS = {"-A": "A", "--append": "A", "-I": "I", "--insert": "I", "-D": "D", "--delete": "D",
-            "-R": "R", "--replace": "R", "-C": "C", "--check": "C", "-N": "N", "--new-chain": "N",
-            "-X": "X", "--delete-chain": "X", "-F": "F", "--flush": "F", "-Z": "Z", "--zero": "Z",
-            "-P": "P", "--policy": "P", "-E": "E", "--rename-chain": "E", "-L": "L", "--list": "L",
-            "-S": "S", "--list-rules": "S"}
-FLAGS = {"-n": "numeric", "--numeric": "numeric", "-v": "verbose", "--verbose": "verbose", "-x": "exact",
-         "--exact": "exact", "--line-numbers": "line_numbers", "--line-number": "line_numbers"}
+COMMANDS = {
+    "-A": "A",
+    "--append": "A",
+    "-I": "I",
+    "--insert": "I",
+    "-D": "D",
+    "--delete": "D",
+    "-R": "R",
+    "--replace": "R",
+    "-C": "C",
+    "--check": "C",
+    "-N": "N",
+    "--new-chain": "N",
+    "-X": "X",
+    "--delete-chain": "X",
+    "-F": "F",
+    "--flush": "F",
+    "-Z": "Z",
+    "--zero": "Z",
+    "-P": "P",
+    "--policy": "P",
+    "-E": "E",
+    "--rename-chain": "E",
+    "-L": "L",
+    "--list": "L",
+    "-S": "S",
+    "--list-rules": "S",
+}
+FLAGS = {
+    "-n": "numeric",
+    "--numeric": "numeric",
+    "-v": "verbose",
+    "--verbose": "verbose",
+    "-x": "exact",
+    "--exact": "exact",
+    "--line-numbers": "line_numbers",
+    "--line-number": "line_numbers",
+}
 
 
 @dataclass
@@ -64,15 +95,22 @@ def parse_command(argv: list[str], restore_mode: bool = False) -> Command:
                 cmd.chain = argv[i]
                 i += 1
             elif required:
-                raise NetfilterError(f"option \"{tok}\" requires an argument")
+                raise NetfilterError(f'option "{tok}" requires an argument')
             if cmd.chain is not None and cmd.op in ("A", "I", "R", "C", "N", "D", "P", "E"):
                 _check_chain_name(cmd.chain, cmd.op)
             if cmd.op in ("P", "E"):
                 if i >= n:
-                    raise NetfilterError(f"-{cmd.op} requires a chain and a {'policy' if cmd.op == 'P' else 'new name'}")
+                    raise NetfilterError(
+                        f"-{cmd.op} requires a chain and a {'policy' if cmd.op == 'P' else 'new name'}"
+                    )
                 cmd.arg2 = argv[i]
                 i += 1
-            elif cmd.op in ("I", "D", "R", "L", "S", "Z") and cmd.chain is not None and i < n and _is_num(argv[i]):
+            elif (
+                cmd.op in ("I", "D", "R", "L", "S", "Z")
+                and cmd.chain is not None
+                and i < n
+                and _is_num(argv[i])
+            ):
                 cmd.rulenum = int(argv[i])
                 if cmd.rulenum == 0 and cmd.op != "L" and cmd.op != "S":
                     raise NetfilterError(f"Invalid rule number `{argv[i]}'")
@@ -82,7 +120,7 @@ def parse_command(argv: list[str], restore_mode: bool = False) -> Command:
             continue
         if tok in ("-t", "--table"):
             if i >= n:
-                raise NetfilterError(f"option \"{tok}\" requires an argument")
+                raise NetfilterError(f'option "{tok}" requires an argument')
             if cmd.table is not None and not restore_mode:
                 raise NetfilterError("multiple -t flags not allowed")
             cmd.table = argv[i]
@@ -119,8 +157,13 @@ def apply_command(table, cmd: Command, counters: tuple[int, int] | None = None) 
     def rule():
         if cmd.chain not in table.chains:
             raise NetfilterError("No chain/target/match by that name.", RUNTIME)
-        r, c = parse_rule(cmd.spec, table.name, cmd.chain, lambda name: name in table.chains and not (
-            table.chains[name].builtin), builtin)
+        r, c = parse_rule(
+            cmd.spec,
+            table.name,
+            cmd.chain,
+            lambda name: name in table.chains and not (table.chains[name].builtin),
+            builtin,
+        )
         c = counters or c
         if c is not None:
             r.pkts, r.bytes = c
@@ -165,10 +208,13 @@ def apply_command(table, cmd: Command, counters: tuple[int, int] | None = None) 
         table.rename_chain(cmd.chain, cmd.arg2)
     elif op in ("L", "S"):
         if cmd.chain is not None and cmd.chain not in table.chains:
-            raise NetfilterError(f"chain `{cmd.chain}' in table `{table.name}' is incompatible, use 'nft' tool.",
-                                 PLAIN)
+            raise NetfilterError(
+                f"chain `{cmd.chain}' in table `{table.name}' is incompatible, use 'nft' tool.", PLAIN
+            )
         if op == "L":
-            return list_chains(table, cmd.chain, cmd.rulenum, cmd.verbose, cmd.numeric, cmd.exact, cmd.line_numbers)
+            return list_chains(
+                table, cmd.chain, cmd.rulenum, cmd.verbose, cmd.numeric, cmd.exact, cmd.line_numbers
+            )
         return list_rules(table, cmd.chain, cmd.rulenum, cmd.verbose)
     return ""
 
@@ -221,7 +267,7 @@ def iptables_save(nf, argv: list[str], date: str | None = None) -> tuple[str, st
         elif a.startswith("--table="):
             table = a.split("=", 1)[1]
         else:
-            return "", f"Unknown arguments found on commandline\n", 1
+            return "", "Unknown arguments found on commandline\n", 1
     if table is not None and table not in nf.tables:
         return "", f"Table `{table}' does not exist\n", 1
     return iptables_save_text(nf, table, counters, date), "", 0

@@ -13,6 +13,7 @@ from .addr import format_network
 from .rule import PROTO_NAMES, Rule
 from .targets import Jump, Notrack
 
+
 def kmg(n: int) -> str:
     """A counter as iptables abbreviates it without -x (99999, 100K, 1235M, 12G), no padding."""
     if n <= 99999:
@@ -87,15 +88,24 @@ def chain_header(table, chain, verbose: bool, exact: bool) -> str:
     return f"Chain {chain.name} ({table.references(chain.name)} references)"
 
 
-def list_chains(table, chain_name: str | None = None, rulenum: int | None = None, verbose: bool = False,
-                numeric: bool = False, exact: bool = False, line_numbers: bool = False) -> str:
+def list_chains(
+    table,
+    chain_name: str | None = None,
+    rulenum: int | None = None,
+    verbose: bool = False,
+    numeric: bool = False,
+    exact: bool = False,
+    line_numbers: bool = False,
+) -> str:
     """The text of ``iptables [-t T] -L [CHAIN [RULENUM]] [-n] [-v] [-x] [--line-numbers]``."""
     chains = [table.chain(chain_name)] if chain_name else table.ordered_chains()
     if rulenum is not None:
         c = chains[0]
         if not 1 <= rulenum <= len(c.rules):
             return ""
-        return rule_line(c.rules[rulenum - 1], rulenum if line_numbers else None, verbose, numeric, exact) + "\n"
+        return (
+            rule_line(c.rules[rulenum - 1], rulenum if line_numbers else None, verbose, numeric, exact) + "\n"
+        )
     blocks = []
     for c in chains:
         lines = [chain_header(table, c, verbose, exact), header(verbose, exact, line_numbers)]
@@ -105,7 +115,9 @@ def list_chains(table, chain_name: str | None = None, rulenum: int | None = None
     return "\n".join(blocks)
 
 
-def list_rules(table, chain_name: str | None = None, rulenum: int | None = None, verbose: bool = False) -> str:
+def list_rules(
+    table, chain_name: str | None = None, rulenum: int | None = None, verbose: bool = False
+) -> str:
     """The text of ``iptables [-t T] -S [CHAIN [RULENUM]] [-v]``."""
     chains = [table.chain(chain_name)] if chain_name else table.ordered_chains()
     if rulenum is not None:

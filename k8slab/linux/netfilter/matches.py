@@ -8,7 +8,7 @@ round(p * 2**31) and printed back as ``0.33333333349``).
 
 from __future__ import annotations
 
-from typing import Callable, Iterator
+from collections.abc import Callable, Iterator
 
 from .addr import format_network, int_to_ip, parse_network
 from .errors import NetfilterError
@@ -37,8 +37,20 @@ ICMP_TYPES = {
     "parameter-problem": (12, 0, 255),
 }
 CTSTATES = ("INVALID", "NEW", "RELATED", "ESTABLISHED", "UNTRACKED", "SNAT", "DNAT")
-ADDRTYPES = ("UNSPEC", "UNICAST", "LOCAL", "BROADCAST", "ANYCAST", "MULTICAST", "BLACKHOLE",
-             "UNREACHABLE", "PROHIBIT", "THROW", "NAT", "XRESOLVE")
+ADDRTYPES = (
+    "UNSPEC",
+    "UNICAST",
+    "LOCAL",
+    "BROADCAST",
+    "ANYCAST",
+    "MULTICAST",
+    "BLACKHOLE",
+    "UNREACHABLE",
+    "PROHIBIT",
+    "THROW",
+    "NAT",
+    "XRESOLVE",
+)
 
 
 def quote(value: str) -> str:
@@ -90,7 +102,7 @@ def parse_uint(text: str, what: str) -> int:
     try:
         return int(text, 0)
     except ValueError:
-        raise NetfilterError(f"{what}: bad value for option \"--{what}\", or out of range.\n") from None
+        raise NetfilterError(f'{what}: bad value for option "--{what}", or out of range.\n') from None
 
 
 def parse_value_mask(text: str, match: str, option: str) -> tuple[int, int]:
@@ -100,9 +112,9 @@ def parse_value_mask(text: str, match: str, option: str) -> tuple[int, int]:
         value = int(parts[0], 0)
         mask = int(parts[1], 0) if len(parts) > 1 else 0xFFFFFFFF
     except ValueError:
-        raise NetfilterError(f"{match}: bad value for option \"--{option}\", or out of range.\n") from None
+        raise NetfilterError(f'{match}: bad value for option "--{option}", or out of range.\n') from None
     if len(parts) > 2:
-        raise NetfilterError(f"{match}: trailing garbage after value for option \"--{option}\".\n")
+        raise NetfilterError(f'{match}: trailing garbage after value for option "--{option}".\n')
     return value & 0xFFFFFFFF, mask & 0xFFFFFFFF
 
 
@@ -191,8 +203,11 @@ class PortsMatch(Match):
                 else:
                     tests.append(lambda pv, a=attr, v=lo: getattr(pv, a) == v)
             else:
-                tests.append(lambda pv, a=attr, lo=lo, hi=hi, inv=inv: getattr(pv, a) is not None
-                             and (lo <= getattr(pv, a) <= hi) != inv)
+                tests.append(
+                    lambda pv, a=attr, lo=lo, hi=hi, inv=inv: (
+                        getattr(pv, a) is not None and (lo <= getattr(pv, a) <= hi) != inv
+                    )
+                )
         return _all(tests)
 
 
@@ -243,7 +258,11 @@ class IcmpMatch(Match):
                     return f"icmp {'!' if self.inv else ''}{name}"
         s = f"icmp{' !' if self.inv else ''}type {self.type}"
         if self.code != (0, 255):
-            s += f" code {self.code[0]}" if self.code[0] == self.code[1] else f" codes {self.code[0]}-{self.code[1]}"
+            s += (
+                f" code {self.code[0]}"
+                if self.code[0] == self.code[1]
+                else f" codes {self.code[0]}-{self.code[1]}"
+            )
         return s
 
     def compile(self):
@@ -262,12 +281,12 @@ class CommentMatch(Match):
 
     def parse(self, opt, args, inv):
         if len(args[0]) > 255:
-            raise NetfilterError("comment: option \"--comment\" too long.\n")
+            raise NetfilterError('comment: option "--comment" too long.\n')
         self.comment = args[0]
 
     def finalize(self):
         if self.comment is None:
-            raise NetfilterError("comment: option \"--comment\" must be specified\n")
+            raise NetfilterError('comment: option "--comment" must be specified\n')
 
     def save(self):
         return f" --comment {quote(self.comment)}"
@@ -297,7 +316,7 @@ class StatisticMatch(Match):
         v = args[0]
         if opt == "--mode":
             if v not in ("random", "nth"):
-                raise NetfilterError(f"statistic: Bad value for option \"--mode\": \"{v}\"\n")
+                raise NetfilterError(f'statistic: Bad value for option "--mode": "{v}"\n')
             self.mode = v
         elif opt == "--probability":
             try:
@@ -305,13 +324,17 @@ class StatisticMatch(Match):
             except ValueError:
                 p = -1.0
             if not 0.0 <= p <= 1.0:
-                raise NetfilterError("statistic: bad value for option \"--probability\", or out of range (0-1).\n")
+                raise NetfilterError(
+                    'statistic: bad value for option "--probability", or out of range (0-1).\n'
+                )
             self.prob31 = int(p * 0x80000000 + 0.5)
             self.inv = inv
         elif opt == "--every":
             self.every = parse_uint(v, "every")
             if self.every == 0:
-                raise NetfilterError("statistic: bad value for option \"--every\", or out of range (1-4294967295).\n")
+                raise NetfilterError(
+                    'statistic: bad value for option "--every", or out of range (1-4294967295).\n'
+                )
             self.inv = inv
         else:
             self.packet = parse_uint(v, "packet")
@@ -319,9 +342,9 @@ class StatisticMatch(Match):
 
     def finalize(self):
         if self.mode is None:
-            raise NetfilterError("statistic: option \"--mode\" must be specified\n")
+            raise NetfilterError('statistic: option "--mode" must be specified\n')
         if self.mode == "nth" and self.every and not self._packet_given:
-            raise NetfilterError("statistic: option \"--every\" also requires \"--packet\".\n")
+            raise NetfilterError('statistic: option "--every" also requires "--packet".\n')
         self.count = self.packet
 
     @property
@@ -350,6 +373,7 @@ class StatisticMatch(Match):
                 return not inv
             m.count += 1
             return inv
+
         return nth
 
 
@@ -368,7 +392,7 @@ class MarkMatch(Match):
 
     def finalize(self):
         if self.value is None:
-            raise NetfilterError("mark: option \"--mark\" must be specified\n")
+            raise NetfilterError('mark: option "--mark" must be specified\n')
 
     def _vm(self):
         return f"{self.value:#x}" if self.mask == 0xFFFFFFFF else f"{self.value:#x}/{self.mask:#x}"
@@ -404,7 +428,7 @@ class AddrtypeMatch(Match):
         types = []
         for t in args[0].split(","):
             if t.upper() not in ADDRTYPES:
-                raise NetfilterError(f"addrtype: unknown type \"{t}\"\n")
+                raise NetfilterError(f'addrtype: unknown type "{t}"\n')
             types.append(t.upper())
         types.sort(key=ADDRTYPES.index)
         if opt == "--src-type":
@@ -439,9 +463,13 @@ class AddrtypeMatch(Match):
     def compile(self):
         tests = []
         if self.src:
-            tests.append(lambda pv, t=frozenset(self.src), inv=self.sinv: (addr_type(pv, pv.src_s) in t) != inv)
+            tests.append(
+                lambda pv, t=frozenset(self.src), inv=self.sinv: (addr_type(pv, pv.src_s) in t) != inv
+            )
         if self.dst:
-            tests.append(lambda pv, t=frozenset(self.dst), inv=self.dinv: (addr_type(pv, pv.dst_s) in t) != inv)
+            tests.append(
+                lambda pv, t=frozenset(self.dst), inv=self.dinv: (addr_type(pv, pv.dst_s) in t) != inv
+            )
         return _all(tests)
 
 
@@ -459,8 +487,15 @@ def addr_type(pv, addr: str) -> str:
 
 class ConntrackMatch(Match):
     name = "conntrack"
-    OPTIONS = {"--ctstate": 1, "--ctorigsrc": 1, "--ctorigdst": 1, "--ctreplsrc": 1, "--ctrepldst": 1,
-               "--ctorigdstport": 1, "--ctstatus": 1}
+    OPTIONS = {
+        "--ctstate": 1,
+        "--ctorigsrc": 1,
+        "--ctorigdst": 1,
+        "--ctreplsrc": 1,
+        "--ctrepldst": 1,
+        "--ctorigdstport": 1,
+        "--ctstatus": 1,
+    }
 
     def __init__(self):
         self.states: tuple[str, ...] = ()
@@ -474,7 +509,7 @@ class ConntrackMatch(Match):
             states = []
             for s in args[0].split(","):
                 if s not in CTSTATES:
-                    raise NetfilterError(f"Bad ctstate \"{s}\"")
+                    raise NetfilterError(f'Bad ctstate "{s}"')
                 states.append(s)
             self.states = tuple(sorted(set(states), key=CTSTATES.index))
             self.sinv = inv
@@ -485,7 +520,7 @@ class ConntrackMatch(Match):
             vals = tuple(s for s in args[0].split(","))
             for s in vals:
                 if s not in names:
-                    raise NetfilterError(f"Bad ctstatus \"{s}\"")
+                    raise NetfilterError(f'Bad ctstatus "{s}"')
             self.status = (tuple(sorted(set(vals), key=names.index)), inv)
         else:
             net, mask = parse_network(args[0])
@@ -530,8 +565,11 @@ class ConntrackMatch(Match):
             tests.append(lambda pv: (not states.isdisjoint(pv.ctstates)) != inv)
         for opt, (net, mask, inv) in self.addrs.items():
             which, side = ("orig" if "orig" in opt else "reply"), ("src" if opt.endswith("src") else "dst")
-            tests.append(lambda pv, w=which, s=side, n=net, m=mask, inv=inv:
-                         pv.ct is not None and ((pv.ct.tuple_addr(w, s) & m) == n) != inv)
+            tests.append(
+                lambda pv, w=which, s=side, n=net, m=mask, inv=inv: (
+                    pv.ct is not None and ((pv.ct.tuple_addr(w, s) & m) == n) != inv
+                )
+            )
         if self.origdstport:
             port, inv = self.origdstport
             tests.append(lambda pv: pv.ct is not None and (pv.ct.orig[3] == port) != inv)
@@ -547,8 +585,20 @@ class RecentMatch(Match):
     ``--remove`` forgets. ``--reap`` drops entries older than ``--seconds``."""
 
     name = "recent"
-    OPTIONS = {"--set": 0, "--rcheck": 0, "--update": 0, "--remove": 0, "--seconds": 1, "--reap": 0,
-               "--hitcount": 1, "--name": 1, "--rsource": 0, "--rdest": 0, "--mask": 1, "--rttl": 0}
+    OPTIONS = {
+        "--set": 0,
+        "--rcheck": 0,
+        "--update": 0,
+        "--remove": 0,
+        "--seconds": 1,
+        "--reap": 0,
+        "--hitcount": 1,
+        "--name": 1,
+        "--rsource": 0,
+        "--rdest": 0,
+        "--mask": 1,
+        "--rttl": 0,
+    }
     COMMANDS = {"--set": "SET", "--rcheck": "CHECK", "--update": "UPDATE", "--remove": "REMOVE"}
 
     def __init__(self):
@@ -564,7 +614,9 @@ class RecentMatch(Match):
     def parse(self, opt, args, inv):
         if opt in self.COMMANDS:
             if self.command is not None:
-                raise NetfilterError("recent: only one of `--set', `--rcheck' `--update' or `--remove' may be set\n")
+                raise NetfilterError(
+                    "recent: only one of `--set', `--rcheck' `--update' or `--remove' may be set\n"
+                )
             self.command, self.inv = opt[2:], inv
         elif opt == "--seconds":
             self.seconds = parse_uint(args[0], "seconds")
@@ -581,13 +633,16 @@ class RecentMatch(Match):
         elif opt == "--mask":
             try:
                 from .addr import ip_to_int
+
                 self.mask = ip_to_int(args[0])
             except ValueError:
-                raise NetfilterError(f"recent: bad value for option \"--mask\", or out of range.\n") from None
+                raise NetfilterError('recent: bad value for option "--mask", or out of range.\n') from None
 
     def finalize(self):
         if self.command is None:
-            raise NetfilterError("recent: you must specify one of `--set', `--rcheck' `--update' or `--remove'\n")
+            raise NetfilterError(
+                "recent: you must specify one of `--set', `--rcheck' `--update' or `--remove'\n"
+            )
         if self.reap and not self.seconds:
             raise NetfilterError("recent: you must specify `--seconds' with `--reap'\n")
 
@@ -639,6 +694,7 @@ class RecentMatch(Match):
             if hit and m.command == "update":
                 stamps.append(now)
             return hit != m.inv
+
         return recent
 
 
@@ -668,8 +724,9 @@ class MultiportMatch(Match):
 
     def listing(self, numeric=True):
         word = self.kind[2:]
-        items = ",".join(format_range(r) if numeric else format_range((service(r[0]), service(r[1])))
-                         for r in self.ranges)
+        items = ",".join(
+            format_range(r) if numeric else format_range((service(r[0]), service(r[1]))) for r in self.ranges
+        )
         return f"multiport {word} {' !' if self.inv else ''}{items}"
 
     def compile(self):
@@ -680,6 +737,7 @@ class MultiportMatch(Match):
             if cand[0] is None:
                 return False
             return any(lo <= p <= hi for p in cand for lo, hi in ranges) != inv
+
         return ports
 
 
@@ -709,8 +767,11 @@ class PhysdevMatch(Match):
 
     def listing(self, numeric=True):
         s = "PHYSDEV match"
-        for opt, word in (("--physdev-in", "--physdev-in"), ("--physdev-out", "--physdev-out"),
-                          ("--physdev-is-bridged", "--physdev-is-bridged")):
+        for opt, word in (
+            ("--physdev-in", "--physdev-in"),
+            ("--physdev-out", "--physdev-out"),
+            ("--physdev-is-bridged", "--physdev-is-bridged"),
+        ):
             if opt in self.opts:
                 v, inv = self.opts[opt]
                 s += f"{' !' if inv else ''} {word}" + (f" {v}" if v else "")

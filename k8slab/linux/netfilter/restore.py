@@ -66,13 +66,19 @@ def tokenize(line: str) -> list[str]:
 
 
 def _param(msg: str, lineno: int) -> RestoreError:
-    return RestoreError(f"{PROG} {VERSION}: {msg}\nError occurred at line: {lineno}\n"
-                        f"Try `{PROG} -h' or '{PROG} --help' for more information.\n", 2)
+    return RestoreError(
+        f"{PROG} {VERSION}: {msg}\nError occurred at line: {lineno}\n"
+        f"Try `{PROG} -h' or '{PROG} --help' for more information.\n",
+        2,
+    )
 
 
 def _bad_argument(tok: str, lineno: int) -> RestoreError:
-    return RestoreError(f"Bad argument `{tok}'\nError occurred at line: {lineno}\n"
-                        f"Try `{PROG} -h' or '{PROG} --help' for more information.\n", 2)
+    return RestoreError(
+        f"Bad argument `{tok}'\nError occurred at line: {lineno}\n"
+        f"Try `{PROG} -h' or '{PROG} --help' for more information.\n",
+        2,
+    )
 
 
 def _convert(e: NetfilterError, lineno: int) -> RestoreError:
@@ -82,12 +88,17 @@ def _convert(e: NetfilterError, lineno: int) -> RestoreError:
     if e.kind == KERNEL:
         return RestoreError(f"{PROG} {VERSION}: \nline {lineno}: {e.message}\n", 4)
     if e.kind == "bad_argument":
-        return RestoreError(f"{e.message}\nError occurred at line: {lineno}\n"
-                            f"Try `{PROG} -h' or '{PROG} --help' for more information.\n", 2)
+        return RestoreError(
+            f"{e.message}\nError occurred at line: {lineno}\n"
+            f"Try `{PROG} -h' or '{PROG} --help' for more information.\n",
+            2,
+        )
     return _param(e.message, lineno)
 
 
-def restore(nf, text: str, noflush: bool = False, counters: bool = False, only_table: str | None = None) -> None:
+def restore(
+    nf, text: str, noflush: bool = False, counters: bool = False, only_table: str | None = None
+) -> None:
     """Apply an iptables-restore input to ``nf``; raises RestoreError (state unchanged) on failure."""
     from .iptables_cmd import apply_command, parse_command
 
@@ -133,8 +144,11 @@ def restore(nf, text: str, noflush: bool = False, counters: bool = False, only_t
             if cname in BUILTIN_CHAINS[table.name]:
                 # The chain's counters are set from the line with --counters, zeroed without.
                 try:
-                    table.set_policy(cname, table.chains[cname].policy if policy == "-" else policy,
-                                     cnt if counters and cnt else (0, 0))
+                    table.set_policy(
+                        cname,
+                        table.chains[cname].policy if policy == "-" else policy,
+                        cnt if counters and cnt else (0, 0),
+                    )
                 except NetfilterError as e:
                     raise _convert(e, lineno) from None
                 continue
@@ -150,8 +164,8 @@ def restore(nf, text: str, noflush: bool = False, counters: bool = False, only_t
             end = line.find("]")
             if end < 0:
                 raise _param(f"Bad line {lineno}: need ]", lineno)
-            rule_counters = _counters(line[:end + 1])
-            line = line[end + 1:].strip()
+            rule_counters = _counters(line[: end + 1])
+            line = line[end + 1 :].strip()
         tokens = tokenize(line)
         if not tokens[0].startswith("-"):
             raise _bad_argument(tokens[0], lineno)
@@ -164,8 +178,9 @@ def restore(nf, text: str, noflush: bool = False, counters: bool = False, only_t
             if e.message.startswith("Chain '") and e.message.endswith("' does not exist"):
                 # nf_tables resolves jumps when the table's batch is committed: the error names
                 # the COMMIT line (observed).
-                commit = next((n for n, text in enumerate(lines[lineno:], lineno + 1)
-                               if text.strip() == "COMMIT"), None)
+                commit = next(
+                    (n for n, text in enumerate(lines[lineno:], lineno + 1) if text.strip() == "COMMIT"), None
+                )
                 if commit is None:
                     raise RestoreError(f"{PROG}: COMMIT expected at line {len(lines) + 1}\n", 1) from None
                 raise _param(e.message, commit) from None

@@ -7,7 +7,7 @@ iptables-save's canonical order; ``Rule.compile()`` turns it into predicates.
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from .addr import format_network, parse_network
 from .errors import NetfilterError
@@ -17,17 +17,54 @@ from .targets import STANDARD, TARGETS, Jump, Standard, Target
 PROTOCOLS = {"tcp": 6, "udp": 17, "icmp": 1, "all": 0, "sctp": 132, "gre": 47, "esp": 50, "ah": 51, "igmp": 2}
 PROTO_NAMES = {v: k for k, v in PROTOCOLS.items() if v}
 
-GENERIC = {"-s": "src", "--source": "src", "--src": "src", "-d": "dst", "--destination": "dst", "--dst": "dst",
-           "-i": "in", "--in-interface": "in", "-o": "out", "--out-interface": "out", "-p": "proto",
-           "--protocol": "proto", "-m": "match", "--match": "match", "-j": "jump", "--jump": "jump",
-           "-g": "goto", "--goto": "goto", "-c": "counters", "--set-counters": "counters"}
+GENERIC = {
+    "-s": "src",
+    "--source": "src",
+    "--src": "src",
+    "-d": "dst",
+    "--destination": "dst",
+    "--dst": "dst",
+    "-i": "in",
+    "--in-interface": "in",
+    "-o": "out",
+    "--out-interface": "out",
+    "-p": "proto",
+    "--protocol": "proto",
+    "-m": "match",
+    "--match": "match",
+    "-j": "jump",
+    "--jump": "jump",
+    "-g": "goto",
+    "--goto": "goto",
+    "-c": "counters",
+    "--set-counters": "counters",
+}
 
 
 class Rule:
     """One iptables rule with its packet and byte counters."""
 
-    __slots__ = ("chain", "src", "smask", "sinv", "dst", "dmask", "dinv", "iniface", "iinv", "outiface",
-                 "oinv", "proto", "pinv", "matches", "target", "pkts", "bytes", "_preds", "_spec")
+    __slots__ = (
+        "chain",
+        "src",
+        "smask",
+        "sinv",
+        "dst",
+        "dmask",
+        "dinv",
+        "iniface",
+        "iinv",
+        "outiface",
+        "oinv",
+        "proto",
+        "pinv",
+        "matches",
+        "target",
+        "pkts",
+        "bytes",
+        "_preds",
+        "_spec",
+    )
 
     def __init__(self, chain: str):
         self.chain = chain
@@ -131,8 +168,9 @@ class Rule:
         return True
 
 
-def parse_rule(tokens: list[str], table: str, chain: str, chain_exists: Callable[[str], bool],
-               builtin: bool = False) -> tuple[Rule, tuple[int, int] | None]:
+def parse_rule(
+    tokens: list[str], table: str, chain: str, chain_exists: Callable[[str], bool], builtin: bool = False
+) -> tuple[Rule, tuple[int, int] | None]:
     """Read a rule specification (the tokens after ``-A CHAIN``). Returns the rule and the
     counters given with ``-c PKTS BYTES`` if any. Raises NetfilterError with iptables' message."""
     rule = Rule(chain)
@@ -154,10 +192,13 @@ def parse_rule(tokens: list[str], table: str, chain: str, chain_exists: Callable
         kind = GENERIC.get(tok)
         if kind is not None:
             if kind in ("src", "dst", "in", "out", "proto") and kind in seen:
-                raise NetfilterError("multiple -" + {"src": "s", "dst": "d", "in": "i", "out": "o",
-                                                      "proto": "p"}[kind] + " flags not allowed")
+                raise NetfilterError(
+                    "multiple -"
+                    + {"src": "s", "dst": "d", "in": "i", "out": "o", "proto": "p"}[kind]
+                    + " flags not allowed"
+                )
             if i >= n:
-                raise NetfilterError(f"option \"{tok}\" requires an argument")
+                raise NetfilterError(f'option "{tok}" requires an argument')
             arg = tokens[i]
             i += 1
             seen.add(kind)
@@ -181,7 +222,7 @@ def parse_rule(tokens: list[str], table: str, chain: str, chain_exists: Callable
                 elif name.isdigit() and int(name) < 256:
                     rule.proto = int(name)
                 else:
-                    raise NetfilterError(f"unknown protocol \"{arg}\" specified")
+                    raise NetfilterError(f'unknown protocol "{arg}" specified')
                 proto_name = PROTO_NAMES.get(rule.proto)
                 rule.pinv = inv
                 if rule.proto == 0:
@@ -215,18 +256,22 @@ def parse_rule(tokens: list[str], table: str, chain: str, chain_exists: Callable
                 break
         if owner is None and target is not None and tok in target.OPTIONS:
             owner = target
-        if owner is None and proto_name in ("tcp", "udp", "icmp") and not rule.pinv and not any(
-                m.name == proto_name for m in rule.matches):
+        if (
+            owner is None
+            and proto_name in ("tcp", "udp", "icmp")
+            and not rule.pinv
+            and not any(m.name == proto_name for m in rule.matches)
+        ):
             m = load_match(proto_name)
             if tok in m.OPTIONS:
                 rule.matches.append(m)
                 owner = m
         if owner is None:
-            raise NetfilterError(f"unknown option \"{tok}\"")
+            raise NetfilterError(f'unknown option "{tok}"')
         nargs = owner.OPTIONS[tok]
         if i + nargs > n:
-            raise NetfilterError(f"option \"{tok}\" requires an argument")
-        owner.parse(tok, tokens[i:i + nargs], inv)
+            raise NetfilterError(f'option "{tok}" requires an argument')
+        owner.parse(tok, tokens[i : i + nargs], inv)
         i += nargs
         inv = False
     if inv:

@@ -32,4 +32,6 @@ def iptables_save_text(nf, table: str | None = None, counters: bool = False, dat
     the tables that exist are printed, in iptables-save's order (mangle, raw, filter, nat)."""
     if table is not None:
         return save_table(nf.table(table), counters, date)
-    return "".join(save_table(nf.tables[name], counters, date) for name in SAVE_ORDER if nf.tables[name].exists)
+    return "".join(
+        save_table(nf.tables[name], counters, date) for name in SAVE_ORDER if nf.tables[name].exists
+    )

@@ -5,7 +5,6 @@ Every operation either completes or raises NetfilterError leaving the state unch
 
 from __future__ import annotations
 
-
 from .conntrack import Conntrack
 from .errors import KERNEL, RUNTIME, NetfilterError
 from .rule import Rule
@@ -142,14 +141,17 @@ class Table:
         names = self.user_names()
         for name in names:
             if self.chains[name].rules or any(
-                    isinstance(r.target, Jump) and r.target.chain == name
-                    for c in self.chains.values() if c.name not in names for r in c.rules):
+                isinstance(r.target, Jump) and r.target.chain == name
+                for c in self.chains.values()
+                if c.name not in names
+                for r in c.rules
+            ):
                 raise NetfilterError(f"CHAIN_DEL failed (Device or resource busy): chain {name}", KERNEL)
         for name in names:
             del self.chains[name]
 
     def flush(self, name: str | None = None) -> None:
-        for c in ([self.chain(name)] if name else list(self.chains.values())):
+        for c in [self.chain(name)] if name else list(self.chains.values()):
             c.rules = []
             c.changed()
 
@@ -262,26 +264,30 @@ class Netfilter:
     def table(self, name: str) -> Table:
         t = self.tables.get(name)
         if t is None:
-            raise NetfilterError(f"table '{name}' does not exist\nPerhaps iptables or your kernel needs "
-                                 "to be upgraded.", "notable")
+            raise NetfilterError(
+                f"table '{name}' does not exist\nPerhaps iptables or your kernel needs to be upgraded.",
+                "notable",
+            )
         return t
 
     # Front ends, imported lazily to keep modules small and free of cycles.
     def hook(self, hook: str, packet, ctx):
         """Run every table registered at ``hook`` over ``packet``; see hooks.run_hook."""
         from .hooks import run_hook
+
         return run_hook(self, hook, packet, ctx)
 
     def iptables(self, argv: list[str]) -> tuple[str, str, int]:
         from .iptables_cmd import iptables
+
         return iptables(self, argv)
 
     def iptables_save(self, argv: list[str] | None = None, date: str | None = None) -> tuple[str, str, int]:
         from .iptables_cmd import iptables_save
+
         return iptables_save(self, argv or [], date=date)
 
     def iptables_restore(self, text: str, argv: list[str] | None = None) -> tuple[str, str, int]:
         from .iptables_cmd import iptables_restore
+
         return iptables_restore(self, argv or [], text)
-
-

@@ -14,13 +14,26 @@ from .matches import quote
 CONTINUE, ACCEPT, DROP, REJECT, RETURN, JUMP, GOTO = range(7)
 VERDICT_NAMES = {ACCEPT: "ACCEPT", DROP: "DROP", REJECT: "REJECT", RETURN: "RETURN"}
 
-REJECT_TYPES = ("icmp-net-unreachable", "icmp-host-unreachable", "icmp-port-unreachable",
-                "icmp-proto-unreachable", "icmp-net-prohibited", "icmp-host-prohibited",
-                "icmp-admin-prohibited", "tcp-reset")
-REJECT_ALIASES = {"net-unreach": "icmp-net-unreachable", "host-unreach": "icmp-host-unreachable",
-                  "port-unreach": "icmp-port-unreachable", "proto-unreach": "icmp-proto-unreachable",
-                  "net-prohib": "icmp-net-prohibited", "host-prohib": "icmp-host-prohibited",
-                  "admin-prohib": "icmp-admin-prohibited", "tcp-rst": "tcp-reset"}
+REJECT_TYPES = (
+    "icmp-net-unreachable",
+    "icmp-host-unreachable",
+    "icmp-port-unreachable",
+    "icmp-proto-unreachable",
+    "icmp-net-prohibited",
+    "icmp-host-prohibited",
+    "icmp-admin-prohibited",
+    "tcp-reset",
+)
+REJECT_ALIASES = {
+    "net-unreach": "icmp-net-unreachable",
+    "host-unreach": "icmp-host-unreachable",
+    "port-unreach": "icmp-port-unreachable",
+    "proto-unreach": "icmp-proto-unreachable",
+    "net-prohib": "icmp-net-prohibited",
+    "host-prohib": "icmp-host-prohibited",
+    "admin-prohib": "icmp-admin-prohibited",
+    "tcp-rst": "tcp-reset",
+}
 
 
 class Target:
@@ -51,7 +64,8 @@ class Target:
     def check(self, table: str, chain: str, builtin: bool) -> None:
         """Refuse the rule as the kernel would (nft compat: ``RULE_APPEND failed (Invalid argument)``)."""
         ok = (self.TABLES is None or table in self.TABLES) and (
-            self.HOOKS is None or not builtin or chain in self.HOOKS)
+            self.HOOKS is None or not builtin or chain in self.HOOKS
+        )
         if not ok:
             raise NetfilterError(f"RULE_APPEND failed (Invalid argument): rule in chain {chain}", KERNEL)
 
@@ -93,7 +107,7 @@ class Reject(Target):
     def parse(self, opt, args, inv):
         v = REJECT_ALIASES.get(args[0], args[0])
         if v not in REJECT_TYPES:
-            raise NetfilterError(f"unknown reject type \"{args[0]}\"")
+            raise NetfilterError(f'unknown reject type "{args[0]}"')
         self.reject_with = v
 
     def finalize(self, rule):
@@ -122,9 +136,11 @@ class Mark(Target):
 
     def parse(self, opt, args, inv):
         from .matches import parse_value_mask
+
         if self.value is not None:
-            raise NetfilterError("MARK: Only one of --set-xmark, --set-mark, --and-mark, --or-mark or "
-                                 "--xor-mark may be used\n")
+            raise NetfilterError(
+                "MARK: Only one of --set-xmark, --set-mark, --and-mark, --or-mark or --xor-mark may be used\n"
+            )
         value, mask = parse_value_mask(args[0], "MARK", opt[2:])
         has_mask = "/" in args[0]
         if opt == "--set-xmark":
@@ -175,16 +191,16 @@ def _parse_nat_range(text: str, opt: str, with_ip: bool = True):
         try:
             ips = (ip_to_int(lo), ip_to_int(hi or lo))
         except ValueError:
-            raise NetfilterError(f"Bad IP address \"{ip_part}\"\n") from None
+            raise NetfilterError(f'Bad IP address "{ip_part}"\n') from None
     ports = None
     if port_part:
         lo, _, hi = port_part.partition("-")
         try:
             ports = (int(lo), int(hi or lo))
         except ValueError:
-            raise NetfilterError(f"Port \"{port_part}\" not valid\n") from None
+            raise NetfilterError(f'Port "{port_part}" not valid\n') from None
         if not (0 < ports[0] <= 65535 and 0 < ports[1] <= 65535) or ports[0] > ports[1]:
-            raise NetfilterError(f"Port \"{port_part}\" not valid\n")
+            raise NetfilterError(f'Port "{port_part}" not valid\n')
     return ips, ports
 
 
@@ -221,7 +237,7 @@ class Nat(Target):
 
     def finalize(self, rule):
         if self.ips is None:
-            raise NetfilterError(f"{self.name}: option \"{self.opt}\" must be specified\n")
+            raise NetfilterError(f'{self.name}: option "{self.opt}" must be specified\n')
         if self.ports and rule.proto not in (6, 17):
             raise NetfilterError("Need TCP, UDP, SCTP or DCCP with port specification")
 
@@ -294,8 +310,14 @@ class Masquerade(Target):
 
 class Log(Target):
     name = "LOG"
-    OPTIONS = {"--log-prefix": 1, "--log-level": 1, "--log-tcp-sequence": 0, "--log-tcp-options": 0,
-               "--log-ip-options": 0, "--log-uid": 0}
+    OPTIONS = {
+        "--log-prefix": 1,
+        "--log-level": 1,
+        "--log-tcp-sequence": 0,
+        "--log-tcp-options": 0,
+        "--log-ip-options": 0,
+        "--log-uid": 0,
+    }
 
     def __init__(self):
         self.prefix: str | None = None
@@ -322,8 +344,10 @@ class Log(Target):
         return s
 
     def apply(self, pv):
-        pv.log.append(f"{self.prefix or ''}IN={pv.ctx.in_iface or ''} OUT={pv.ctx.out_iface or ''} "
-                      f"SRC={pv.src_s} DST={pv.dst_s}")
+        pv.log.append(
+            f"{self.prefix or ''}IN={pv.ctx.in_iface or ''} OUT={pv.ctx.out_iface or ''} "
+            f"SRC={pv.src_s} DST={pv.dst_s}"
+        )
         return CONTINUE
 
 
@@ -353,7 +377,13 @@ class Notrack(Target):
 
 
 TARGETS = {
-    "REJECT": Reject, "MARK": Mark, "DNAT": lambda: Nat("DNAT"), "SNAT": lambda: Nat("SNAT"),
-    "MASQUERADE": Masquerade, "LOG": Log, "NOTRACK": lambda: Notrack("NOTRACK"), "CT": lambda: Notrack("CT"),
+    "REJECT": Reject,
+    "MARK": Mark,
+    "DNAT": lambda: Nat("DNAT"),
+    "SNAT": lambda: Nat("SNAT"),
+    "MASQUERADE": Masquerade,
+    "LOG": Log,
+    "NOTRACK": lambda: Notrack("NOTRACK"),
+    "CT": lambda: Notrack("CT"),
 }
 STANDARD = ("ACCEPT", "DROP", "RETURN")
