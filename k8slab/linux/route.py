@@ -73,8 +73,10 @@ class Route:
 
     @property
     def linkdown(self) -> bool:
-        """RTNH_F_LINKDOWN: the nexthop device is up but has no carrier."""
-        return (self.dev is not None and self.type not in ("local",) and not self.dev.carrier)
+        """RTNH_F_LINKDOWN: the nexthop device is up but has no carrier (a device that is
+        administratively down keeps only scope host routes, shown without the flag)."""
+        return (self.dev is not None and self.type != "local" and self.dev.admin_up
+                and not self.dev.carrier)
 
     def line(self, show_table: bool = False, omit_dev: bool = False) -> str:
         """The line ``ip route show`` prints for this route (iproute2 6.1.0, trailing space)."""
