@@ -7,6 +7,7 @@ import pytest
 from k8slab.linux.kernel import Kernel
 from k8slab.linux.link import veth_pair
 from k8slab.linux.packet import ICMP, TCP, UDP, VXLAN, Ether, IPv4, Raw
+from k8slab.linux.topologies import vxlan_hosts
 from k8slab.linux.walk import send
 
 
@@ -100,55 +101,19 @@ def test_ping_is_answered_by_the_kernel(bridged):
 
 # -- two hosts joined by VXLAN ------------------------------------------------------------------
 
-def flannel_pair(seed=3, pod_mtu=1450):
-    """Two nodes on a LAN bridge, each with flannel.1 (VNI 1, 8472, nolearning), cni0 and one pod."""
-    k = Kernel(seed=seed)
-    lan = k.add_netns("lan")
-    lan.add_bridge("br-kind")
-    up(lan, "br-kind")
-    lan.add_address("br-kind", "172.18.0.1/16")
-    nodes = {}
-    for i, (name, ip) in enumerate((("node1", "172.18.0.2"), ("node2", "172.18.0.3"))):
-        n = k.add_netns(name)
-        veth_pair(n, "eth0", lan, f"veth{i}")
-        lan.set_master(f"veth{i}", "br-kind")
-        lan.set_link_up(f"veth{i}")
-        up(n, "eth0")
-        n.add_address("eth0", f"{ip}/16")
-        n.add_route("default", via="172.18.0.1")
-        n.set_sysctl("net.ipv4.ip_forward", 1)
-        n.add_vxlan("flannel.1", 1, 8472, local=ip, dev="eth0", learning=False)
-        up(n, "flannel.1")
-        n.add_address("flannel.1", f"10.244.{i}.0/32")
-        n.add_bridge("cni0")
-        up(n, "cni0")
-        n.add_address("cni0", f"10.244.{i}.1/24")
-        pod = k.add_netns(f"pod{i}")
-        veth_pair(pod, "eth0", n, f"vethpod{i}")
-        n.set_master(f"vethpod{i}", "cni0")
-        n.set_link_up(f"vethpod{i}")
-        n.set_mtu(f"vethpod{i}", pod_mtu)
-        pod.set_mtu("eth0", pod_mtu)
-        up(pod, "eth0")
-        pod.add_address("eth0", f"10.244.{i}.2/24")
-        pod.add_route("default", via=f"10.244.{i}.1")
-        nodes[name] = n
-    n1, n2 = nodes["node1"], nodes["node2"]
-    for here, there, j, ip in ((n1, n2, 1, "172.18.0.3"), (n2, n1, 0, "172.18.0.2")):
-        vtep = there.link("flannel.1").mac
-        here.add_route(f"10.244.{j}.0/24", via=f"10.244.{j}.0", dev="flannel.1", onlink=True)
-        here.neigh.add(f"10.244.{j}.0", here.link("flannel.1"), vtep, "PERMANENT")
-        here.link("flannel.1").fdb.add(vtep, ip)
-    return k, n1, n2, k.netns("pod0"), k.netns("pod1")
+def flannel_pair(seed=3, pod_mtu=None):
+    """Two hosts joined by flannel-style VXLAN, one pod each (see k8slab.linux.topologies)."""
+    net = vxlan_hosts(hosts=2, seed=seed, pod_mtu=pod_mtu)
+    return net.kernel, net.hosts[0], net.hosts[1], net.pods[0], net.pods[1]
 
 
 def test_vxlan_encapsulates_and_decapsulates():
     k, n1, n2, pod0, pod1 = flannel_pair()
     pod1.sockets.bind("tcp", "0.0.0.0", 8080, "web")
     w = send(pod0, IPv4(src="10.244.0.2", dst="10.244.1.2") / TCP(sport=40000, dport=8080))
-    assert w.verdict == "delivered" and w.endpoint == "10.244.1.2:8080" and w.netns == "pod1"
+    assert w.verdict == "delivered" and w.endpoint == "10.244.1.2:8080" and w.netns == "pod2"
     encap = next(h for h in w.hops if h.stage == "vxlan-encap")
-    assert encap.netns == "node1" and encap.dev == "flannel.1"
+    assert encap.netns == "host1" and encap.dev == "flannel.1"
     outer = encap.after
     assert outer[IPv4].src == "172.18.0.2" and outer[IPv4].dst == "172.18.0.3"
     assert outer[UDP].dport == 8472 and outer[VXLAN].vni == 1
@@ -158,14 +123,14 @@ def test_vxlan_encapsulates_and_decapsulates():
     assert outer.ip_len() - inner.ip_len() == 50  # outer Ethernet, IPv4, UDP, VXLAN: what flannel subtracts
     assert encap.rule == f"{n2.link('flannel.1').mac} dev flannel.1 dst 172.18.0.3 self permanent"
     decap = next(h for h in w.hops if h.stage == "vxlan-decap")
-    assert decap.netns == "node2" and decap.after == inner
+    assert decap.netns == "host2" and decap.after == inner
     # The route that sent it into the tunnel is flannel's onlink route.
-    routes = [h.rule for h in w.hops if h.stage == "route" and h.netns == "node1" and h.rule]
+    routes = [h.rule for h in w.hops if h.stage == "route" and h.netns == "host1" and h.rule]
     assert "10.244.1.0/24 via 10.244.1.0 dev flannel.1 onlink" in routes
-    # The TTL of the inner packet dropped once per routing hop (node1, node2).
+    # The TTL of the inner packet dropped once per routing hop (host1, host2).
     delivered = w.packet
     assert delivered[IPv4].ttl == 62
-    assert w.reply.verdict == "delivered" and w.reply.netns == "pod0"
+    assert w.reply.verdict == "delivered" and w.reply.netns == "pod1"
 
 
 def test_same_walk_twice_gives_the_same_hops():
@@ -184,11 +149,11 @@ def test_mtu_too_large_for_the_overlay_gets_frag_needed():
     big = IPv4(src="10.244.0.2", dst="10.244.1.2") / UDP(sport=4000, dport=9000) / Raw(pad=1472)
     assert big.ip_len() == 1500
     w = send(pod0, big)
-    assert w.verdict == "rejected" and w.netns == "node1"
+    assert w.verdict == "rejected" and w.netns == "host1"
     assert "mtu 1450" in w.reason
     frag = w.reply.packet[ICMP]
     assert (frag.type, frag.code, frag.mtu) == (3, 4, 1450)
-    assert w.reply.netns == "pod0" and w.reply.verdict == "delivered"
+    assert w.reply.netns == "pod1" and w.reply.verdict == "delivered"
     # 1422 bytes of payload (1450 on the wire) go through.
     ok = IPv4(src="10.244.0.2", dst="10.244.1.2") / UDP(sport=4001, dport=9000) / Raw(pad=1422)
     assert send(pod0, ok).verdict == "delivered"
@@ -198,7 +163,7 @@ def test_local_mtu_error():
     k, n1, n2, pod0, pod1 = flannel_pair()
     big = IPv4(src="10.244.0.2", dst="10.244.1.2") / ICMP(8, 0, 1, 1) / Raw(pad=1472)
     w = send(pod0, big)
-    assert w.verdict == "rejected" and "Message too long" in w.reason and w.netns == "pod0"
+    assert w.verdict == "rejected" and "Message too long" in w.reason and w.netns == "pod1"
 
 
 # -- DNAT and conntrack -------------------------------------------------------------------------
