@@ -564,6 +564,7 @@ def _ip_addr(ns, argv, opts) -> Result:
     cmd = argv[0]
     if cmd in ("add", "del", "delete", "replace", "change") or _matches(cmd, "delete"):
         local = dev = scope = brd = None
+        bare = False
         rest = argv[1:]
         while rest:
             w = rest.pop(0)
