@@ -127,7 +127,7 @@ def select_source(ns: NetNS, dev: Link | None, dst: IPv4Address | None, scope: i
                 found = a.local
         if found is not None:
             return found
-    for link in ns.links_by_index():
+    for link in ns.iter_links():
         for a in link.addresses:
             if not a.secondary and a.scope != 253 and a.scope <= scope:
                 return a.local

@@ -246,8 +246,9 @@ def _routes6(ns: NetNS, table: str) -> list[str]:
 
 def route_show(ns: NetNS, table: str | int = "main", dev: str | None = None, prefix: str | None = None,
                family: int | None = 4, proto: str | None = None, scope: str | None = None,
-               type: str | None = None) -> str:
-    """``ip route show [table T] [dev D] [PREFIX] [proto P] [scope S] [type T]``; table
+               type: str | None = None, selector: str = "exact") -> str:
+    """``ip route show [table T] [dev D] [[exact|root|match] PREFIX] [proto P] [scope S] [type T]``
+    (a bare prefix is ``exact``; ``root P``: routes inside P; ``match P``: routes covering P); table
     ``all`` lists every table (tables other than main say ``table X``), then IPv6."""
     link = ns.link(dev) if dev is not None else None
     if table == "all":
@@ -261,7 +262,9 @@ def route_show(ns: NetNS, table: str | int = "main", dev: str | None = None, pre
             for r in ns.routes(tid):
                 if link is not None and r.dev is not link:
                     continue
-                if net is not None and r.dst != net:
+                if net is not None and not (r.dst == net if selector == "exact" else
+                                            r.dst.subnet_of(net) if selector == "root" else
+                                            net.subnet_of(r.dst)):
                     continue
                 if proto is not None and r.proto != proto:
                     continue
@@ -824,6 +827,7 @@ def _ip_route(ns, argv, opts) -> Result:
 
 def _ip_route_show(ns, argv, opts) -> Result:
     table, dev, prefix, proto, scope, type_ = RT_TABLE_MAIN, None, None, None, None, None
+    selector = "exact"
     rest = list(argv)
     while rest:
         w = rest.pop(0)
@@ -842,6 +846,7 @@ def _ip_route_show(ns, argv, opts) -> Result:
             type_ = w
         elif prefix is None:
             if w in ("root", "match", "exact", "to"):
+                selector = "exact" if w == "to" else w
                 w = rest.pop(0)
             prefix = str(_prefix(w))
         else:
@@ -853,7 +858,7 @@ def _ip_route_show(ns, argv, opts) -> Result:
         family = 4  # iproute2 lists only inet unless the table filter is "all"
     if table != "all" and table not in ns.tables:
         return "", "", 0
-    return route_show(ns, table, dev, prefix, family, proto, scope, type_), "", 0
+    return route_show(ns, table, dev, prefix, family, proto, scope, type_, selector), "", 0
 
 
 def _ip_route_get(ns, argv) -> Result:

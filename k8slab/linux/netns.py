@@ -132,16 +132,23 @@ class NetNS:
     def link_by_index(self, ifindex: int) -> Link | None:
         return self._by_index.get(ifindex)
 
+    def iter_links(self):
+        """Iterate devices in ifindex order without copying."""
+        return iter(self._by_index.values())
+
     def links_by_index(self) -> list[Link]:
-        return [self._by_index[i] for i in sorted(self._by_index)]
+        """Devices in ifindex order (ifindexes only grow, so insertion order is that order)."""
+        return list(self._by_index.values())
 
     def nsid_of(self, other: NetNS) -> int:
         """The netnsid this namespace uses for ``other`` (allocated on first use, lowest free)."""
         if other not in self.nsids:
+            n = len(self.nsids)
             used = set(self.nsids.values())
-            n = 0
-            while n in used:
-                n += 1
+            if n in used:  # after deletions: the lowest free id
+                n = 0
+                while n in used:
+                    n += 1
             self.nsids[other] = n
         return self.nsids[other]
 

@@ -208,3 +208,16 @@ def test_ip_route_get_on_node_and_pod():
     assert ip(pod, "route get 10.244.1.2")[0] == (
         "local 10.244.1.2 dev lo src 10.244.1.2 uid 0 \n"
         "    cache <local> \n")
+
+
+def test_route_show_selectors():
+    """Observed: a bare prefix is exact; `root` lists routes inside it, `match` those covering it."""
+    _, _, node, _ = build_kind_worker()
+    assert ip(node, "route show 10.0.0.0/8")[0] == ""
+    assert ip(node, "route show 10.244.0.0/24")[0] == "10.244.0.0/24 via 172.18.0.3 dev eth0 \n"
+    assert ip(node, "route show root 10.244.0.0/16")[0] == (
+        "10.244.0.0/24 via 172.18.0.3 dev eth0 \n"
+        "10.244.1.2 dev vethf0b11f5a scope host \n"
+        "10.244.2.0/24 via 172.18.0.4 dev eth0 \n")
+    assert ip(node, "route show match 10.244.0.7")[0] == (
+        "default via 172.18.0.1 dev eth0 \n10.244.0.0/24 via 172.18.0.3 dev eth0 \n")
