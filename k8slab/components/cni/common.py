@@ -1,0 +1,64 @@
+"""What the main plugins share: making the veth pair and configuring the container side."""
+
+from __future__ import annotations
+
+import json
+from ipaddress import IPv4Interface
+
+from k8slab.components.cni.runtime import CNIError, Host, exec_plugin
+from k8slab.linux.link import veth_pair
+
+
+def ipam_add(host: Host, env: dict, conf: dict) -> dict:
+    """Run the IPAM plugin named in the config (as ``ipam.ExecAdd`` does) and parse its result."""
+    ipam_type = conf.get("ipam", {}).get("type")
+    if not ipam_type:
+        raise CNIError("IPAM plugin returned missing IP config")
+    out, code = exec_plugin(host, ipam_type, env, json.dumps(conf))
+    if code != 0:
+        raise CNIError(json.loads(out)["msg"], json.loads(out)["code"])
+    result = json.loads(out)
+    for ip in result.get("ips", []):
+        ip.pop("version", None)
+    if not result.get("ips"):
+        raise CNIError("IPAM plugin returned missing IP config")
+    return result
+
+
+def ipam_del(host: Host, env: dict, conf: dict) -> None:
+    ipam_type = conf.get("ipam", {}).get("type")
+    if ipam_type:
+        exec_plugin(host, ipam_type, env, json.dumps(conf))
+
+
+def setup_veth(host: Host, container_ns, ifname: str, mtu: int | None):
+    """``ip.SetupVeth``: the pair is made inside the container, its host end (``veth`` + 8 random
+    hex digits) moved to the host namespace; both ends up."""
+    if ifname in container_ns.links:
+        raise CNIError(f'container veth name provided ({ifname}) already exists')
+    kernel = host.netns.kernel
+    for _ in range(10):
+        name = f"veth{kernel.random_hex(4)}"
+        if name not in host.netns.links:
+            break
+    cont, host_end = veth_pair(container_ns, ifname, host.netns, name, mtu=mtu or 1500)
+    host.netns.set_link_up(host_end)
+    container_ns.set_link_up("lo")
+    container_ns.set_link_up(cont)
+    return cont, host_end
+
+
+def configure_iface(ns, dev, result: dict) -> None:
+    """``ipam.ConfigureIface``: the link up, its addresses, then the result's routes (a route
+    without a gateway goes via the IP's gateway)."""
+    ns.set_link_up(dev)
+    gw = None
+    for ip in result["ips"]:
+        ns.add_address(dev, ip["address"])
+        gw = gw or ip.get("gateway")
+    for r in result.get("routes", []):
+        ns.add_route(r["dst"] if r["dst"] != "0.0.0.0/0" else "default", via=r.get("gw") or gw, dev=dev)
+
+
+def address_of(ip: dict) -> IPv4Interface:
+    return IPv4Interface(ip["address"])

@@ -1,0 +1,20 @@
+"""portmap: hostPort mappings. With no ``portMappings`` in its runtime config it changes
+nothing and passes the previous result on, as the real plugin does."""
+
+from __future__ import annotations
+
+from k8slab.components.cni.runtime import Host
+
+
+def add(host: Host, env: dict, conf: dict) -> dict:
+    return conf.get("prevResult", {})
+
+
+def check(host: Host, env: dict, conf: dict) -> None:
+    return None
+
+
+
+
+def delete(host: Host, env: dict, conf: dict) -> None:
+    return None

@@ -1,0 +1,145 @@
+"""Calling CNI plugins: environment, stdin, stdout and exit code, as the CNI spec defines them."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+from k8slab.linux.errors import NetlinkError
+from k8slab.linux.fs import FileSystem
+
+REQUIRED_ENV = {"ADD": ("CNI_CONTAINERID", "CNI_NETNS", "CNI_IFNAME"),
+                "DEL": ("CNI_CONTAINERID", "CNI_IFNAME"),
+                "CHECK": ("CNI_CONTAINERID", "CNI_NETNS", "CNI_IFNAME")}
+SUPPORTED_VERSIONS = ["0.1.0", "0.2.0", "0.3.0", "0.3.1", "0.4.0", "1.0.0", "1.1.0"]
+ERR_INCOMPATIBLE_VERSION = 1
+ERR_INVALID_ENV = 4
+ERR_DECODING = 6
+ERR_INVALID_CONFIG = 7
+ERR_INTERNAL = 999
+
+
+class CNIError(Exception):
+    """A plugin failure: ``code`` and ``msg`` as the error JSON carries them."""
+
+    def __init__(self, msg: str, code: int = ERR_INTERNAL, details: str = "") -> None:
+        super().__init__(msg)
+        self.code, self.msg, self.details = code, msg, details
+
+    def json(self, cni_version: str = "0.3.1") -> str:
+        body = {"code": self.code, "msg": self.msg}
+        if self.details:
+            body["details"] = self.details
+        if cni_version and cni_version >= "1.0.0":
+            body = {"cniVersion": cni_version, **body}
+        return json.dumps(body, indent=4)
+
+
+@dataclass
+class Host:
+    """What a plugin sees of the machine it runs on: the host network namespace (where
+    ``CNI_NETNS`` paths resolve through its kernel) and the host's files."""
+
+    netns: object
+    fs: FileSystem
+
+    def netns_at(self, path: str):
+        """The namespace a ``CNI_NETNS`` path names (``/var/run/netns/NAME`` or ``/run/netns/NAME``)."""
+        name = path.rstrip("/").rsplit("/", 1)[-1]
+        ns = self.netns.kernel.namespaces.get(name)
+        if ns is None:
+            raise CNIError(f'failed to open netns "{path}": failed to Statfs "{path}": no such file or directory')
+        return ns
+
+
+def exec_plugin(host: Host, plugin: str, env: dict, stdin: str) -> tuple[str, int]:
+    """Run ``plugin`` with ``env`` and ``stdin`` on ``host``: returns (stdout, exit code)."""
+    from k8slab.components.cni import bridge, flannel, host_local, portmap, ptp
+
+    plugins = {"ptp": ptp, "bridge": bridge, "host-local": host_local, "flannel": flannel, "portmap": portmap}
+    version = "0.3.1"
+    try:
+        try:
+            conf = json.loads(stdin)
+        except json.JSONDecodeError as e:
+            raise CNIError(f"failed to load netconf: {e}", ERR_DECODING) from None
+        version = str(conf.get("cniVersion", ""))
+        command = env.get("CNI_COMMAND", "")
+        if command == "VERSION":
+            return json.dumps({"cniVersion": version or "1.1.0", "supportedVersions": SUPPORTED_VERSIONS}), 0
+        if command not in REQUIRED_ENV:
+            raise CNIError(f'unknown CNI_COMMAND: {command}', ERR_INVALID_ENV)
+        missing = [k for k in REQUIRED_ENV[command] if not env.get(k)]
+        if missing:
+            raise CNIError(f"required env variables [{','.join(missing)}] missing", ERR_INVALID_ENV)
+        if version not in SUPPORTED_VERSIONS:
+            raise CNIError(f'incompatible CNI versions; config is "{version}", plugin supports '
+                           f'{SUPPORTED_VERSIONS}', ERR_INCOMPATIBLE_VERSION)
+        impl = plugins.get(plugin)
+        if impl is None:
+            raise CNIError(f'failed to find plugin "{plugin}" in path [/opt/cni/bin]', ERR_INVALID_CONFIG)
+        result = getattr(impl, {"ADD": "add", "DEL": "delete", "CHECK": "check"}[command])(host, env, conf)
+        return ("" if result is None else format_result(result, version)), 0
+    except NetlinkError as e:  # a data-plane step failed: the plugin reports it as an error
+        return CNIError(str(e)).json(version), 1
+    except CNIError as e:
+        return e.json(version), 1
+
+
+def format_result(result: dict, cni_version: str) -> str:
+    """The result JSON as a plugin prints it for ``cni_version`` (0.3.x/0.4.0 results carry
+    ``"version": "4"`` in each IP; 1.0.0 dropped it)."""
+    out = {"cniVersion": cni_version}
+    if result.get("interfaces"):
+        out["interfaces"] = result["interfaces"]
+    ips = []
+    for ip in result.get("ips", []):
+        entry = {}
+        if cni_version < "1.0.0":
+            entry["version"] = "4"
+        entry.update(ip)
+        ips.append(entry)
+    out["ips"] = ips
+    if result.get("routes"):
+        out["routes"] = result["routes"]
+    out["dns"] = result.get("dns", {})
+    return json.dumps(out, indent=4)
+
+
+def _plugin_conf(conflist: dict, plugin: dict, prev: dict | None) -> str:
+    conf = {"cniVersion": conflist["cniVersion"], "name": conflist["name"], **plugin}
+    if prev is not None:
+        conf["prevResult"] = prev
+    return json.dumps(conf)
+
+
+def add_network_list(host: Host, conflist_text: str, container_id: str, netns_path: str,
+                     ifname: str = "eth0") -> dict:
+    """ADD for every plugin of a conflist in order, as libcni does; returns the final result
+    (a dict) or raises CNIError with the failing plugin named as the runtime reports it."""
+    conflist = json.loads(conflist_text)
+    env = {"CNI_COMMAND": "ADD", "CNI_CONTAINERID": container_id, "CNI_NETNS": netns_path,
+           "CNI_IFNAME": ifname, "CNI_PATH": "/opt/cni/bin"}
+    prev = None
+    for plugin in conflist["plugins"]:
+        out, code = exec_plugin(host, plugin["type"], env, _plugin_conf(conflist, plugin, prev))
+        if code != 0:
+            err = json.loads(out)
+            raise CNIError(f'plugin type="{plugin["type"]}" name="{conflist["name"]}" failed (add): {err["msg"]}',
+                           err["code"])
+        prev = json.loads(out)
+    return prev
+
+
+def del_network_list(host: Host, conflist_text: str, container_id: str, netns_path: str,
+                     ifname: str = "eth0") -> None:
+    """DEL for every plugin of a conflist in reverse order."""
+    conflist = json.loads(conflist_text)
+    env = {"CNI_COMMAND": "DEL", "CNI_CONTAINERID": container_id, "CNI_NETNS": netns_path,
+           "CNI_IFNAME": ifname, "CNI_PATH": "/opt/cni/bin"}
+    for plugin in reversed(conflist["plugins"]):
+        out, code = exec_plugin(host, plugin["type"], env, _plugin_conf(conflist, plugin, None))
+        if code != 0:
+            err = json.loads(out)
+            raise CNIError(f'plugin type="{plugin["type"]}" name="{conflist["name"]}" failed (delete): '
+                           f'{err["msg"]}', err["code"])
