@@ -114,8 +114,10 @@ def test_save_one_table_without_date_and_with_counters():
     assert rc == 0 and not out.startswith("#")
     assert ":PREROUTING ACCEPT [0:0]\n" in out  # the jump matched and DNAT accepted: no policy
     assert "[1:40] -A PREROUTING -j KUBE-SERVICES\n" in out
-    assert ('[1:40] -A KUBE-SERVICES -d 172.30.0.41/32 -p tcp -m comment --comment "ns1/svc1:p80 cluster IP" '
-            "-m tcp --dport 80 -j KUBE-SVC-XPGD46QRK7WJZT7O\n") in out
+    assert (
+        '[1:40] -A KUBE-SERVICES -d 172.30.0.41/32 -p tcp -m comment --comment "ns1/svc1:p80 cluster IP" '
+        "-m tcp --dport 80 -j KUBE-SVC-XPGD46QRK7WJZT7O\n"
+    ) in out
 
 
 def test_noflush_flushes_only_declared_chains_and_flush_mode_replaces_tables():
@@ -124,7 +126,9 @@ def test_noflush_flushes_only_declared_chains_and_flush_mode_replaces_tables():
     partial = "*nat\n:KUBE-SVC-XPGD46QRK7WJZT7O - [0:0]\n-A KUBE-SVC-XPGD46QRK7WJZT7O -j KUBE-SEP-OTHER0000000000\nCOMMIT\n"
     assert nf.iptables_restore(partial, ["--noflush"]) == ("", "", 0)
     nat = nf.tables["nat"]
-    assert [r.spec() for r in nat.chains["KUBE-SVC-XPGD46QRK7WJZT7O"].rules] == [" -j KUBE-SEP-OTHER0000000000"]
+    assert [r.spec() for r in nat.chains["KUBE-SVC-XPGD46QRK7WJZT7O"].rules] == [
+        " -j KUBE-SEP-OTHER0000000000"
+    ]
     assert len(nat.chains["KUBE-SEP-SXIVWICOYRO3J4NJ"].rules) == 2  # untouched
     assert len(nat.chains["PREROUTING"].rules) == 1
     # Without --noflush the nat table is rebuilt from the input alone; filter is left alone.
@@ -135,8 +139,10 @@ def test_noflush_flushes_only_declared_chains_and_flush_mode_replaces_tables():
 
 def test_kube_proxy_stale_chain_deletion_with_dash_x():
     nf = loaded()
-    text = "*nat\n:KUBE-SVC-XPGD46QRK7WJZT7O - [0:0]\n:KUBE-SEP-SXIVWICOYRO3J4NJ - [0:0]\n" \
-           ":KUBE-SEP-OTHER0000000000 - [0:0]\n-X KUBE-SEP-SXIVWICOYRO3J4NJ\n-X KUBE-SEP-OTHER0000000000\nCOMMIT\n"
+    text = (
+        "*nat\n:KUBE-SVC-XPGD46QRK7WJZT7O - [0:0]\n:KUBE-SEP-SXIVWICOYRO3J4NJ - [0:0]\n"
+        ":KUBE-SEP-OTHER0000000000 - [0:0]\n-X KUBE-SEP-SXIVWICOYRO3J4NJ\n-X KUBE-SEP-OTHER0000000000\nCOMMIT\n"
+    )
     assert nf.iptables_restore(text, ["--noflush"]) == ("", "", 0)
     assert "KUBE-SEP-SXIVWICOYRO3J4NJ" not in nf.tables["nat"].chains
 
@@ -145,13 +151,19 @@ def test_failed_restore_changes_nothing_and_names_the_line():
     nf = loaded()
     nf.tables["nat"].chains["KUBE-MARK-MASQ"].rules[0].pkts = 9
     before = nf.iptables_save(["-c"])[0]
-    bad = ("*filter\n:KUBE-NEW - [0:0]\n-A KUBE-NEW -j ACCEPT\nCOMMIT\n*nat\n:KUBE-MARK-MASQ - [0:0]\n"
-           "-A KUBE-MARK-MASQ -j MARK --or-mark 0x4000\n-A KUBE-MARK-MASQ -p tcp --dport 99999 -j ACCEPT\nCOMMIT\n")
+    bad = (
+        "*filter\n:KUBE-NEW - [0:0]\n-A KUBE-NEW -j ACCEPT\nCOMMIT\n*nat\n:KUBE-MARK-MASQ - [0:0]\n"
+        "-A KUBE-MARK-MASQ -j MARK --or-mark 0x4000\n-A KUBE-MARK-MASQ -p tcp --dport 99999 -j ACCEPT\nCOMMIT\n"
+    )
     out, err, rc = nf.iptables_restore(bad, ["--noflush"])
     # observed with iptables-restore 1.8.9 (nf_tables)
-    assert (out, err, rc) == ("", "iptables-restore v1.8.9 (nf_tables): invalid port/service `99999' specified\n"
-                              "Error occurred at line: 8\n"
-                              "Try `iptables-restore -h' or 'iptables-restore --help' for more information.\n", 2)
+    assert (out, err, rc) == (
+        "",
+        "iptables-restore v1.8.9 (nf_tables): invalid port/service `99999' specified\n"
+        "Error occurred at line: 8\n"
+        "Try `iptables-restore -h' or 'iptables-restore --help' for more information.\n",
+        2,
+    )
     assert nf.iptables_save(["-c"])[0] == before
     assert "KUBE-NEW" not in nf.tables["filter"].chains
 
@@ -159,7 +171,9 @@ def test_failed_restore_changes_nothing_and_names_the_line():
 def test_failed_iptables_command_changes_nothing():
     nf = loaded()
     before = nf.iptables_save()[0]
-    out, err, rc = nf.iptables(["-t", "nat", "-A", "KUBE-SERVICES", "-p", "tcp", "--dport", "80", "-j", "NOPE"])
+    out, err, rc = nf.iptables(
+        ["-t", "nat", "-A", "KUBE-SERVICES", "-p", "tcp", "--dport", "80", "-j", "NOPE"]
+    )
     assert rc == 2 and err.startswith("iptables v1.8.9 (nf_tables): Chain 'NOPE' does not exist\n")
     assert nf.iptables(["-t", "nat", "-X", "KUBE-MARK-MASQ"])[2] == 4  # still referenced
     assert nf.iptables_save()[0] == before
@@ -168,6 +182,8 @@ def test_failed_iptables_command_changes_nothing():
 def test_restore_then_listing_shows_references():
     nf = loaded()
     out = nf.iptables(["-t", "nat", "-L", "KUBE-MARK-MASQ", "-n"])[0]
-    assert out == ("Chain KUBE-MARK-MASQ (2 references)\n"
-                   "target     prot opt source               destination         \n"
-                   "MARK       0    --  0.0.0.0/0            0.0.0.0/0            MARK or 0x4000\n")
+    assert out == (
+        "Chain KUBE-MARK-MASQ (2 references)\n"
+        "target     prot opt source               destination         \n"
+        "MARK       0    --  0.0.0.0/0            0.0.0.0/0            MARK or 0x4000\n"
+    )

@@ -60,6 +60,9 @@ FLAGS = {
 }
 
 
+_SPECIAL = frozenset(COMMANDS) | frozenset(FLAGS) | {"-t", "--table", "-w", "--wait", "-W", "--wait-interval"}
+
+
 @dataclass
 class Command:
     op: str | None = None
@@ -81,6 +84,16 @@ def _is_num(tok: str) -> bool:
 
 def parse_command(argv: list[str], restore_mode: bool = False) -> Command:
     """Split argv into the command, its chain/number arguments, global flags and the rule spec."""
+    if (
+        restore_mode
+        and len(argv) > 1
+        and argv[0] == "-A"
+        and not argv[1].startswith("-")
+        and _SPECIAL.isdisjoint(argv[2:])
+    ):
+        # The common kube-proxy line: "-A CHAIN spec..." (fast path, same result).
+        _check_chain_name(argv[1], "A")
+        return Command(op="A", opt="-A", chain=argv[1], spec=argv[2:])
     cmd = Command()
     i, n = 0, len(argv)
     while i < n:
@@ -167,7 +180,6 @@ def apply_command(table, cmd: Command, counters: tuple[int, int] | None = None) 
         c = counters or c
         if c is not None:
             r.pkts, r.bytes = c
-        r.compile()
         return r
 
     if op == "A":

@@ -211,6 +211,16 @@ class PortsMatch(Match):
         return _all(tests)
 
 
+class TcpMatch(PortsMatch):
+    def __init__(self):
+        PortsMatch.__init__(self, "tcp")
+
+
+class UdpMatch(PortsMatch):
+    def __init__(self):
+        PortsMatch.__init__(self, "udp")
+
+
 class IcmpMatch(Match):
     name = "icmp"
     OPTIONS = {"--icmp-type": 1}
@@ -806,8 +816,8 @@ def _all(tests: list[Predicate]) -> Predicate | None:
 
 
 MATCHES: dict[str, Callable[[], Match]] = {
-    "tcp": lambda: PortsMatch("tcp"),
-    "udp": lambda: PortsMatch("udp"),
+    "tcp": TcpMatch,
+    "udp": UdpMatch,
     "icmp": IcmpMatch,
     "comment": CommentMatch,
     "statistic": StatisticMatch,
@@ -821,6 +831,7 @@ MATCHES: dict[str, Callable[[], Match]] = {
 
 
 def load_match(name: str) -> Match:
+    """A fresh match object for ``-m name``."""
     factory = MATCHES.get(name)
     if factory is None:
         raise NetfilterError(f"Couldn't load match `{name}':No such file or directory\n")

@@ -12,6 +12,8 @@ Counters (``[pkts:bytes]`` before a rule, or in a chain line) are applied only w
 
 from __future__ import annotations
 
+import gc
+
 from .errors import KERNEL, PARAM, RUNTIME, VERSION, NetfilterError
 from .rule import parse_rule
 from .tables import BUILTIN_CHAINS, Table
@@ -34,8 +36,21 @@ class RestoreError(NetfilterError):
 
 def tokenize(line: str) -> list[str]:
     """Split a restore line into arguments, honouring double quotes and backslash escapes."""
-    if '"' not in line and "\\" not in line and "'" not in line:
-        return line.split()
+    if "\\" not in line:
+        if '"' not in line:
+            return line.split()
+        parts = line.split('"')
+        if len(parts) % 2 == 1 and all(
+            (not parts[i - 1] or parts[i - 1][-1] in " \t") and (not parts[i + 1] or parts[i + 1][0] in " \t")
+            for i in range(1, len(parts), 2)
+        ):
+            args: list[str] = []
+            for i, part in enumerate(parts):
+                if i % 2:
+                    args.append(part)
+                else:
+                    args.extend(part.split())
+            return args
     args: list[str] = []
     cur: list[str] = []
     quoted = False
