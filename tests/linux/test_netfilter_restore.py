@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (iptables rule texts are kept on one line, as the tools print them)
 """iptables-restore: kube-proxy's input, noflush semantics, atomicity."""
 
 import random

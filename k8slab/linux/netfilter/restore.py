@@ -115,6 +115,18 @@ def restore(
     nf, text: str, noflush: bool = False, counters: bool = False, only_table: str | None = None
 ) -> None:
     """Apply an iptables-restore input to ``nf``; raises RestoreError (state unchanged) on failure."""
+    # Loading builds many small objects holding closures; the cyclic garbage collector would
+    # rescan the growing heap again and again (seconds for kube-proxy-sized inputs).
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        _restore(nf, text, noflush, counters, only_table)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _restore(nf, text: str, noflush: bool, counters: bool, only_table: str | None) -> None:
     from .iptables_cmd import apply_command, parse_command
 
     work: dict[str, Table] = {}
