@@ -83,6 +83,8 @@ def test_gateway_is_the_bridge_and_forwarding_needs_ip_forward(bridged):
     assert w.verdict == "rejected" and "Network is unreachable" in w.reason
     assert w.reply.verdict == "delivered" and w.reply.netns == "a"
     assert w.reply.packet[ICMP].type == 3 and w.reply.packet[ICMP].code == 0
+    # No NAT happened anywhere: the error still comes from the router that sent it.
+    assert w.reply.packet.src == "10.0.0.1"
 
 
 def test_no_listener_udp_gets_port_unreachable(bridged):
@@ -190,3 +192,19 @@ def test_dnat_with_conntrack_reply(bridged):
     # The nat rule counted one packet: the reply did not traverse the nat table.
     save, _, _ = host.netfilter.iptables_save(["-c", "-t", "nat"])
     assert "[1:28] -A PREROUTING -d 10.96.0.10/32 -p udp -m udp --dport 53 -j DNAT" in save
+
+
+def test_icmp_error_for_a_dnated_connection_comes_back_from_the_service_address(bridged):
+    k, host, a, b = bridged
+    host.set_sysctl("net.ipv4.ip_forward", 1)
+    host.netfilter.iptables(["-t", "nat", "-A", "PREROUTING", "-d", "10.96.0.10/32", "-p", "udp", "--dport", "53",
+                             "-j", "DNAT", "--to-destination", "10.0.0.3:5353"])
+    # Nothing listens on 10.0.0.3:5353: b answers port unreachable, about 10.0.0.3:5353.
+    w = send(a, IPv4(src="10.0.0.2", dst="10.96.0.10") / UDP(sport=40000, dport=53))
+    assert w.verdict == "rejected" and w.netns == "b"
+    assert w.reply.hops[0].after.src == "10.0.0.3"
+    # host's conntrack (RELATED) rewrites the error and the header it quotes back to the service.
+    got = w.reply.packet
+    assert got.src == "10.96.0.10" and got[ICMP].name == "port-unreachable"
+    quoted = got.layers[got.index(ICMP) + 1:]
+    assert quoted[0].dst == "10.96.0.10" and quoted[1].dport == 53

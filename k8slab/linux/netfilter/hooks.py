@@ -346,6 +346,8 @@ def _nat(nf, hook: str, p: Packet, ctx: HookContext, steps: list[Step], logs: li
         if pv.nat is not None and pv.nat[0] == manip:
             if not _bind(nf, ct, manip, pv.nat[1], ctx, steps, hook):
                 return "DROP", p, None
+    if ctx.related_inner and not _has_nat(ct, manip, ctx.ct_dir):
+        return None, p, None  # an ICMP error about a connection with no such NAT is left alone
     new = _translate(p, ct, ctx.ct_dir, manip, ctx.related_inner)
     if new is not p:
         old = p
@@ -362,6 +364,13 @@ def _nat(nf, hook: str, p: Packet, ctx: HookContext, steps: list[Step], logs: li
             what = f"src {_ep(old, 'src')} -> {_ep(p, 'src')}"
         steps.append(Step("conntrack", hook, None, "", f"{kind}: {what}"))
     return None, p, None
+
+
+def _has_nat(ct: ConntrackEntry, manip: str, direction: int) -> bool:
+    """The kernel's status-bit test: is there a NAT of this kind to undo or apply here?
+    (In the reply direction a source rewrite undoes DNAT and a destination rewrite undoes SNAT.)"""
+    dnat = (manip == "dst") != (direction == REPLY)
+    return ct.dnat if dnat else ct.snat
 
 
 def _ep(p: Packet, side: str) -> str:
