@@ -1,0 +1,249 @@
+"""Defaulting: the fields the apiserver fills in when a manifest leaves them out.
+
+These are the values ``kubectl get -o yaml`` shows on a real cluster that the manifest never had
+(SetDefaults_* in k8s.io/kubernetes/pkg/apis/*/v1 and the default admission plugins)::
+
+    >>> pod = {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "x"},
+    ...        "spec": {"containers": [{"name": "c", "image": "nginx"}]}}
+    >>> apply_defaults(pod)["spec"]["containers"][0]["imagePullPolicy"]
+    'Always'
+
+Defaulting only sets what is missing, so applying it twice changes nothing.
+"""
+
+from __future__ import annotations
+
+
+def image_pull_policy(image) -> str:
+    """``Always`` for ``:latest`` or no tag (and no digest), else ``IfNotPresent``."""
+    if not isinstance(image, str):
+        return "IfNotPresent"
+    name = image
+    if "@" in name:  # a digest: the tag (if any) decides, no tag means IfNotPresent
+        without = name.split("@", 1)[0]
+        return _tag_policy(without) if ":" in without.rsplit("/", 1)[-1] else "IfNotPresent"
+    return _tag_policy(name)
+
+
+def _tag_policy(name: str) -> str:
+    last = name.rsplit("/", 1)[-1]
+    tag = last.rsplit(":", 1)[1] if ":" in last else "latest"
+    return "Always" if tag == "latest" else "IfNotPresent"
+
+
+def _probe(probe):
+    if not isinstance(probe, dict):
+        return
+    probe.setdefault("timeoutSeconds", 1)
+    probe.setdefault("periodSeconds", 10)
+    probe.setdefault("successThreshold", 1)
+    probe.setdefault("failureThreshold", 3)
+    http = probe.get("httpGet")
+    if isinstance(http, dict):
+        http.setdefault("path", "/")
+        http.setdefault("scheme", "HTTP")
+
+
+def _container(c):
+    if not isinstance(c, dict):
+        return
+    c.setdefault("imagePullPolicy", image_pull_policy(c.get("image")))
+    c.setdefault("terminationMessagePath", "/dev/termination-log")
+    c.setdefault("terminationMessagePolicy", "File")
+    c.setdefault("resources", {})
+    for p in c.get("ports") or []:
+        if isinstance(p, dict):
+            p.setdefault("protocol", "TCP")
+    for name in ("livenessProbe", "readinessProbe", "startupProbe"):
+        _probe(c.get(name))
+    for env in c.get("env") or []:
+        if isinstance(env, dict):
+            ref = (env.get("valueFrom") or {}).get("fieldRef") if isinstance(env.get("valueFrom"), dict) else None
+            if isinstance(ref, dict):
+                ref.setdefault("apiVersion", "v1")
+
+
+_TOLERATIONS = (
+    ("node.kubernetes.io/not-ready", 300),
+    ("node.kubernetes.io/unreachable", 300),
+)
+
+
+def pod_spec(spec, *, admission: bool = True):
+    """PodSpec defaults; ``admission`` adds what admission plugins add to a Pod (not to templates):
+    the ``default`` service account, priority 0 and the not-ready/unreachable tolerations."""
+    if not isinstance(spec, dict):
+        return
+    spec.setdefault("restartPolicy", "Always")
+    spec.setdefault("terminationGracePeriodSeconds", 30)
+    spec.setdefault("dnsPolicy", "ClusterFirst")
+    spec.setdefault("securityContext", {})
+    spec.setdefault("schedulerName", "default-scheduler")
+    for c in spec.get("containers") or []:
+        _container(c)
+    for c in spec.get("initContainers") or []:
+        _container(c)
+    if admission:
+        spec.setdefault("enableServiceLinks", True)
+        spec.setdefault("preemptionPolicy", "PreemptLowerPriority")
+        spec.setdefault("priority", 0)
+        sa = spec.get("serviceAccountName") or spec.get("serviceAccount") or "default"
+        spec.setdefault("serviceAccountName", sa)
+        spec.setdefault("serviceAccount", sa)
+        tolerations = spec.get("tolerations")
+        if tolerations is None or isinstance(tolerations, list):
+            tolerations = list(tolerations or [])
+            have = {(t.get("key"), t.get("effect")) for t in tolerations if isinstance(t, dict)}
+            for key, seconds in _TOLERATIONS:
+                if (key, "NoExecute") not in have and (key, None) not in have:
+                    tolerations.append({"effect": "NoExecute", "key": key, "operator": "Exists",
+                                        "tolerationSeconds": seconds})
+            spec["tolerations"] = tolerations
+
+
+def qos_class(spec) -> str:
+    """Guaranteed, Burstable or BestEffort from the containers' requests and limits."""
+    containers = [c for c in (spec or {}).get("containers") or [] if isinstance(c, dict)]
+    any_set, guaranteed = False, True
+    for c in containers:
+        res = c.get("resources") or {}
+        req, lim = res.get("requests") or {}, res.get("limits") or {}
+        if req or lim:
+            any_set = True
+        for r in ("cpu", "memory"):
+            if r not in lim or (r in req and req[r] != lim[r]):
+                guaranteed = False
+    if not any_set:
+        return "BestEffort"
+    return "Guaranteed" if guaranteed and containers else "Burstable"
+
+
+def _pod(obj):
+    spec = obj.get("spec")
+    pod_spec(spec)
+    status = obj.setdefault("status", {})
+    if isinstance(status, dict):
+        status.setdefault("phase", "Pending")
+        if isinstance(spec, dict):
+            status.setdefault("qosClass", qos_class(spec))
+
+
+def _template(obj):
+    spec = obj.get("spec")
+    if isinstance(spec, dict):
+        template = spec.get("template")
+        if isinstance(template, dict):
+            pod_spec(template.get("spec"), admission=False)
+
+
+def _deployment(obj):
+    spec = obj.get("spec")
+    if not isinstance(spec, dict):
+        return
+    spec.setdefault("replicas", 1)
+    strategy = spec.setdefault("strategy", {})
+    if isinstance(strategy, dict):
+        strategy.setdefault("type", "RollingUpdate")
+        if strategy["type"] == "RollingUpdate":
+            ru = strategy.setdefault("rollingUpdate", {})
+            if isinstance(ru, dict):
+                ru.setdefault("maxUnavailable", "25%")
+                ru.setdefault("maxSurge", "25%")
+    spec.setdefault("revisionHistoryLimit", 10)
+    spec.setdefault("progressDeadlineSeconds", 600)
+    _template(obj)
+    obj.setdefault("status", {})
+
+
+def _replicaset(obj):
+    spec = obj.get("spec")
+    if isinstance(spec, dict):
+        spec.setdefault("replicas", 1)
+    _template(obj)
+    obj.setdefault("status", {"replicas": 0})
+
+
+def _service(obj):
+    spec = obj.get("spec")
+    if not isinstance(spec, dict):
+        return
+    spec.setdefault("type", "ClusterIP")
+    stype = spec["type"]
+    spec.setdefault("sessionAffinity", "None")
+    for p in spec.get("ports") or []:
+        if isinstance(p, dict):
+            p.setdefault("protocol", "TCP")
+            if "targetPort" not in p and "port" in p:
+                p["targetPort"] = p["port"]
+    if stype != "ExternalName":
+        spec.setdefault("ipFamilies", ["IPv4"])
+        spec.setdefault("ipFamilyPolicy", "SingleStack")
+        spec.setdefault("internalTrafficPolicy", "Cluster")
+    if stype in ("NodePort", "LoadBalancer"):
+        spec.setdefault("externalTrafficPolicy", "Cluster")
+    if stype == "LoadBalancer":
+        spec.setdefault("allocateLoadBalancerNodePorts", True)
+    if spec.get("sessionAffinity") == "ClientIP":
+        cfg = spec.setdefault("sessionAffinityConfig", {})
+        if isinstance(cfg, dict):
+            cfg.setdefault("clientIP", {}).setdefault("timeoutSeconds", 10800)
+    obj.setdefault("status", {"loadBalancer": {}})
+
+
+def _namespace(obj):
+    name = (obj.get("metadata") or {}).get("name")
+    labels = obj["metadata"].setdefault("labels", {})
+    if isinstance(labels, dict) and isinstance(name, str):
+        labels["kubernetes.io/metadata.name"] = name
+    spec = obj.setdefault("spec", {})
+    if isinstance(spec, dict):
+        spec.setdefault("finalizers", ["kubernetes"])
+    status = obj.setdefault("status", {})
+    if isinstance(status, dict):
+        status.setdefault("phase", "Active")
+
+
+def _ports_tcp(ports):
+    for p in ports or []:
+        if isinstance(p, dict):
+            p.setdefault("protocol", "TCP")
+
+
+def _endpoints(obj):
+    for subset in obj.get("subsets") or []:
+        if isinstance(subset, dict):
+            _ports_tcp(subset.get("ports"))
+
+
+def _endpointslice(obj):
+    _ports_tcp(obj.get("ports"))
+
+
+def _networkpolicy(obj):
+    spec = obj.get("spec")
+    if not isinstance(spec, dict):
+        return
+    for rules in (spec.get("ingress") or [], spec.get("egress") or []):
+        for rule in rules:
+            if isinstance(rule, dict):
+                _ports_tcp(rule.get("ports"))
+    if "policyTypes" not in spec:
+        types = ["Ingress"]
+        if spec.get("egress"):
+            types.append("Egress")
+        spec["policyTypes"] = types
+
+
+_BY_KIND = {
+    "Pod": _pod, "Deployment": _deployment, "ReplicaSet": _replicaset, "Service": _service,
+    "Namespace": _namespace, "Endpoints": _endpoints, "EndpointSlice": _endpointslice,
+    "NetworkPolicy": _networkpolicy,
+}
+
+
+def apply_defaults(obj: dict) -> dict:
+    """Fill in ``obj``'s defaults in place (by kind) and return it."""
+    fn = _BY_KIND.get(obj.get("kind"))
+    if fn is not None and isinstance(obj.get("metadata"), dict):
+        fn(obj)
+    return obj

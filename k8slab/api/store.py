@@ -1,0 +1,765 @@
+"""The store: the course's apiserver and etcd in one object.
+
+It keeps API objects (plain dicts in the apiserver's JSON shape), gives them uid,
+resourceVersion, creationTimestamp and generation, defaults and validates them, allocates
+Service ClusterIPs and NodePorts, collects garbage (dependents go when their owner goes) and
+tells watchers what changed::
+
+    >>> from k8slab.api import Store
+    >>> store = Store(clock=lambda: 0, seed=1)
+    >>> seen = store.watch(resource="pods")            # no handler: events are collected in seen.events
+    >>> pod = store.create({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "x"},
+    ...                     "spec": {"containers": [{"name": "c", "image": "nginx"}]}})
+    >>> pod["metadata"]["namespace"], pod["spec"]["restartPolicy"], [e.type for e in seen.events]
+    ('default', 'Always', ['ADDED'])
+
+Watch events are delivered in order from one queue, processed until it is empty, never from
+threads. With ``dispatch="auto"`` (the default) the queue runs at the end of every call that
+changed something; with ``dispatch="manual"`` it runs when :meth:`Store.dispatch` is called,
+which lets a cluster decide when its controllers react.
+
+Objects the store returns are its own: treat them as read-only and pass a changed copy
+(:func:`k8slab.api.meta.clone`) to :meth:`Store.update`. The store never changes an object it has
+handed out; every change makes a new dict, so an event's ``old`` stays what it was.
+"""
+
+from __future__ import annotations
+
+import random
+from collections import deque
+
+from . import allocators, defaults
+from .errors import (
+    APIError,
+    ClientError,
+    StatusError,
+    already_exists,
+    bad_request,
+    conflict,
+    forbidden_error,
+    invalid,
+    invalid_error,
+    not_found,
+    required,
+)
+from .fields import FieldSelector, parse_field_selector
+from .labels import Selector, parse_selector
+from .meta import as_clock, clone, generate_name, new_uid, rfc3339
+from .resources import Resource, by_qualified, for_kind, lookup, no_match_error
+
+DEFAULT_NAMESPACES = ("default", "kube-node-lease", "kube-public", "kube-system")
+UNDELETABLE_NAMESPACES = ("default", "kube-public", "kube-system")
+# Kinds whose spec changes bump metadata.generation (the others never show a generation).
+GENERATION_KINDS = frozenset({"Pod", "Deployment", "ReplicaSet", "Ingress", "IngressClass", "NetworkPolicy"})
+# Kinds with a status subresource: an update of the object keeps the stored status.
+STATUS_KINDS = frozenset({"Pod", "Service", "Deployment", "ReplicaSet", "Node", "Namespace", "Ingress"})
+_META_ORDER = ("name", "generateName", "namespace", "selfLink", "uid", "resourceVersion", "generation",
+               "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds", "labels", "annotations",
+               "ownerReferences", "finalizers", "managedFields")
+
+
+class WatchEvent:
+    """One watch event: ``type`` (ADDED, MODIFIED, DELETED), the ``object`` and, for MODIFIED and
+    DELETED, the ``old`` object; ``resource`` is the object's :class:`Resource`."""
+
+    __slots__ = ("type", "object", "old", "resource", "seq")
+
+    def __init__(self, type, object, old, resource, seq):
+        self.type, self.object, self.old, self.resource, self.seq = type, object, old, resource, seq
+
+    def to_dict(self) -> dict:
+        """As the apiserver streams it: ``{"type": "ADDED", "object": {...}}``."""
+        return {"type": self.type, "object": self.object}
+
+    def __repr__(self):
+        meta = self.object.get("metadata", {})
+        name = f'{meta.get("namespace")}/{meta.get("name")}' if meta.get("namespace") else meta.get("name")
+        return f"<WatchEvent {self.type} {self.resource.type_name}/{name} rv={meta.get('resourceVersion')}>"
+
+
+class Watch:
+    """A subscription made by :meth:`Store.watch`; ``events`` collects events when no handler is given."""
+
+    def __init__(self, store, handler, resource, namespace, start):
+        self.store = store
+        self.handler = handler
+        self.resource = resource
+        self.namespace = namespace
+        self.start = start
+        self.events: list[WatchEvent] = []
+        self.active = True
+
+    def wants(self, event: WatchEvent) -> bool:
+        if event.seq <= self.start:
+            return False
+        if self.resource is not None and event.resource is not self.resource:
+            return False
+        if self.namespace is not None and event.object["metadata"].get("namespace") != self.namespace:
+            return False
+        return True
+
+    def deliver(self, event: WatchEvent) -> None:
+        if self.handler is None:
+            self.events.append(event)
+        else:
+            self.handler(event)
+
+    def stop(self) -> None:
+        """Stop receiving events."""
+        self.active = False
+        if self in self.store._watches:
+            self.store._watches.remove(self)
+
+
+class Store:
+    """The apiserver + etcd.
+
+    ``clock``: a callable (or object with ``now()``) giving seconds since 2025-01-12T10:00:00Z.
+    ``seed`` or ``rng``: the source of uids, generated names and allocated ClusterIPs/NodePorts.
+    ``service_cidr`` and ``node_port_range``: as the kube-apiserver flags.
+    ``dispatch``: ``"auto"`` or ``"manual"`` (see the module docstring).
+    ``graceful_pod_deletion``: deleting a scheduled Pod only marks it (deletionTimestamp) and a
+    kubelet finishes the job, as in Kubernetes; off by default since a bare store has no kubelet.
+    """
+
+    def __init__(self, clock=None, seed: int = 0, *, rng: random.Random | None = None,
+                 service_cidr: str = "10.96.0.0/16", node_port_range=(30000, 32767),
+                 dispatch: str = "auto", namespaces=DEFAULT_NAMESPACES, graceful_pod_deletion: bool = False):
+        self.clock = as_clock(clock)
+        self.rng = rng if rng is not None else random.Random(seed)
+        self.dispatch_mode = dispatch
+        self.graceful_pod_deletion = graceful_pod_deletion
+        self.cluster_ips = allocators.ClusterIPAllocator(service_cidr, self.rng)
+        self.node_ports = allocators.NodePortAllocator(node_port_range[0], node_port_range[1], self.rng)
+        self._rv = 0
+        # qualified plural -> namespace ('' if cluster-scoped) -> name -> object
+        self._data: dict[str, dict[str, dict[str, dict]]] = {}
+        self._sorted: dict[tuple[str, str], list[str]] = {}
+        self._by_uid: dict[str, tuple[Resource, str, str]] = {}
+        self._dependents: dict[str, set[tuple[str, str, str]]] = {}
+        self._queue: deque = deque()
+        self._watches: list[Watch] = []
+        self._dispatching = False
+        for ns in namespaces:
+            self.create({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": ns}})
+
+    # --- reading -----------------------------------------------------------------------------------
+
+    @property
+    def resource_version(self) -> str:
+        """The store's current resourceVersion (the last one given out)."""
+        return str(self._rv)
+
+    def resource(self, what) -> Resource:
+        """A Resource from a Resource, a name kubectl accepts (``po``, ``deployments.apps``) or a kind."""
+        if isinstance(what, Resource):
+            return what
+        return lookup(what)
+
+    def _ns(self, res: Resource, namespace) -> str:
+        return (namespace or "default") if res.namespaced else ""
+
+    def get(self, resource, name: str, namespace: str | None = None) -> dict:
+        """The object, or NotFound (``pods "x" not found``). ``namespace`` defaults to ``default``."""
+        res = self.resource(resource)
+        obj = self._data.get(res.qualified, {}).get(self._ns(res, namespace), {}).get(name)
+        if obj is None:
+            raise not_found(res.qualified, name)
+        return obj
+
+    def try_get(self, resource, name: str, namespace: str | None = None) -> dict | None:
+        """The object or None."""
+        res = self.resource(resource)
+        return self._data.get(res.qualified, {}).get(self._ns(res, namespace), {}).get(name)
+
+    def by_uid(self, uid: str) -> dict | None:
+        """The object with this uid, or None."""
+        where = self._by_uid.get(uid)
+        if where is None:
+            return None
+        res, ns, name = where
+        return self._data[res.qualified][ns][name]
+
+    def list(self, resource, namespace: str | None = None, label_selector=None, field_selector=None) -> list[dict]:
+        """Objects sorted by namespace then name, as the apiserver returns them.
+
+        ``namespace=None`` lists all namespaces (``-A``). Selectors are strings in kubectl syntax or
+        :class:`~k8slab.api.labels.Selector` / :class:`~k8slab.api.fields.FieldSelector` objects.
+        """
+        res = self.resource(resource)
+        if isinstance(label_selector, str):
+            label_selector = parse_selector(label_selector) if label_selector.strip() else None
+        if isinstance(field_selector, str):
+            field_selector = parse_field_selector(field_selector, res.qualified) if field_selector.strip() else None
+        by_ns = self._data.get(res.qualified, {})
+        if not res.namespaced:
+            namespaces = [""]
+        elif namespace is None:
+            namespaces = sorted(by_ns)
+        else:
+            namespaces = [namespace]
+        out = []
+        for ns in namespaces:
+            objs = by_ns.get(ns)
+            if not objs:
+                continue
+            for name in self._sorted_names(res.qualified, ns, objs):
+                obj = objs[name]
+                if label_selector is not None and not label_selector.matches(obj["metadata"].get("labels")):
+                    continue
+                if field_selector is not None and not field_selector.matches(obj):
+                    continue
+                out.append(obj)
+        return out
+
+    def _sorted_names(self, qualified, ns, objs) -> list[str]:
+        key = (qualified, ns)
+        names = self._sorted.get(key)
+        if names is None:
+            names = self._sorted[key] = sorted(objs)
+        return names
+
+    def count(self, resource, namespace: str | None = None) -> int:
+        """How many objects of a resource there are (in a namespace, or in all)."""
+        res = self.resource(resource)
+        by_ns = self._data.get(res.qualified, {})
+        if namespace is None or not res.namespaced:
+            return sum(len(v) for v in by_ns.values())
+        return len(by_ns.get(namespace, {}))
+
+    def list_object(self, resource, namespace=None, label_selector=None, field_selector=None) -> dict:
+        """A ``List`` as ``kubectl get -o json`` prints it: ``{"apiVersion": "v1", "items": [...], "kind": "List"}``."""
+        items = self.list(resource, namespace, label_selector, field_selector)
+        return {"apiVersion": "v1", "items": items, "kind": "List",
+                "metadata": {"resourceVersion": ""}}
+
+    # --- writing -----------------------------------------------------------------------------------
+
+    def _next_rv(self) -> str:
+        self._rv += 1
+        return str(self._rv)
+
+    def _resource_of(self, obj) -> Resource:
+        if not isinstance(obj, dict):
+            raise bad_request("Object 'Kind' is missing in the request body")
+        api_version, kind = obj.get("apiVersion"), obj.get("kind")
+        if not kind or not isinstance(kind, str):
+            raise bad_request("Object 'Kind' is missing in the request body")
+        if not api_version or not isinstance(api_version, str):
+            raise bad_request(f"Object 'apiVersion' is missing in the request body (kind {kind!r})")
+        res = for_kind(api_version, kind)
+        if res is None:
+            meta = obj.get("metadata") if isinstance(obj.get("metadata"), dict) else {}
+            raise no_match_error(api_version, kind, meta.get("name", ""), meta.get("namespace", ""))
+        return res
+
+    def create(self, obj: dict, namespace: str | None = None, *, validate: bool = True, copy: bool = True) -> dict:
+        """Create ``obj`` and return the stored object.
+
+        ``namespace`` is the request's namespace (the object's own, else ``default``).
+        ``validate=False`` skips schema and semantic checks (for controllers, whose objects are
+        valid by construction); defaults and allocation still happen. ``copy=False`` hands the
+        dict over to the store (the caller must not touch it afterwards).
+        """
+        res = self._resource_of(obj)
+        if validate:
+            from . import schema
+
+            schema.check(obj, res)
+        obj = clone(obj) if copy else obj
+        meta = obj.get("metadata")
+        if meta is None:
+            meta = obj["metadata"] = {}
+        if not isinstance(meta, dict):
+            raise bad_request(f'{res.kind} in version "{res.version}" cannot be handled as a {res.kind}: '
+                              "metadata must be an object")
+        if res.namespaced:
+            body_ns = meta.get("namespace")
+            if namespace and body_ns and body_ns != namespace:
+                raise bad_request("the namespace of the provided object does not match the namespace sent on the "
+                                  "request")
+            ns = namespace or body_ns or "default"
+            meta["namespace"] = ns
+            if ns not in self._data.get("namespaces", {}).get("", {}):
+                raise not_found("namespaces", ns)
+            namespace_obj = self._data["namespaces"][""][ns]
+            if namespace_obj["metadata"].get("deletionTimestamp"):
+                raise forbidden_error(res.qualified, meta.get("name", ""),
+                                      f"unable to create new content in namespace {ns} because it is being "
+                                      "terminated")
+        else:
+            meta.pop("namespace", None)
+            ns = ""
+        for k in ("uid", "resourceVersion", "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds",
+                  "generation", "selfLink", "managedFields"):
+            meta.pop(k, None)
+        if not meta.get("name"):
+            if meta.get("generateName") and isinstance(meta["generateName"], str):
+                meta["name"] = self._generate_name(res, ns, meta["generateName"])
+            else:
+                raise invalid_error(res.kind, res.group, "",
+                                    [required("metadata.name", "name or generateName is required")])
+        name = meta["name"]
+        defaults.apply_defaults(obj)
+        if validate:
+            from . import validation
+
+            errs = validation.validate(obj, res)
+            if errs:
+                raise invalid_error(res.kind, res.group, name if isinstance(name, str) else str(name), errs)
+        if name in self._data.get(res.qualified, {}).get(ns, {}):
+            raise already_exists(res.qualified, name)
+        if res.kind == "Service":
+            self._allocate_service(obj, None)
+        meta["uid"] = new_uid(self.rng)
+        meta["resourceVersion"] = self._next_rv()
+        if res.kind in GENERATION_KINDS:
+            meta["generation"] = 1
+        meta["creationTimestamp"] = rfc3339(self.clock())
+        obj["metadata"] = {k: meta[k] for k in _META_ORDER if k in meta} | meta
+        self._put(res, ns, name, obj, None)
+        self._enqueue(WatchEvent("ADDED", obj, None, res, self._rv))
+        self._maybe_dispatch()
+        return obj
+
+    def _generate_name(self, res, ns, base) -> str:
+        existing = self._data.get(res.qualified, {}).get(ns, {})
+        for _ in range(8):  # the apiserver retries a generated name that is taken (RetryGenerateName)
+            name = generate_name(self.rng, base)
+            if name not in existing:
+                return name
+        return name
+
+    def _put(self, res: Resource, ns: str, name: str, obj: dict, old: dict | None) -> None:
+        by_ns = self._data.setdefault(res.qualified, {}).setdefault(ns, {})
+        if old is None:
+            self._sorted.pop((res.qualified, ns), None)
+        by_ns[name] = obj
+        uid = obj["metadata"]["uid"]
+        self._by_uid[uid] = (res, ns, name)
+        old_refs = (old or {}).get("metadata", {}).get("ownerReferences") or []
+        new_refs = obj["metadata"].get("ownerReferences") or []
+        if old_refs != new_refs:
+            key = (res.qualified, ns, name)
+            for ref in old_refs:
+                deps = self._dependents.get(ref.get("uid"))
+                if deps is not None:
+                    deps.discard(key)
+                    if not deps:
+                        del self._dependents[ref.get("uid")]
+            for ref in new_refs:
+                if isinstance(ref, dict) and ref.get("uid"):
+                    self._dependents.setdefault(ref["uid"], set()).add(key)
+
+    def _remove(self, res: Resource, ns: str, name: str) -> dict:
+        obj = self._data[res.qualified][ns].pop(name)
+        self._sorted.pop((res.qualified, ns), None)
+        self._by_uid.pop(obj["metadata"]["uid"], None)
+        key = (res.qualified, ns, name)
+        for ref in obj["metadata"].get("ownerReferences") or []:
+            deps = self._dependents.get(ref.get("uid"))
+            if deps is not None:
+                deps.discard(key)
+                if not deps:
+                    del self._dependents[ref.get("uid")]
+        if res.kind == "Service":
+            self._release_service(obj)
+        return obj
+
+    def update(self, obj: dict, namespace: str | None = None, *, subresource: str | None = None,
+               validate: bool = True, copy: bool = True) -> dict:
+        """Replace an object (PUT). With ``metadata.resourceVersion`` set, it must be the stored one
+        (else Conflict). ``subresource="status"`` changes only the status (what controllers and the
+        kubelet write); an update of the object itself keeps the stored status for kinds that have
+        a status subresource. An update that changes nothing returns the stored object unchanged
+        (no new resourceVersion, no event)."""
+        res = self._resource_of(obj)
+        if validate and subresource is None:
+            from . import schema
+
+            schema.check(obj, res)
+        meta = obj.get("metadata") if isinstance(obj.get("metadata"), dict) else {}
+        name = meta.get("name")
+        if not name:
+            raise invalid_error(res.kind, res.group, "",
+                                [required("metadata.name", "name or generateName is required")])
+        ns = self._ns(res, namespace or meta.get("namespace"))
+        old = self._data.get(res.qualified, {}).get(ns, {}).get(name)
+        if old is None:
+            raise not_found(res.qualified, name)
+        rv = meta.get("resourceVersion")
+        if rv and rv != old["metadata"]["resourceVersion"]:
+            raise conflict(res.qualified, name, "the object has been modified; please apply your changes to the "
+                                                "latest version and try again")
+        if subresource == "status":
+            new = dict(old)
+            new["status"] = clone(obj.get("status")) if copy else obj.get("status")
+            new["metadata"] = dict(old["metadata"])
+            return self._commit_update(res, ns, old, new, validate=False)
+        new = clone(obj) if copy else obj
+        if res.kind in STATUS_KINDS:
+            if "status" in old:
+                new["status"] = old["status"]
+            else:
+                new.pop("status", None)
+        return self._commit_update(res, ns, old, new, validate=validate)
+
+    def patch(self, resource, name: str, patch: dict, namespace: str | None = None, *,
+              subresource: str | None = None, validate: bool = True) -> dict:
+        """Apply a JSON merge patch (RFC 7386, ``kubectl patch --type merge``) and return the result."""
+        res = self.resource(resource)
+        ns = self._ns(res, namespace)
+        old = self._data.get(res.qualified, {}).get(ns, {}).get(name)
+        if old is None:
+            raise not_found(res.qualified, name)
+        if not isinstance(patch, dict):
+            raise bad_request("json: cannot unmarshal into Go value of type map[string]interface {}")
+        new = merge_patch(clone(old), patch)
+        if not isinstance(new, dict):
+            raise bad_request("json: cannot unmarshal into Go value of type map[string]interface {}")
+        meta = new.get("metadata")
+        if not isinstance(meta, dict):
+            new["metadata"] = meta = {}
+        rv = patch.get("metadata", {}).get("resourceVersion") if isinstance(patch.get("metadata"), dict) else None
+        if rv and rv != old["metadata"]["resourceVersion"]:
+            raise conflict(res.qualified, name, "the object has been modified; please apply your changes to the "
+                                                "latest version and try again")
+        new["apiVersion"], new["kind"] = res.api_version, res.kind
+        meta["name"] = name
+        if res.namespaced:
+            meta["namespace"] = ns
+        if validate and subresource is None:
+            from . import schema
+
+            schema.check(new, res)
+        if subresource == "status":
+            only = dict(old)
+            only["status"] = new.get("status")
+            only["metadata"] = dict(old["metadata"])
+            return self._commit_update(res, ns, old, only, validate=False)
+        if res.kind in STATUS_KINDS:
+            if "status" in old:
+                new["status"] = old["status"]
+            else:
+                new.pop("status", None)
+        return self._commit_update(res, ns, old, new, validate=validate)
+
+    def _commit_update(self, res: Resource, ns: str, old: dict, new: dict, *, validate: bool) -> dict:
+        meta = new["metadata"]
+        old_meta = old["metadata"]
+        for k in ("uid", "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds", "generation"):
+            if k in old_meta:
+                meta[k] = old_meta[k]
+            else:
+                meta.pop(k, None)
+        meta["name"] = old_meta["name"]
+        if res.namespaced:
+            meta["namespace"] = ns
+        else:
+            meta.pop("namespace", None)
+        meta.pop("generateName", None)
+        if "generateName" in old_meta:
+            meta["generateName"] = old_meta["generateName"]
+        meta.pop("managedFields", None)
+        meta["resourceVersion"] = old_meta["resourceVersion"]
+        defaults.apply_defaults(new)
+        if res.kind == "Service":
+            self._carry_service_allocations(new, old)
+        if validate:
+            from . import validation
+
+            errs = validation.validate(new, res, old)
+            if errs:
+                raise invalid_error(res.kind, res.group, meta["name"], errs)
+        if new == old:
+            return old
+        if res.kind == "Service":
+            self._allocate_service(new, old)
+        if res.kind in GENERATION_KINDS and new.get("spec") != old.get("spec"):
+            meta["generation"] = old_meta.get("generation", 0) + 1
+        meta["resourceVersion"] = self._next_rv()
+        new["metadata"] = {k: meta[k] for k in _META_ORDER if k in meta} | meta
+        if old_meta.get("deletionTimestamp") and not new["metadata"].get("finalizers"):
+            # the last finalizer went: the object goes now
+            self._put(res, ns, meta["name"], new, old)
+            self._delete_now(res, ns, meta["name"], "Background", modified=(old, new))
+            self._maybe_dispatch()
+            return new
+        self._put(res, ns, meta["name"], new, old)
+        self._enqueue(WatchEvent("MODIFIED", new, old, res, self._rv))
+        self._maybe_dispatch()
+        return new
+
+    def delete(self, resource, name: str, namespace: str | None = None, *, propagation_policy: str = "Background",
+               grace_period_seconds: int | None = None) -> dict:
+        """Delete an object and return it as it was last stored.
+
+        ``propagation_policy``: ``Background`` (the default; dependents are collected after the owner
+        is gone), ``Foreground`` (dependents first, then the owner) or ``Orphan`` (dependents lose
+        their ownerReference and stay). An object with finalizers is only marked with a
+        deletionTimestamp; it goes when an update removes its last finalizer.
+        """
+        res = self.resource(resource)
+        ns = self._ns(res, namespace)
+        obj = self._data.get(res.qualified, {}).get(ns, {}).get(name)
+        if obj is None:
+            raise not_found(res.qualified, name)
+        if propagation_policy not in ("Background", "Foreground", "Orphan"):
+            raise bad_request(f'propagationPolicy: Unsupported value: "{propagation_policy}": supported values: '
+                              '"Foreground", "Background", "Orphan"')
+        if res.kind == "Namespace" and name in UNDELETABLE_NAMESPACES:
+            raise forbidden_error("namespaces", name, "this namespace may not be deleted")
+        meta = obj["metadata"]
+        graceful = (res.kind == "Pod" and self.graceful_pod_deletion and (obj.get("spec") or {}).get("nodeName")
+                    and grace_period_seconds != 0)
+        if meta.get("finalizers") or graceful:
+            grace = 0
+            if graceful:
+                grace = grace_period_seconds if grace_period_seconds is not None else \
+                    (obj.get("spec") or {}).get("terminationGracePeriodSeconds", 30)
+            new = self._mark_deleting(res, ns, name, grace)
+            self._maybe_dispatch()
+            return new
+        self._delete_now(res, ns, name, propagation_policy)
+        self._maybe_dispatch()
+        return obj
+
+    def _mark_deleting(self, res: Resource, ns: str, name: str, grace: int) -> dict:
+        """Set deletionTimestamp (now + grace) on an object that cannot go at once (finalizers, a running Pod)."""
+        obj = self._data[res.qualified][ns][name]
+        if obj["metadata"].get("deletionTimestamp"):
+            return obj
+        new = dict(obj)
+        new["metadata"] = dict(obj["metadata"])
+        new["metadata"]["deletionTimestamp"] = rfc3339(self.clock() + grace)
+        new["metadata"]["deletionGracePeriodSeconds"] = grace
+        new["metadata"]["resourceVersion"] = self._next_rv()
+        self._put(res, ns, name, new, obj)
+        self._enqueue(WatchEvent("MODIFIED", new, obj, res, self._rv))
+        return new
+
+    def _delete_now(self, res: Resource, ns: str, name: str, policy: str, modified=None) -> None:
+        obj = self._data[res.qualified][ns][name]
+        uid = obj["metadata"]["uid"]
+        if policy == "Orphan":
+            self._orphan(uid)
+        elif policy == "Foreground":
+            self._collect(uid, "Foreground")
+        if res.kind == "Namespace":
+            for qualified in sorted(self._data):
+                other = by_qualified(qualified)
+                if other.namespaced:
+                    for n in list(self._sorted_names(qualified, name, self._data[qualified].get(name, {}))):
+                        if n in self._data[qualified].get(name, {}):
+                            self._delete_now(other, name, n, "Background")
+        self._remove(res, ns, name)
+        if modified is not None:
+            old, new = modified
+            self._enqueue(WatchEvent("MODIFIED", new, old, res, int(new["metadata"]["resourceVersion"])))
+        self._next_rv()
+        deleted = dict(obj)
+        deleted["metadata"] = dict(obj["metadata"], resourceVersion=str(self._rv))
+        self._enqueue(WatchEvent("DELETED", deleted, obj, res, self._rv))
+        if policy == "Background":
+            self._queue.append(("gc", uid))
+
+    def _orphan(self, owner_uid: str) -> None:
+        for qualified, ns, name in sorted(self._dependents.get(owner_uid, ())):
+            dep = self._data[qualified][ns][name]
+            new = dict(dep)
+            new["metadata"] = dict(dep["metadata"])
+            refs = [r for r in dep["metadata"].get("ownerReferences") or [] if r.get("uid") != owner_uid]
+            if refs:
+                new["metadata"]["ownerReferences"] = refs
+            else:
+                new["metadata"].pop("ownerReferences", None)
+            new["metadata"]["resourceVersion"] = self._next_rv()
+            res = by_qualified(qualified)
+            self._put(res, ns, name, new, dep)
+            self._enqueue(WatchEvent("MODIFIED", new, dep, res, self._rv))
+
+    def _collect(self, owner_uid: str, policy: str = "Background") -> None:
+        """The garbage collector: delete the dependents of a deleted owner that have no other owner
+        left, and drop the dangling reference from those that do."""
+        for qualified, ns, name in sorted(self._dependents.get(owner_uid, ())):
+            dep = self._data.get(qualified, {}).get(ns, {}).get(name)
+            if dep is None:
+                continue
+            res = by_qualified(qualified)
+            refs = dep["metadata"].get("ownerReferences") or []
+            alive = [r for r in refs if r.get("uid") != owner_uid and r.get("uid") in self._by_uid]
+            if alive:
+                if policy == "Background":
+                    new = dict(dep)
+                    kept = [r for r in refs if r.get("uid") != owner_uid]
+                    new["metadata"] = dict(dep["metadata"], ownerReferences=kept)
+                    new["metadata"]["resourceVersion"] = self._next_rv()
+                    self._put(res, ns, name, new, dep)
+                    self._enqueue(WatchEvent("MODIFIED", new, dep, res, self._rv))
+                continue
+            if dep["metadata"].get("finalizers"):
+                self._mark_deleting(res, ns, name, 0)
+                continue
+            self._delete_now(res, ns, name, policy)
+
+    # --- Services: ClusterIP and NodePort allocation ------------------------------------------------
+
+    def _allocate_service(self, obj: dict, old: dict | None) -> None:
+        spec = obj.get("spec") or {}
+        name = obj["metadata"]["name"]
+        stype = spec.get("type", "ClusterIP")
+        errs = []
+        taken_ip = None
+        old_spec = (old or {}).get("spec") or {}
+        if stype != "ExternalName":
+            ip = spec.get("clusterIP")
+            if old is not None and old_spec.get("clusterIP") and ip == old_spec.get("clusterIP"):
+                pass
+            elif ip in (None, ""):
+                ip = self.cluster_ips.allocate_next()
+                if ip is None:
+                    errs.append(invalid("spec.clusterIPs", [], "failed to allocate IP: range is full"))
+                else:
+                    taken_ip = ip
+                    spec["clusterIP"] = ip
+                    spec["clusterIPs"] = [ip]
+            elif ip != "None":
+                reason = self.cluster_ips.allocate(ip)
+                if reason:
+                    errs.append(invalid("spec.clusterIPs", [ip], reason))
+                else:
+                    taken_ip = ip
+                    spec.setdefault("clusterIPs", [ip])
+            else:
+                spec.setdefault("clusterIPs", ["None"])
+        taken_ports = []
+        old_node_ports = {p.get("nodePort") for p in old_spec.get("ports") or [] if isinstance(p, dict)}
+        if stype in ("NodePort", "LoadBalancer"):
+            for i, p in enumerate(spec.get("ports") or []):
+                if not isinstance(p, dict):
+                    continue
+                np = p.get("nodePort")
+                if np and np in old_node_ports:
+                    continue
+                if not np:
+                    np = self.node_ports.allocate_next()
+                    if np is None:
+                        errs.append(invalid(f"spec.ports[{i}].nodePort", 0, "range is full"))
+                        continue
+                    p["nodePort"] = np
+                    taken_ports.append(np)
+                else:
+                    reason = self.node_ports.allocate(np)
+                    if reason:
+                        errs.append(invalid(f"spec.ports[{i}].nodePort", np, reason))
+                    else:
+                        taken_ports.append(np)
+        if errs:
+            if taken_ip:
+                self.cluster_ips.release(taken_ip)
+            for np in taken_ports:
+                self.node_ports.release(np)
+            raise invalid_error("Service", "", name, errs)
+        if old is not None:
+            new_ports = {p.get("nodePort") for p in spec.get("ports") or [] if isinstance(p, dict)}
+            for np in old_node_ports - new_ports:
+                self.node_ports.release(np)
+            old_ip = old_spec.get("clusterIP")
+            if old_ip not in (None, "", "None") and old_ip != spec.get("clusterIP"):
+                self.cluster_ips.release(old_ip)
+
+    def _carry_service_allocations(self, new: dict, old: dict) -> None:
+        """An update that leaves clusterIP or a nodePort out keeps the allocated one (patchAllocatedValues)."""
+        spec, old_spec = new.get("spec"), old.get("spec") or {}
+        if not isinstance(spec, dict):
+            return
+        if spec.get("type") != "ExternalName" and old_spec.get("type") != "ExternalName":
+            if not spec.get("clusterIP") and old_spec.get("clusterIP"):
+                spec["clusterIP"] = old_spec["clusterIP"]
+            if not spec.get("clusterIPs") and old_spec.get("clusterIPs"):
+                spec["clusterIPs"] = list(old_spec["clusterIPs"])
+        if spec.get("type") in ("NodePort", "LoadBalancer"):
+            old_by_port = {(p.get("port"), p.get("protocol", "TCP")): p.get("nodePort")
+                           for p in old_spec.get("ports") or [] if isinstance(p, dict)}
+            for p in spec.get("ports") or []:
+                if isinstance(p, dict) and not p.get("nodePort"):
+                    np = old_by_port.get((p.get("port"), p.get("protocol", "TCP")))
+                    if np:
+                        p["nodePort"] = np
+
+    def _release_service(self, obj: dict) -> None:
+        spec = obj.get("spec") or {}
+        if spec.get("clusterIP") not in (None, "", "None"):
+            self.cluster_ips.release(spec["clusterIP"])
+        for p in spec.get("ports") or []:
+            if isinstance(p, dict) and p.get("nodePort"):
+                self.node_ports.release(p["nodePort"])
+
+    # --- watches -----------------------------------------------------------------------------------
+
+    def watch(self, handler=None, resource=None, namespace: str | None = None, *, send_initial: bool = False) -> Watch:
+        """Subscribe to events of one resource (or all with ``resource=None``), in one namespace or all.
+
+        ``handler(event)`` is called for each :class:`WatchEvent`, in order; without a handler the
+        events are collected in the returned Watch's ``events``. ``send_initial`` first delivers an
+        ADDED event for every existing object (an informer's initial list), sorted.
+        """
+        res = None if resource is None else self.resource(resource)
+        w = Watch(self, handler, res, namespace, self._rv)
+        self._watches.append(w)
+        if send_initial:
+            resources = [res] if res is not None else [by_qualified(q) for q in sorted(self._data)]
+            for r in resources:
+                for obj in self.list(r, namespace):
+                    w.deliver(WatchEvent("ADDED", obj, None, r, self._rv))
+        return w
+
+    def _enqueue(self, event: WatchEvent) -> None:
+        self._queue.append(event)
+
+    def _maybe_dispatch(self) -> None:
+        if self.dispatch_mode == "auto":
+            self.dispatch()
+
+    def pending(self) -> int:
+        """How many events and garbage-collection steps wait in the queue."""
+        return len(self._queue)
+
+    def dispatch(self) -> int:
+        """Deliver queued events (and run garbage collection) until the queue is empty; returns how
+        many items were processed. Handlers may change the store: their events join the queue."""
+        if self._dispatching:
+            return 0
+        self._dispatching = True
+        n = 0
+        try:
+            while self._queue:
+                item = self._queue.popleft()
+                n += 1
+                if type(item) is tuple:
+                    self._collect(item[1])
+                    continue
+                for w in list(self._watches):
+                    if w.active and w.wants(item):
+                        w.deliver(item)
+        finally:
+            self._dispatching = False
+        return n
+
+
+def merge_patch(target, patch):
+    """RFC 7386 JSON merge patch: maps merge recursively, ``null`` deletes, anything else replaces."""
+    if not isinstance(patch, dict):
+        return clone(patch)
+    if not isinstance(target, dict):
+        target = {}
+    for k, v in patch.items():
+        if v is None:
+            target.pop(k, None)
+        else:
+            target[k] = merge_patch(target.get(k), v)
+    return target
+
+
+__all__ = ["Store", "Watch", "WatchEvent", "merge_patch", "APIError", "StatusError", "ClientError",
+           "Selector", "FieldSelector"]
