@@ -16,3 +16,12 @@ def load_ipython_extension(ipython):
     from k8slab.notebook import load_ipython_extension as _load
 
     _load(ipython)
+
+
+def __getattr__(name):
+    """Presets and the facade load on first use, so ``import k8slab`` stays light."""
+    if name in ("kind", "flannel", "Cluster"):
+        from k8slab import cluster
+
+        return getattr(cluster, name)
+    raise AttributeError(f"module 'k8slab' has no attribute {name!r}")

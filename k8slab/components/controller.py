@@ -63,6 +63,10 @@ class Controller:
     def resync(self, now: float) -> None:
         """Called after the clock moved; default: nothing."""
 
+    def poll(self) -> None:
+        """Called when the loop is otherwise quiet: a daemon's look at state that is not in the API
+        (a file appearing, a device changing); it may enqueue work. Default: nothing."""
+
 
 class Controllers:
     """The set of running controllers over one store, and the loop that settles them."""
@@ -103,7 +107,11 @@ class Controllers:
                         raise RuntimeError(f"controllers did not settle after {limit} reconciles")
                 self.store.dispatch()
             if not worked and not self.store.pending():
-                return done
+                for c in list(self.controllers):
+                    c.poll()
+                self.store.dispatch()
+                if not any(c.queue for c in self.controllers) and not self.store.pending():
+                    return done
 
     def resync(self, now: float) -> None:
         for c in list(self.controllers):

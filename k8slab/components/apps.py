@@ -1,0 +1,119 @@
+"""What runs inside containers: the behaviour of the images the course uses.
+
+Manifests in the course use real images so they apply unchanged to a real cluster; here each
+image is a small deterministic program: which sockets it opens, what it answers, what ``ps``
+shows. Unknown images open the container ports their manifest declares and answer with a short
+line naming the pod, so a learner's own Deployment still serves something recognisable.
+
+>>> app = app_for({"name": "web", "image": "nginx:1.27"}, pod_name="web-1")
+>>> app.listens, app.command
+([('tcp', 80)], 'nginx: master process nginx -g daemon off;')
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+NGINX_PAGE = """<!DOCTYPE html>
+<html>
+<head>
+<title>Welcome to nginx!</title>
+<style>
+html { color-scheme: light dark; }
+body { width: 35em; margin: 0 auto;
+font-family: Tahoma, Verdana, Arial, sans-serif; }
+</style>
+</head>
+<body>
+<h1>Welcome to nginx!</h1>
+<p>If you see this page, the nginx web server is successfully installed and
+working. Further configuration is required.</p>
+
+<p>For online documentation and support please refer to
+<a href="http://nginx.org/">nginx.org</a>.<br/>
+Commercial support is available at
+<a href="http://nginx.com/">nginx.com</a>.</p>
+
+<p><em>Thank you for using nginx.</em></p>
+</body>
+</html>
+"""
+
+
+@dataclass
+class App:
+    """A container's program: sockets it listens on, its answer to a request, its command line.
+
+    ``healthy`` is what a lesson flips to make probes fail (the program answers 500 then)."""
+
+    name: str
+    command: str
+    listens: list[tuple[str, int]] = field(default_factory=list)
+    body: str = ""
+    server: str = ""
+    healthy: bool = True
+    pod_name: str = ""
+
+    def respond(self, packet) -> str:
+        """The bytes the program sends back to a request (an HTTP response for TCP)."""
+        if not self.healthy:
+            return http_response(500, "Internal Server Error", "unhealthy\n", self.server)
+        return http_response(200, "OK", self.body, self.server)
+
+
+def http_response(code: int, reason: str, body: str, server: str = "") -> str:
+    headers = [f"HTTP/1.1 {code} {reason}"]
+    if server:
+        headers.append(f"Server: {server}")
+    headers += ["Content-Type: text/plain; charset=utf-8" if not body.startswith("<!DOCTYPE") else
+                "Content-Type: text/html", f"Content-Length: {len(body.encode())}"]
+    return "\r\n".join(headers) + "\r\n\r\n" + body
+
+
+def _image_name(image: str) -> str:
+    """``registry.k8s.io/e2e-test-images/agnhost:2.53`` -> ``agnhost``; ``nginx`` -> ``nginx``."""
+    last = image.rsplit("/", 1)[-1]
+    return last.split("@", 1)[0].split(":", 1)[0]
+
+
+def _flag(args: list[str], name: str, default: str) -> str:
+    for a in args:
+        if a.startswith(f"--{name}="):
+            return a.split("=", 1)[1]
+    return default
+
+
+def app_for(container: dict, pod_name: str) -> App:
+    """The program a container runs, from its image, command and args."""
+    image = container.get("image", "")
+    name = _image_name(image)
+    args = list(container.get("command", [])) + list(container.get("args", []))
+    if name == "pause":
+        return App("pause", "/pause", pod_name=pod_name)
+    if name in ("nginx", "nginx-unprivileged"):
+        return App("nginx", "nginx: master process nginx -g daemon off;", [("tcp", 80)], NGINX_PAGE,
+                   "nginx/1.27.5", pod_name=pod_name)
+    if name == "agnhost":
+        sub = next((a for a in args if not a.startswith("-") and not a.startswith("/")), "pause")
+        if sub == "netexec":
+            port = int(_flag(args, "http-port", "8080"))
+            udp = int(_flag(args, "udp-port", "8081"))
+            return App("agnhost", "/agnhost " + " ".join(args), [("tcp", port), ("udp", udp)], f"{pod_name}",
+                       pod_name=pod_name)
+        if sub == "serve-hostname":
+            port = int(_flag(args, "port", "9376"))
+            return App("agnhost", "/agnhost " + " ".join(args), [("tcp", port)], pod_name, pod_name=pod_name)
+        return App("agnhost", "/agnhost " + " ".join(args), pod_name=pod_name)
+    if name == "http-echo":
+        text = _flag(args, "text", "hello-world").strip('"')
+        listen = _flag(args, "listen", ":5678")
+        return App("http-echo", "/http-echo " + " ".join(args), [("tcp", int(listen.rsplit(":", 1)[1]))],
+                   text + "\n", pod_name=pod_name)
+    if name == "coredns":
+        return App("coredns", "/coredns -conf /etc/coredns/Corefile", [("udp", 53), ("tcp", 53), ("tcp", 9153)],
+                   pod_name=pod_name)
+    ports = [(p.get("protocol", "TCP").lower(), int(p["containerPort"])) for p in container.get("ports", [])
+             if "containerPort" in p]
+    command = " ".join(args) if args else {"busybox": "sh", "alpine": "/bin/sh", "curl": "sleep infinity"}.get(
+        name, f"/{name}")
+    return App(name, command, ports, f"Hello from {pod_name}\n", pod_name=pod_name)

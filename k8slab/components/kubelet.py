@@ -1,0 +1,394 @@
+"""The kubelet: registers its node and makes the pods bound to it real.
+
+For each pod it asks the container runtime for a sandbox: a pause container holding a new
+network namespace (``cni-<uuid>``), networked by the CNI plugin the node's
+``/etc/cni/net.d`` names (ADD with CNI_NETNS and CNI_IFNAME=eth0). The app containers then
+join that namespace: they share its IP, reach each other on localhost, and two of them cannot
+listen on the same port. Restarting a container keeps the sandbox and its IP; losing the
+sandbox means a new one, a new CNI ADD, and a new IP. Until a CNI config exists the node is
+NotReady and pods wait, as on a real node.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from dataclasses import dataclass, field
+
+from k8slab.components.apps import App, app_for
+from k8slab.components.cni import CNIError, add_network_list, del_network_list
+from k8slab.components.controller import Controller
+from k8slab.linux.errors import SocketError
+from k8slab.linux.fs import FileSystem
+
+PAUSE_IMAGE = "registry.k8s.io/pause:3.10"
+CNI_DIR = "/etc/cni/net.d"
+NETWORK_NOT_READY = ("container runtime network not ready: NetworkReady=false reason:NetworkPluginNotReady "
+                     "message:Network plugin returns error: cni plugin not initialized")
+
+
+@dataclass
+class Container:
+    """One app container in a sandbox."""
+
+    name: str
+    id: str
+    app: App
+    image: str
+    restarts: int = 0
+    running: bool = False
+    started_at: float = 0.0
+    error: str = ""
+    sockets: list = field(default_factory=list)
+
+
+@dataclass
+class Sandbox:
+    """A pod sandbox: the pause container and the network namespace it holds."""
+
+    id: str
+    netns: object
+    ip: str
+    fs: FileSystem
+    host_network: bool = False
+    containers: dict[str, Container] = field(default_factory=dict)
+    pids: list = field(default_factory=list)
+
+
+class Kubelet(Controller):
+    """The kubelet of one node (``machine`` from :mod:`k8slab.components.node`)."""
+
+    name = "kubelet"
+    resources = ("pods",)
+
+    def __init__(self, machine, role: str = "worker", cluster_dns: str = "10.96.0.10",
+                 cluster_domain: str = "cluster.local", version: str = "v1.33.1") -> None:
+        super().__init__()
+        self.machine = machine
+        self.role = role
+        self.cluster_dns = cluster_dns
+        self.cluster_domain = cluster_domain
+        self.version = version
+        self.sandboxes: dict[str, Sandbox] = {}     # pod uid -> sandbox
+        self.network_ready: bool | None = None
+        self.waiting: set = set()                   # pods waiting for the network
+
+    # -- the node --------------------------------------------------------------------------------
+    def ids(self, n: int = 32) -> str:
+        return self.machine.netns.kernel.random_hex(n)
+
+    def register(self, store) -> dict:
+        """Create this node's Node object, as the kubelet does when it starts."""
+        m = self.machine
+        labels = {"beta.kubernetes.io/arch": "amd64", "beta.kubernetes.io/os": "linux",
+                  "kubernetes.io/arch": "amd64", "kubernetes.io/hostname": m.name, "kubernetes.io/os": "linux"}
+        spec: dict = {"providerID": f"kind://docker/kind/{m.name}"}
+        if self.role == "control-plane":
+            labels["node-role.kubernetes.io/control-plane"] = ""
+            labels["node.kubernetes.io/exclude-from-external-load-balancers"] = ""
+            spec["taints"] = [{"effect": "NoSchedule", "key": "node-role.kubernetes.io/control-plane"}]
+        capacity = {"cpu": "8", "ephemeral-storage": "102626232Ki", "hugepages-1Gi": "0", "hugepages-2Mi": "0",
+                    "memory": "16337944Ki", "pods": "110"}
+        rng = m.netns.kernel.random
+        node = {
+            "apiVersion": "v1", "kind": "Node",
+            "metadata": {"name": m.name, "labels": labels,
+                         "annotations": {"node.alpha.kubernetes.io/ttl": "0",
+                                         "volumes.kubernetes.io/controller-managed-attach-detach": "true"}},
+            "spec": spec,
+            "status": {
+                "addresses": [{"address": m.ip, "type": "InternalIP"}, {"address": m.name, "type": "Hostname"}],
+                "allocatable": dict(capacity), "capacity": capacity,
+                "conditions": self._conditions(False),
+                "daemonEndpoints": {"kubeletEndpoint": {"Port": 10250}},
+                "nodeInfo": {"architecture": "amd64", "bootID": str(uuid.UUID(int=rng.getrandbits(128))),
+                             "containerRuntimeVersion": "containerd://2.1.1", "kernelVersion": "6.8.0-1021-azure",
+                             "kubeProxyVersion": self.version, "kubeletVersion": self.version,
+                             "machineID": self.ids(16), "operatingSystem": "linux",
+                             "osImage": "Debian GNU/Linux 12 (bookworm)",
+                             "systemUUID": str(uuid.UUID(int=rng.getrandbits(128)))},
+            },
+        }
+        m.spawn(f"/usr/bin/kubelet --node-ip={m.ip} --pod-infra-container-image={PAUSE_IMAGE}")
+        return store.create(node, validate=False)
+
+    def _conditions(self, ready: bool) -> list[dict]:
+        now = _ts(self.machine.netns.kernel.now)
+
+        def cond(type_, status, reason, message):
+            return {"lastHeartbeatTime": now, "lastTransitionTime": now, "message": message, "reason": reason,
+                    "status": status, "type": type_}
+        return [
+            cond("MemoryPressure", "False", "KubeletHasSufficientMemory", "kubelet has sufficient memory available"),
+            cond("DiskPressure", "False", "KubeletHasNoDiskPressure", "kubelet has no disk pressure"),
+            cond("PIDPressure", "False", "KubeletHasSufficientPID", "kubelet has sufficient PID available"),
+            cond("Ready", "True", "KubeletReady", "kubelet is posting ready status") if ready else
+            cond("Ready", "False", "KubeletNotReady", NETWORK_NOT_READY),
+        ]
+
+    def cni_config(self) -> str | None:
+        """The first config in /etc/cni/net.d (lexical order), as the runtime picks it."""
+        fs = self.machine.fs
+        if not fs.isdir(CNI_DIR):
+            return None
+        for name in fs.listdir(CNI_DIR):
+            if name.endswith((".conflist", ".conf", ".json")):
+                return fs.read(f"{CNI_DIR}/{name}")
+        return None
+
+    def poll(self) -> None:
+        """The kubelet's periodic sync: notice the CNI config appearing, retry waiting pods."""
+        ready = self.cni_config() is not None
+        if ready != self.network_ready:
+            self.network_ready = ready
+            self.store.patch("nodes", self.machine.name, {"status": {"conditions": self._conditions(ready)}},
+                             subresource="status")
+            if ready:
+                for key in sorted(self.waiting):
+                    self.enqueue(key)
+                self.waiting.clear()
+
+    # -- pods ------------------------------------------------------------------------------------
+    def key_for(self, event):
+        pod = event.object
+        if pod.get("spec", {}).get("nodeName") != self.machine.name:
+            return None
+        meta = pod["metadata"]
+        if event.type == "DELETED":
+            self.teardown(meta["uid"])
+            return None
+        return (meta["namespace"], meta["name"])
+
+    def reconcile(self, key) -> None:
+        ns, name = key
+        pod = self.store.try_get("pods", name, ns)
+        if pod is None or pod["spec"].get("nodeName") != self.machine.name:
+            return
+        uid = pod["metadata"]["uid"]
+        if pod["metadata"].get("deletionTimestamp"):
+            self.teardown(uid)
+            self.store.delete("pods", name, ns, grace_period_seconds=0)
+            return
+        if uid not in self.sandboxes:
+            self.start_pod(pod, key)
+        self.sync_status(pod)
+
+    def start_pod(self, pod: dict, key) -> None:
+        spec = pod["spec"]
+        host_network = bool(spec.get("hostNetwork"))
+        if not host_network and not self.cni_config():
+            self.waiting.add(key)
+            self._event(pod, "Warning", "NetworkNotReady", f"network is not ready: {NETWORK_NOT_READY}")
+            return
+        sandbox = self.run_sandbox(pod, host_network)
+        if sandbox is None:
+            return
+        self.sandboxes[pod["metadata"]["uid"]] = sandbox
+        for c in spec.get("containers", []):
+            self.start_container(pod, sandbox, c)
+
+    def run_sandbox(self, pod: dict, host_network: bool) -> Sandbox | None:
+        """RunPodSandbox: the pause container, its namespace, CNI ADD, the pod's files."""
+        m = self.machine
+        sandbox_id = self.ids(32)
+        if host_network:
+            netns, ip = m.netns, m.ip
+        else:
+            rng = m.netns.kernel.random
+            ns_name = f"cni-{uuid.UUID(int=rng.getrandbits(128))}"
+            netns = m.netns.kernel.add_netns(ns_name)
+            try:
+                result = add_network_list(m.host, self.cni_config(), sandbox_id, f"/var/run/netns/{ns_name}")
+            except CNIError as e:
+                m.netns.kernel.del_netns(ns_name)
+                self._event(pod, "Warning", "FailedCreatePodSandBox",
+                            f"Failed to create pod sandbox: rpc error: code = Unknown desc = failed to setup network "
+                            f"for sandbox \"{sandbox_id}\": {e.msg}")
+                return None
+            ip = result["ips"][0]["address"].split("/")[0]
+        fs = FileSystem()
+        self.write_pod_files(pod, fs, ip, host_network)
+        sb = Sandbox(sandbox_id, netns, ip, fs, host_network)
+        sb.pids.append(m.spawn("/pause", "65535"))
+        return sb
+
+    def write_pod_files(self, pod: dict, fs: FileSystem, ip: str, host_network: bool) -> None:
+        """/etc/resolv.conf, /etc/hosts and /etc/hostname as the kubelet writes them."""
+        meta, spec = pod["metadata"], pod["spec"]
+        hostname = spec.get("hostname") or meta["name"]
+        policy = spec.get("dnsPolicy", "ClusterFirst")
+        if policy == "ClusterFirst" and not host_network or policy == "ClusterFirstWithHostNet":
+            d = self.cluster_domain
+            fs.write("/etc/resolv.conf", f"search {meta['namespace']}.svc.{d} svc.{d} {d}\n"
+                                         f"nameserver {self.cluster_dns}\noptions ndots:5\n")
+        else:
+            fs.write("/etc/resolv.conf", self.machine.fs.read("/etc/resolv.conf"))
+        if host_network:
+            fs.write("/etc/hosts", self.machine.fs.read("/etc/hosts"))
+            fs.write("/etc/hostname", self.machine.fs.read("/etc/hostname"))
+            return
+        fqdn = hostname
+        if spec.get("subdomain"):
+            fqdn = f"{hostname}.{spec['subdomain']}.{meta['namespace']}.svc.{self.cluster_domain}\t{hostname}"
+        fs.write("/etc/hosts", "# Kubernetes-managed hosts file.\n127.0.0.1\tlocalhost\n"
+                               "::1\tlocalhost ip6-localhost ip6-loopback\nfe00::0\tip6-localnet\n"
+                               "fe00::0\tip6-mcastprefix\nfe00::1\tip6-allnodes\nfe00::2\tip6-allrouters\n"
+                               f"{ip}\t{fqdn}\n")
+        fs.write("/etc/hostname", f"{hostname}\n")
+
+    def start_container(self, pod: dict, sb: Sandbox, c: dict, restarts: int = 0) -> Container:
+        """Start an app container inside the sandbox: its program binds its sockets there."""
+        app = app_for(c, pod["metadata"]["name"])
+        ctr = Container(c["name"], self.ids(32), app, c.get("image", ""), restarts)
+        sb.containers[c["name"]] = ctr
+        for proto, port in app.listens:
+            try:
+                sb.netns.sockets.bind(proto, "0.0.0.0", port, app)
+                ctr.sockets.append((proto, "0.0.0.0", port))
+            except SocketError:
+                for s in ctr.sockets:
+                    sb.netns.sockets.unbind(*s)
+                ctr.sockets.clear()
+                ctr.error = f"listen {proto} 0.0.0.0:{port}: bind: address already in use"
+                ctr.restarts += 1
+                self._event(pod, "Warning", "BackOff", "Back-off restarting failed container "
+                            f"{c['name']} in pod {pod['metadata']['name']}_{pod['metadata']['namespace']}"
+                            f"({pod['metadata']['uid']})")
+                return ctr
+        ctr.running = True
+        ctr.started_at = self.machine.netns.kernel.now
+        sb.pids.append(self.machine.spawn(app.command))
+        self._event(pod, "Normal", "Pulled", f"Container image \"{ctr.image}\" already present on machine")
+        self._event(pod, "Normal", "Created", f"Created container: {c['name']}")
+        self._event(pod, "Normal", "Started", f"Started container {c['name']}")
+        return ctr
+
+    def restart_container(self, pod: dict, name: str) -> None:
+        """The container's process dies and the kubelet starts it again in the same sandbox."""
+        sb = self.sandboxes[pod["metadata"]["uid"]]
+        old = sb.containers[name]
+        for s in old.sockets:
+            sb.netns.sockets.unbind(*s)
+        spec = next(c for c in pod["spec"]["containers"] if c["name"] == name)
+        self.start_container(pod, sb, spec, old.restarts + 1)
+        self.sync_status(pod)
+
+    def teardown(self, uid: str) -> None:
+        """StopPodSandbox + RemovePodSandbox: CNI DEL, the namespace goes."""
+        sb = self.sandboxes.pop(uid, None)
+        if sb is None:
+            return
+        for ctr in sb.containers.values():
+            for s in ctr.sockets:
+                sb.netns.sockets.unbind(*s)
+        if not sb.host_network:
+            conf = self.cni_config()
+            if conf:
+                try:
+                    del_network_list(self.machine.host, conf, sb.id, f"/var/run/netns/{sb.netns.name}")
+                except CNIError:
+                    pass
+            self.machine.netns.kernel.del_netns(sb.netns.name)
+        self.machine.processes[:] = [p for p in self.machine.processes if p not in sb.pids]
+
+    def lose_sandbox(self, pod: dict) -> None:
+        """The pause container dies: the kubelet builds a new sandbox (a new IP) and restarts all."""
+        self.teardown(pod["metadata"]["uid"])
+        self._event(pod, "Normal", "SandboxChanged", "Pod sandbox changed, it will be killed and re-created.")
+        key = (pod["metadata"]["namespace"], pod["metadata"]["name"])
+        self.start_pod(pod, key)
+        sb = self.sandboxes.get(pod["metadata"]["uid"])
+        if sb is not None:
+            for ctr in sb.containers.values():
+                ctr.restarts += 1
+        self.sync_status(pod)
+
+    # -- status ----------------------------------------------------------------------------------
+    def sync_status(self, pod: dict) -> None:
+        sb = self.sandboxes.get(pod["metadata"]["uid"])
+        now = _ts(self.machine.netns.kernel.now)
+        old = pod.get("status", {})
+        started = old.get("startTime") or now
+        statuses, all_ready = [], True
+        for c in pod["spec"].get("containers", []):
+            ctr = sb.containers.get(c["name"]) if sb else None
+            st = {"image": c.get("image", ""), "name": c["name"], "ready": False,
+                  "restartCount": ctr.restarts if ctr else 0, "started": bool(ctr and ctr.running)}
+            if ctr is None:
+                st["state"] = {"waiting": {"reason": "ContainerCreating"}}
+            elif ctr.running:
+                st["containerID"] = f"containerd://{ctr.id}"
+                st["imageID"] = _image_id(ctr.image)
+                st["ready"] = self.probe_ready(pod, c, sb, ctr)
+                st["state"] = {"running": {"startedAt": _ts(ctr.started_at)}}
+            else:
+                st["containerID"] = f"containerd://{ctr.id}"
+                st["imageID"] = _image_id(ctr.image)
+                st["state"] = {"waiting": {"message": f"back-off 10s restarting failed container={c['name']} "
+                                                      f"pod={pod['metadata']['name']}_{pod['metadata']['namespace']}"
+                                                      f"({pod['metadata']['uid']})", "reason": "CrashLoopBackOff"}}
+                st["lastState"] = {"terminated": {"containerID": f"containerd://{ctr.id}", "exitCode": 1,
+                                                  "finishedAt": now, "reason": "Error", "startedAt": now}}
+            all_ready = all_ready and st["ready"]
+            statuses.append(st)
+        ready = "True" if (sb and all_ready) else "False"
+        conds = [("PodReadyToStartContainers", "True" if sb else "False"), ("Initialized", "True"),
+                 ("Ready", ready), ("ContainersReady", ready), ("PodScheduled", "True")]
+        prev = {c["type"]: c for c in old.get("conditions", [])}
+        conditions = []
+        for t, s in conds:
+            c = {"lastProbeTime": None, "lastTransitionTime": prev[t]["lastTransitionTime"]
+                 if t in prev and prev[t]["status"] == s else now, "status": s, "type": t}
+            if s == "False" and t in ("Ready", "ContainersReady") and sb:
+                c["reason"] = "ContainersNotReady"
+                names = [st["name"] for st in statuses if not st["ready"]]
+                c["message"] = f"containers with unready status: [{' '.join(names)}]"
+            conditions.append(c)
+        status = {"conditions": conditions, "containerStatuses": statuses,
+                  "hostIP": self.machine.ip, "hostIPs": [{"ip": self.machine.ip}],
+                  "phase": "Running" if sb and any(st["started"] for st in statuses) else "Pending",
+                  "qosClass": _qos(pod), "startTime": started}
+        if sb:
+            status["podIP"] = sb.ip
+            status["podIPs"] = [{"ip": sb.ip}]
+        if status != {k: v for k, v in old.items() if k in status} or set(old) - set(status):
+            self.store.patch("pods", pod["metadata"]["name"], {"status": status},
+                             namespace=pod["metadata"]["namespace"], subresource="status")
+
+    def probe_ready(self, pod: dict, c: dict, sb: Sandbox, ctr: Container) -> bool:
+        """Readiness: no probe means ready once started; an httpGet/tcpSocket probe asks the app."""
+        probe = c.get("readinessProbe")
+        if not probe:
+            return True
+        return ctr.app.healthy
+
+    def _event(self, pod: dict, type_: str, reason: str, message: str) -> None:
+        try:
+            from k8slab.components.events import record
+        except ImportError:  # pragma: no cover - until the events module lands
+            return
+        record(self.store, pod, type_, reason, message, "kubelet", host=self.machine.name)
+
+
+def _ts(seconds: float) -> str:
+    from k8slab.api.meta import rfc3339
+
+    return rfc3339(seconds)
+
+
+def _image_id(image: str) -> str:
+    name = image.split("@", 1)[0].rsplit(":", 1)[0] if ":" in image.rsplit("/", 1)[-1] else image
+    if "/" not in name:
+        name = f"docker.io/library/{name}"
+    elif "." not in name.split("/", 1)[0]:
+        name = f"docker.io/{name}"
+    return f"{name}@sha256:{hashlib.sha256(image.encode()).hexdigest()}"
+
+
+def _qos(pod: dict) -> str:
+    requests = [c.get("resources", {}) for c in pod["spec"].get("containers", [])]
+    if not any(r.get("requests") or r.get("limits") for r in requests):
+        return "BestEffort"
+    if all(r.get("limits") and r.get("requests") == r.get("limits") for r in requests):
+        return "Guaranteed"
+    return "Burstable"

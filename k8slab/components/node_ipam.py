@@ -1,0 +1,46 @@
+"""Node IPAM (kube-controller-manager's range allocator): a podCIDR per node.
+
+Each new node gets the first free subnet of ``--node-cidr-mask-size`` (24) from the cluster
+CIDR, in the order nodes register; ``spec.podCIDR`` and ``spec.podCIDRs`` are set once and
+never change. When the cluster CIDR is used up the node gets none and an event says so.
+"""
+
+from __future__ import annotations
+
+from ipaddress import IPv4Network
+
+from k8slab.components.controller import Controller
+
+
+class NodeIPAM(Controller):
+    name = "node-ipam-controller"
+    resources = ("nodes",)
+
+    def __init__(self, cluster_cidr: str = "10.244.0.0/16", mask_size: int = 24) -> None:
+        super().__init__()
+        self.cidrs = list(IPv4Network(cluster_cidr).subnets(new_prefix=mask_size))
+        self.used: set[str] = set()
+
+    def key_for(self, event):
+        if event.type == "DELETED":
+            cidr = event.object.get("spec", {}).get("podCIDR")
+            self.used.discard(cidr)
+            return None
+        return event.object["metadata"]["name"]
+
+    def reconcile(self, name) -> None:
+        node = self.store.try_get("nodes", name)
+        if node is None:
+            return
+        cidr = node.get("spec", {}).get("podCIDR")
+        if cidr:
+            self.used.add(cidr)
+            return
+        free = next((str(c) for c in self.cidrs if str(c) not in self.used), None)
+        if free is None:
+            from k8slab.components.events import record
+            record(self.store, node, "Normal", "CIDRNotAvailable",
+                   f"Node {name} status is now: CIDRNotAvailable", "cidrAllocator")
+            return
+        self.used.add(free)
+        self.store.patch("nodes", name, {"spec": {"podCIDR": free, "podCIDRs": [free]}})
