@@ -64,3 +64,49 @@ def test_same_seed_same_cluster():
     a, b = k8slab.kind(workers=1, seed=4), k8slab.kind(workers=1, seed=4)
     for name in a.machines:
         assert ip(a.machine(name).netns, "link")[0] == ip(b.machine(name).netns, "link")[0]
+
+
+@pytest.fixture(scope="module")
+def flannel_cluster():
+    c = k8slab.flannel(workers=2)
+    for name, node in (("a", "kind-worker"), ("b", "kind-worker2")):
+        c.store.create({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": name},
+                        "spec": {"nodeName": node, "containers": [{"name": "web", "image": "nginx"}]}})
+    c.settle()
+    return c
+
+
+def test_flannel_programs_one_route_neighbour_and_fdb_entry_per_remote_node(flannel_cluster):
+    c = flannel_cluster
+    ns = c.machine("kind-worker").netns
+    vteps = {n["metadata"]["name"]: n["metadata"]["annotations"]["flannel.alpha.coreos.com/backend-data"]
+             for n in c.store.list("nodes")}
+    cp_mac = c.machine("kind-control-plane").netns.link("flannel.1").mac
+    assert vteps["kind-control-plane"] == '{"VNI":1,"VtepMAC":"%s"}' % cp_mac
+    routes = ip(ns, "route")[0]
+    assert "10.244.0.0/24 via 10.244.0.0 dev flannel.1 onlink \n" in routes
+    assert "10.244.2.0/24 via 10.244.2.0 dev flannel.1 onlink \n" in routes
+    assert "10.244.1.0/24 dev cni0 proto kernel scope link src 10.244.1.1 \n" in routes
+    assert f"10.244.0.0 lladdr {cp_mac} PERMANENT \n" in ip(ns, "neigh show dev flannel.1")[0]
+    from k8slab.linux.iproute2 import bridge
+
+    assert f"{cp_mac} dst 172.18.0.3 self permanent" in bridge(ns, "fdb show dev flannel.1")[0]
+    assert c.machine("kind-worker").fs.read("/run/flannel/subnet.env") == (
+        "FLANNEL_NETWORK=10.244.0.0/16\nFLANNEL_SUBNET=10.244.1.1/24\nFLANNEL_MTU=1450\nFLANNEL_IPMASQ=true\n")
+    assert ns.link("flannel.1").mtu == 1450 and c.sandbox("a").netns.link("eth0").mtu == 1450
+
+
+def test_flannel_pod_to_pod_crosses_the_vxlan_tunnel(flannel_cluster):
+    from k8slab.linux.packet import TCP, UDP, VXLAN, IPv4
+    from k8slab.linux.walk import send
+
+    c = flannel_cluster
+    b_ip = c.store.get("pods", "b", "default")["status"]["podIP"]
+    w = send(c.sandbox("a").netns, IPv4(dst=b_ip) / TCP(sport=40000, dport=80))
+    assert w.verdict == "delivered" and w.endpoint == f"{b_ip}:80"
+    encap = next(h for h in w.hops if h.stage == "vxlan-encap")
+    assert (encap.netns, encap.after[IPv4].dst, encap.after[UDP].dport, encap.after[VXLAN].vni) == (
+        "kind-worker", "172.18.0.4", 8472, 1)
+    # Pod to pod is not masqueraded: flanneld's RETURN rule for the pod network matched.
+    assert w.packet.src == "10.244.1.2"
+    assert w.reply.verdict == "delivered"
