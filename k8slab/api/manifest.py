@@ -18,7 +18,7 @@ updating it, and returns one :class:`ApplyResult` per object with kubectl's line
     ... '''
     >>> for r in apply_manifest(store, text): print(r.message[:60])
     configmap/web created
-    error: resource mapping not found for name: "x" namespace: "'
+    error: resource mapping not found for name: "x" namespace: "
 
 What kubectl does, and this does too:
 

@@ -141,7 +141,8 @@ class Store:
         self._watches: list[Watch] = []
         self._dispatching = False
         for ns in namespaces:
-            self.create({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": ns}})
+            self.create({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": ns}}, validate=False)
+        self._queue.clear()  # nobody watched yet; later watchers start from here
 
     # --- reading -----------------------------------------------------------------------------------
 
@@ -444,7 +445,8 @@ class Store:
                 new.pop("status", None)
         return self._commit_update(res, ns, old, new, validate=validate)
 
-    def _commit_update(self, res: Resource, ns: str, old: dict, new: dict, *, validate: bool) -> dict:
+    def _commit_update(self, res: Resource, ns: str, old: dict, new: dict, *, validate: bool,
+                       bump_generation: bool = True) -> dict:
         meta = new["metadata"]
         old_meta = old["metadata"]
         for k in ("uid", "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds", "generation"):
@@ -475,7 +477,7 @@ class Store:
             return old
         if res.kind == "Service":
             self._allocate_service(new, old)
-        if res.kind in GENERATION_KINDS and new.get("spec") != old.get("spec"):
+        if bump_generation and res.kind in GENERATION_KINDS and new.get("spec") != old.get("spec"):
             meta["generation"] = old_meta.get("generation", 0) + 1
         meta["resourceVersion"] = self._next_rv()
         new["metadata"] = {k: meta[k] for k in _META_ORDER if k in meta} | meta
@@ -489,6 +491,19 @@ class Store:
         self._enqueue(WatchEvent("MODIFIED", new, old, res, self._rv))
         self._maybe_dispatch()
         return new
+
+    def bind(self, name: str, node_name: str, namespace: str | None = None) -> dict:
+        """The ``pods/binding`` subresource the scheduler posts: set ``spec.nodeName`` of an unbound Pod."""
+        res = self.resource("pods")
+        ns = self._ns(res, namespace)
+        pod = self.get(res, name, ns)
+        bound = (pod.get("spec") or {}).get("nodeName")
+        if bound:
+            raise conflict("pods/binding", name, f'pod {name} is already assigned to node "{bound}"')
+        new = dict(pod)
+        new["spec"] = dict(pod.get("spec") or {}, nodeName=node_name)
+        new["metadata"] = dict(pod["metadata"])
+        return self._commit_update(res, ns, pod, new, validate=False, bump_generation=False)
 
     def delete(self, resource, name: str, namespace: str | None = None, *, propagation_policy: str = "Background",
                grace_period_seconds: int | None = None) -> dict:
