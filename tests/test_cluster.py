@@ -82,7 +82,7 @@ def test_flannel_programs_one_route_neighbour_and_fdb_entry_per_remote_node(flan
     vteps = {n["metadata"]["name"]: n["metadata"]["annotations"]["flannel.alpha.coreos.com/backend-data"]
              for n in c.store.list("nodes")}
     cp_mac = c.machine("kind-control-plane").netns.link("flannel.1").mac
-    assert vteps["kind-control-plane"] == '{"VNI":1,"VtepMAC":"%s"}' % cp_mac
+    assert vteps["kind-control-plane"] == '{"VNI":1,"VtepMAC":"' + cp_mac + '"}'
     routes = ip(ns, "route")[0]
     assert "10.244.0.0/24 via 10.244.0.0 dev flannel.1 onlink \n" in routes
     assert "10.244.2.0/24 via 10.244.2.0 dev flannel.1 onlink \n" in routes
