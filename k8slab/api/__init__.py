@@ -26,7 +26,8 @@ from .labels import Selector, format_labels, from_label_selector, from_set, pars
 from .manifest import ApplyResult, apply_manifest, apply_objects, parse_manifest
 from .meta import EPOCH, VirtualClock, clone, parse_rfc3339, rfc3339
 from .resources import RESOURCES, Resource, for_kind, lookup
-from .store import Store, Watch, WatchEvent, merge_patch
+from .patch import merge_patch, strategic_merge_patch
+from .store import Store, Watch, WatchEvent
 
 __all__ = [
     "APIError", "ClientError", "FieldError", "StatusError", "kubectl_message",
@@ -35,5 +36,5 @@ __all__ = [
     "ApplyResult", "apply_manifest", "apply_objects", "parse_manifest",
     "EPOCH", "VirtualClock", "clone", "parse_rfc3339", "rfc3339",
     "RESOURCES", "Resource", "for_kind", "lookup",
-    "Store", "Watch", "WatchEvent", "merge_patch",
+    "Store", "Watch", "WatchEvent", "merge_patch", "strategic_merge_patch",
 ]

@@ -29,9 +29,10 @@ What kubectl does, and this does too:
 - kubectl prints the successes as it goes and the errors at the end, decoding errors first:
   :func:`format_apply` gives that (stdout, stderr) pair;
 - the object applied is recorded in the ``kubectl.kubernetes.io/last-applied-configuration``
-  annotation; an update is a merge patch of the manifest onto the live object, which also removes
-  the fields the previous manifest had and this one dropped (the 3-way part of kubectl apply;
-  lists are replaced whole rather than merged by key). No change gives ``unchanged``.
+  annotation; an update is a strategic merge patch of the manifest onto the live object (keyed
+  lists such as containers merge by name, so defaulted fields stay), which also removes the
+  fields the previous manifest had and this one dropped (the 3-way part of kubectl apply; keyed
+  list items the manifest no longer lists go too). No change gives ``unchanged``.
 - any error leaves the store unchanged for that object.
 """
 
@@ -306,7 +307,7 @@ def _apply_one(store, obj: dict, namespace: str | None, source: str, validate: b
         if removals:
             patch = _deep_merge(removals, desired)
     try:
-        updated = store.patch(res, name, patch, ns or None, validate=validate)
+        updated = store.patch(res, name, patch, ns or None, validate=validate, keep_unlisted=False)
     except StatusError as err:
         if err.reason == "Invalid":
             raise

@@ -45,6 +45,7 @@ from .errors import (
 from .fields import FieldSelector, parse_field_selector
 from .labels import Selector, parse_selector
 from .meta import as_clock, clone, generate_name, new_uid, rfc3339
+from .patch import merge_patch, strategic_merge_patch
 from .resources import Resource, by_qualified, for_kind, lookup, no_match_error
 
 DEFAULT_NAMESPACES = ("default", "kube-node-lease", "kube-public", "kube-system")
@@ -406,8 +407,11 @@ class Store:
         return self._commit_update(res, ns, old, new, validate=validate)
 
     def patch(self, resource, name: str, patch: dict, namespace: str | None = None, *,
-              subresource: str | None = None, validate: bool = True) -> dict:
-        """Apply a JSON merge patch (RFC 7386, ``kubectl patch --type merge``) and return the result."""
+              patch_type: str = "strategic", subresource: str | None = None, validate: bool = True,
+              keep_unlisted: bool = True) -> dict:
+        """Patch an object and return the result. ``patch_type``: ``"strategic"`` (kubectl's default:
+        keyed lists such as containers merge by name) or ``"merge"`` (RFC 7386: lists are replaced).
+        ``keep_unlisted=False`` makes a strategic patch drop keyed-list items it does not name."""
         res = self.resource(resource)
         ns = self._ns(res, namespace)
         old = self._data.get(res.qualified, {}).get(ns, {}).get(name)
@@ -415,7 +419,12 @@ class Store:
             raise not_found(res.qualified, name)
         if not isinstance(patch, dict):
             raise bad_request("json: cannot unmarshal into Go value of type map[string]interface {}")
-        new = merge_patch(clone(old), patch)
+        if patch_type == "merge":
+            new = merge_patch(clone(old), patch)
+        elif patch_type == "strategic":
+            new = strategic_merge_patch(clone(old), patch, kind=res.kind, keep_unlisted=keep_unlisted)
+        else:
+            raise bad_request(f'unknown patch type "{patch_type}"')
         if not isinstance(new, dict):
             raise bad_request("json: cannot unmarshal into Go value of type map[string]interface {}")
         meta = new.get("metadata")
@@ -760,20 +769,6 @@ class Store:
         finally:
             self._dispatching = False
         return n
-
-
-def merge_patch(target, patch):
-    """RFC 7386 JSON merge patch: maps merge recursively, ``null`` deletes, anything else replaces."""
-    if not isinstance(patch, dict):
-        return clone(patch)
-    if not isinstance(target, dict):
-        target = {}
-    for k, v in patch.items():
-        if v is None:
-            target.pop(k, None)
-        else:
-            target[k] = merge_patch(target.get(k), v)
-    return target
 
 
 __all__ = ["Store", "Watch", "WatchEvent", "merge_patch", "APIError", "StatusError", "ClientError",

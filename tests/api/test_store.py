@@ -147,8 +147,13 @@ def test_status_subresource(store):
 
 def test_merge_patch(store):
     store.create(pod("x", {"a": "1", "b": "2"}))
-    p = store.patch("pods", "x", {"metadata": {"labels": {"a": None, "c": "3"}}})
+    p = store.patch("pods", "x", {"metadata": {"labels": {"a": None, "c": "3"}}}, patch_type="merge")
     assert p["metadata"]["labels"] == {"b": "2", "c": "3"}
+    p = store.patch("pods", "x", {"spec": {"containers": [{"name": "c", "image": "nginx:1.27"}]}})
+    assert p["spec"]["containers"][0]["terminationMessagePath"] == "/dev/termination-log"  # strategic: merged by name
+    with pytest.raises(StatusError) as e:  # merge: the list is replaced, the defaulted pull policy changes
+        store.patch("pods", "x", {"spec": {"containers": [{"name": "c", "image": "nginx:1.28"}]}}, patch_type="merge")
+    assert e.value.reason == "Invalid"
 
 
 def test_bind(store):
@@ -244,8 +249,8 @@ def test_garbage_collection_keeps_dependents_with_another_owner(store):
     a = store.create({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "a"}})
     b = store.create({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "b"}})
     p = pod("x")
-    p["metadata"]["ownerReferences"] = [{"apiVersion": "v1", "kind": "ConfigMap", "name": n, "uid": o["metadata"]["uid"]}
-                                        for n, o in (("a", a), ("b", b))]
+    p["metadata"]["ownerReferences"] = [
+        {"apiVersion": "v1", "kind": "ConfigMap", "name": n, "uid": o["metadata"]["uid"]} for n, o in (("a", a), ("b", b))]
     store.create(p)
     store.delete("cm", "a")
     left = store.get("pods", "x")

@@ -1,0 +1,80 @@
+"""Patches: JSON merge patch (RFC 7386) and the strategic merge patch kubectl uses for built-in kinds.
+
+A merge patch replaces lists whole. A strategic merge patch merges the lists Kubernetes gives a
+merge key (containers by ``name``, container ports by ``containerPort``, Service ports by
+``port``, env by ``name``...), so a patch that names one container changes that container and
+keeps the fields the apiserver defaulted::
+
+    >>> live = {"spec": {"containers": [{"name": "c", "image": "nginx", "imagePullPolicy": "Always"}]}}
+    >>> strategic_merge_patch(live, {"spec": {"containers": [{"name": "c", "image": "nginx:1.27"}]}})
+    {'spec': {'containers': [{'name': 'c', 'image': 'nginx:1.27', 'imagePullPolicy': 'Always'}]}}
+"""
+
+from __future__ import annotations
+
+from .meta import clone
+
+# list field -> merge key (patchMergeKey in k8s.io/api); "ports" is decided by its items.
+MERGE_KEYS = {
+    "containers": "name", "initContainers": "name", "ephemeralContainers": "name", "env": "name",
+    "volumes": "name", "volumeMounts": "mountPath", "imagePullSecrets": "name", "hostAliases": "ip",
+    "conditions": "type", "ownerReferences": "uid", "topologySpreadConstraints": "topologyKey",
+}
+
+
+def merge_patch(target, patch):
+    """RFC 7386 JSON merge patch: maps merge recursively, ``null`` deletes, anything else replaces."""
+    if not isinstance(patch, dict):
+        return clone(patch)
+    if not isinstance(target, dict):
+        target = {}
+    for k, v in patch.items():
+        if v is None:
+            target.pop(k, None)
+        else:
+            target[k] = merge_patch(target.get(k), v)
+    return target
+
+
+def _merge_key(field: str, items: list, kind: str | None) -> str | None:
+    if field == "ports":
+        if any(isinstance(i, dict) and "containerPort" in i for i in items):
+            return "containerPort"
+        if kind == "Service":
+            return "port"
+        return None
+    return MERGE_KEYS.get(field)
+
+
+def strategic_merge_patch(target, patch, *, kind: str | None = None, keep_unlisted: bool = True):
+    """A strategic merge patch of ``patch`` onto ``target`` (changed in place where it is a dict).
+
+    Keyed lists merge item by item; ``keep_unlisted=False`` drops the target's items the patch does
+    not list (what ``kubectl apply`` does for items the manifest no longer has).
+    """
+    if not isinstance(patch, dict):
+        return clone(patch)
+    if not isinstance(target, dict):
+        target = {}
+    for k, v in patch.items():
+        if v is None:
+            target.pop(k, None)
+        elif isinstance(v, list) and isinstance(target.get(k), list):
+            key = _merge_key(k, v, kind)
+            if key is None or not all(isinstance(i, dict) and key in i for i in v):
+                target[k] = clone(v)
+                continue
+            live = {i.get(key): i for i in target[k] if isinstance(i, dict)}
+            merged = []
+            for item in v:
+                old = live.get(item[key])
+                merged.append(strategic_merge_patch(clone(old), item, kind=kind, keep_unlisted=keep_unlisted)
+                              if old is not None else clone(item))
+            if keep_unlisted:
+                listed = {i[key] for i in v}
+                merged.extend(clone(i) for i in target[k] if not (isinstance(i, dict) and i.get(key) in listed))
+            target[k] = merged
+        else:
+            target[k] = strategic_merge_patch(target.get(k), v, kind=kind, keep_unlisted=keep_unlisted) \
+                if isinstance(v, dict) else clone(v)
+    return target
