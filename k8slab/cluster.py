@@ -129,6 +129,79 @@ class Cluster:
         kubelet = self.kubelets.get(obj["spec"].get("nodeName", ""))
         return kubelet.sandboxes.get(obj["metadata"]["uid"]) if kubelet else None
 
+    def netns_of(self, who: str, namespace: str = "default"):
+        """The network namespace behind ``pod/NAME``, a node name, or ``external`` (the host the
+        cluster's docker network lives on, where a client outside the cluster sits)."""
+        if who == "external":
+            return self.host
+        if who in self.machines:
+            return self.machines[who].netns
+        name = who.removeprefix("pod/")
+        obj = self.store.try_get("pods", name, namespace)
+        if obj is None:
+            raise LookupError(f'pods "{name}" not found')
+        sb = self.sandbox(name, namespace)
+        if sb is None:
+            raise LookupError(f'pod "{name}" has no sandbox yet (phase {obj.get("status", {}).get("phase")})')
+        return sb.netns
+
+    def address_of(self, what: str, namespace: str = "default") -> str:
+        """An IP for ``pod/NAME``, ``svc/NAME`` (its ClusterIP), ``node/NAME`` or a literal address.
+        (Naming the target is the learner's part; from there on the walk asks only the data plane.)"""
+        kind, _, name = what.partition("/")
+        if not name:
+            return what
+        if kind in ("pod", "po"):
+            ip = self.store.get("pods", name, namespace).get("status", {}).get("podIP")
+            if not ip:
+                raise LookupError(f'pod "{name}" has no IP yet')
+            return ip
+        if kind in ("svc", "service"):
+            return self.store.get("services", name, namespace)["spec"]["clusterIP"]
+        if kind in ("node", "no"):
+            return self.machine(name).ip
+        raise LookupError(f'cannot trace to "{what}": use an IP, pod/NAME, svc/NAME or node/NAME')
+
+    def trace(self, src: str, dst: str, port: int | None = None, proto: str = "tcp",
+              namespace: str = "default", size: int = 0) -> Trace:
+        """Send one packet from ``src`` to ``dst`` and follow it hop by hop (and its answer back).
+
+        ``src``: ``pod/NAME``, a node name or ``external``; ``dst``: an IP, ``pod/NAME``,
+        ``svc/NAME`` or ``node/NAME`` (``dst:port`` also works). ``proto``: tcp, udp or icmp."""
+        from k8slab.linux.packet import ICMP, TCP, UDP, IPv4, Raw
+        from k8slab.linux.walk import send
+
+        if ":" in dst and port is None:
+            dst, _, p = dst.rpartition(":")
+            port = int(p)
+        netns = self.netns_of(src, namespace)
+        ip = self.address_of(dst, namespace)
+        sport = self.kernel.random.randint(32768, 60999)
+        proto = proto.lower()
+        if proto == "icmp":
+            l4 = ICMP(8, 0, id=sport, seq=1)
+        elif proto == "udp":
+            l4 = UDP(sport, port or 53)
+        elif proto == "tcp":
+            l4 = TCP(sport, port or 80)
+        else:
+            raise ValueError(f'unknown protocol "{proto}": tcp, udp or icmp')
+        pkt = IPv4(dst=ip) / l4
+        if size:
+            pkt = pkt / Raw(pad=size)
+        return Trace(send(netns, pkt), self._labels())
+
+    def _labels(self) -> dict[str, str]:
+        """netns name -> what a learner calls it (pod/NAME for a pod sandbox, the node's name)."""
+        labels = {"host": "external"}
+        for kubelet in self.kubelets.values():
+            for uid, sb in kubelet.sandboxes.items():
+                if not sb.host_network:
+                    obj = self.store.by_uid(uid)
+                    if obj is not None:
+                        labels[sb.netns.name] = f"pod/{obj['metadata']['name']}"
+        return labels
+
     def kubectl(self, command: str) -> str:
         """Run a kubectl command line; returns what it prints (errors included, as kubectl prints them)."""
         from k8slab.cli.kubectl import kubectl
@@ -142,6 +215,61 @@ class Cluster:
 
         out, err, _ = run(self, target, command, namespace)
         return out + err
+
+
+class Trace:
+    """A packet's walk as a learner reads it: ``verdict`` (delivered, dropped, rejected),
+    ``endpoint`` (the ``ip:port`` actually reached), ``hops`` and ``reply`` (the answer's walk),
+    with pod sandboxes named ``pod/NAME`` instead of their ``cni-…`` namespaces."""
+
+    def __init__(self, walk, labels: dict[str, str]) -> None:
+        self.walk = walk
+        self.labels = labels
+
+    @property
+    def verdict(self) -> str:
+        return self.walk.verdict
+
+    @property
+    def reason(self) -> str:
+        return self._named(self.walk.reason)
+
+    def _named(self, text: str) -> str:
+        for ns, label in self.labels.items():
+            if ns.startswith("cni-"):
+                text = text.replace(ns, label)
+        return text
+
+    @property
+    def endpoint(self) -> str | None:
+        return self.walk.endpoint
+
+    @property
+    def hops(self) -> list:
+        return self.walk.hops
+
+    @property
+    def reply(self) -> Trace | None:
+        return Trace(self.walk.reply, self.labels) if self.walk.reply is not None else None
+
+    def where(self, hop) -> str:
+        return self.labels.get(hop.netns, hop.netns)
+
+    def __str__(self) -> str:
+        def render(walk, out):
+            for h in walk.hops:
+                out.append(str(h).replace(f"[{h.netns}", f"[{self.labels.get(h.netns, h.netns)}", 1))
+            out.append(f"=> {walk.verdict}: {walk.reason}")
+
+        lines: list[str] = []
+        render(self.walk, lines)
+        if self.walk.reply is not None:
+            lines += ["", "reply:"]
+            render(self.walk.reply, lines)
+        return self._named("\n".join(lines)).replace("(host)", "(external)")
+
+    def __repr__(self) -> str:
+        return f"<Trace {self.verdict}: {self.reason}>"
 
 
 def kind(workers: int = 2, **options) -> Cluster:

@@ -110,3 +110,24 @@ def test_flannel_pod_to_pod_crosses_the_vxlan_tunnel(flannel_cluster):
     # Pod to pod is not masqueraded: flanneld's RETURN rule for the pod network matched.
     assert w.packet.src == "10.244.1.2"
     assert w.reply.verdict == "delivered"
+
+
+def test_trace_pod_to_pod_across_nodes_names_pods_and_nodes():
+    c = k8slab.kind(workers=2)
+    for name, node in (("a", "kind-worker"), ("b", "kind-worker2")):
+        c.store.create({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": name},
+                        "spec": {"nodeName": node, "containers": [{"name": "web", "image": "nginx"}]}})
+    c.settle()
+    t = c.trace("pod/a", "pod/b", 80)
+    assert (t.verdict, t.endpoint) == ("delivered", "10.244.2.2:80")
+    assert t.reason == "reached nginx on 10.244.2.2:80 in pod/b"
+    places = [t.where(h) for h in t.hops]
+    assert places[0] == "pod/a" and places[-1] == "pod/b" and "kind-worker" in places and "kind-worker2" in places
+    # kindnet routes the packet node to node over the docker network: kind-worker -> 172.18.0.4
+    assert "10.244.2.0/24 via 172.18.0.4 dev eth0" in str(t)
+    assert "cni-" not in str(t)
+    assert t.reply.verdict == "delivered" and t.reply.hops[0].after.summary().endswith("TCP 80 > " + str(
+        t.hops[0].after.sport) + " [SA]")
+    assert c.trace("pod/a", "pod/b:81").verdict == "rejected"
+    # The laptop (outside the cluster) has no route to pod IPs on kind.
+    assert c.trace("external", "pod/b", 80).reason == "connect: Network is unreachable"

@@ -664,6 +664,8 @@ def _answer(pkt: Packet, owner) -> Packet:
     respond = getattr(owner, "respond", None)
     t = pkt.transport()
     base = IPv4(src=pkt.dst, dst=pkt.src)
+    if isinstance(t, TCP) and "S" in t.flags and "A" not in t.flags:
+        return base / TCP(t.dport, t.sport, "SA", 0, t.seq + 1)  # the kernel answers a SYN itself
     if callable(respond):
         payload = respond(pkt)
         if isinstance(t, UDP):
