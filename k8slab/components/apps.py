@@ -114,6 +114,6 @@ def app_for(container: dict, pod_name: str) -> App:
                    pod_name=pod_name)
     ports = [(p.get("protocol", "TCP").lower(), int(p["containerPort"])) for p in container.get("ports", [])
              if "containerPort" in p]
-    command = " ".join(args) if args else {"busybox": "sh", "alpine": "/bin/sh", "curl": "sleep infinity", "netshoot": "zsh"}.get(
-        name, f"/{name}")
+    defaults = {"busybox": "sh", "alpine": "/bin/sh", "curl": "sleep infinity", "netshoot": "zsh"}
+    command = " ".join(args) if args else defaults.get(name, f"/{name}")
     return App(name, command, ports, f"Hello from {pod_name}\n", pod_name=pod_name)
