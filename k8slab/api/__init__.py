@@ -25,8 +25,8 @@ from .fields import FieldSelector, parse_field_selector
 from .labels import Selector, format_labels, from_label_selector, from_set, parse_selector
 from .manifest import ApplyResult, apply_manifest, apply_objects, parse_manifest
 from .meta import EPOCH, VirtualClock, clone, parse_rfc3339, rfc3339
-from .resources import RESOURCES, Resource, for_kind, lookup
 from .patch import merge_patch, strategic_merge_patch
+from .resources import RESOURCES, Resource, for_kind, lookup
 from .store import Store, Watch, WatchEvent
 
 __all__ = [

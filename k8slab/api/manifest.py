@@ -44,7 +44,7 @@ import json
 import math
 import re
 
-from .errors import APIError, ClientError, StatusError, kubectl_message
+from .errors import APIError, ClientError, StatusError, bad_request, kubectl_message
 from .resources import Resource, for_kind, no_match_error
 
 LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration"
@@ -257,8 +257,16 @@ def _apply_one(store, obj: dict, namespace: str | None, source: str, validate: b
     if res is None:
         raise no_match_error(api_version, kind, name if isinstance(name, str) else "",
                              meta.get("namespace", "") if isinstance(meta.get("namespace", ""), str) else "", source)
-    if obj.get("metadata") is not None and not isinstance(obj.get("metadata"), dict):
-        store.create(obj)  # lets the store report the decoding error
+    if validate:
+        from . import schema
+
+        try:
+            schema.check(obj, res)  # what the apiserver's decoder would refuse
+        except StatusError as err:
+            raise err.with_source("creating", source) from None
+    if not isinstance(obj.get("metadata", {}), dict) or not isinstance(name, str):
+        raise bad_request(f'{res.kind} in version "{res.version}" cannot be handled as a {res.kind}: '
+                          "metadata.name must be a string").with_source("creating", source)
     obj_ns = meta.get("namespace")
     if res.namespaced:
         if namespace and isinstance(obj_ns, str) and obj_ns and obj_ns != namespace:

@@ -164,7 +164,7 @@ class Store:
     def get(self, resource, name: str, namespace: str | None = None) -> dict:
         """The object, or NotFound (``pods "x" not found``). ``namespace`` defaults to ``default``."""
         res = self.resource(resource)
-        obj = self._data.get(res.qualified, {}).get(self._ns(res, namespace), {}).get(name)
+        obj = self.try_get(res, name, namespace)
         if obj is None:
             raise not_found(res.qualified, name)
         return obj
@@ -172,6 +172,8 @@ class Store:
     def try_get(self, resource, name: str, namespace: str | None = None) -> dict | None:
         """The object or None."""
         res = self.resource(resource)
+        if not isinstance(name, str) or not (namespace is None or isinstance(namespace, str)):
+            return None
         return self._data.get(res.qualified, {}).get(self._ns(res, namespace), {}).get(name)
 
     def by_uid(self, uid: str) -> dict | None:

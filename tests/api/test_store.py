@@ -249,8 +249,8 @@ def test_garbage_collection_keeps_dependents_with_another_owner(store):
     a = store.create({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "a"}})
     b = store.create({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "b"}})
     p = pod("x")
-    p["metadata"]["ownerReferences"] = [
-        {"apiVersion": "v1", "kind": "ConfigMap", "name": n, "uid": o["metadata"]["uid"]} for n, o in (("a", a), ("b", b))]
+    p["metadata"]["ownerReferences"] = [{"apiVersion": "v1", "kind": "ConfigMap", "name": n,
+                                         "uid": o["metadata"]["uid"]} for n, o in (("a", a), ("b", b))]
     store.create(p)
     store.delete("cm", "a")
     left = store.get("pods", "x")

@@ -144,7 +144,8 @@ def test_port_ranges(store):
     err = error_of(store.create, service("web", ports=[{"port": 70000}]))
     # targetPort defaults to port, so the apiserver reports both
     assert kubectl_message(err) == ('The Service "web" is invalid: \n'
-                                    "* spec.ports[0].port: Invalid value: 70000: must be between 1 and 65535, inclusive\n"
+                                    "* spec.ports[0].port: Invalid value: 70000: must be between 1 and 65535, "
+                                    "inclusive\n"
                                     "* spec.ports[0].targetPort: Invalid value: 70000: must be between 1 and 65535, "
                                     "inclusive")
     err = error_of(store.create, service("web", ports=[{"port": 70000, "targetPort": 80}]))
