@@ -61,7 +61,7 @@ class ApplyResult:
     kind) and ``"apply"`` for the rest.
     """
 
-    __slots__ = ("resource", "name", "namespace", "action", "object", "error", "stage")
+    __slots__ = ("resource", "name", "namespace", "action", "object", "error", "stage", "warning")
 
     def __init__(self, resource=None, name="", namespace="", action="", object=None, error=None, stage="apply"):
         self.resource: Resource | None = resource
@@ -71,6 +71,7 @@ class ApplyResult:
         self.object = object
         self.error: APIError | None = error
         self.stage = stage
+        self.warning = ""  # kubectl's "Warning: ..." line on stderr, if any
 
     @property
     def ok(self) -> bool:
@@ -306,6 +307,10 @@ def _apply_one(store, obj: dict, namespace: str | None, source: str, validate: b
             raise err.with_source("creating", source) from None
         return ApplyResult(res, name, ns, "created", created)
     previous = (live["metadata"].get("annotations") or {}).get(LAST_APPLIED)
+    warning = "" if previous else (
+        f"Warning: resource {res.qualified}/{name} is missing the {LAST_APPLIED} annotation which is required by "
+        "kubectl apply. kubectl apply should only be used on resources created declaratively by either kubectl "
+        "create --save-config or kubectl apply. The missing annotation will be patched automatically.")
     patch = desired
     if previous:
         try:
@@ -320,9 +325,9 @@ def _apply_one(store, obj: dict, namespace: str | None, source: str, validate: b
         if err.reason == "Invalid":
             raise
         raise err.with_source("patching", source) from None
-    if updated is live:
-        return ApplyResult(res, name, ns, "unchanged", live)
-    return ApplyResult(res, name, ns, "configured", updated)
+    result = ApplyResult(res, name, ns, "unchanged" if updated is live else "configured", updated)
+    result.warning = warning
+    return result
 
 
 def apply_objects(store, objects, namespace: str | None = None, *, source: str = "STDIN",
@@ -364,9 +369,10 @@ def apply_manifest(store, text: str, namespace: str | None = None, *, source: st
 
 def format_apply(results: list[ApplyResult]) -> tuple[str, str]:
     """kubectl's (stdout, stderr) for these results: successes in order, then the errors, those met
-    while reading the manifest first."""
+    while reading the manifest first (warnings go to stderr as they happen)."""
     out = "".join(r.message + "\n" for r in results if r.ok)
+    warnings = "".join(r.warning + "\n" for r in results if r.warning)
     errors = [r for r in results if not r.ok and r.stage == "decode"] + \
              [r for r in results if not r.ok and r.stage != "decode"]
-    err = "".join(r.message + "\n" for r in errors)
+    err = warnings + "".join(r.message + "\n" for r in errors)
     return out, err
