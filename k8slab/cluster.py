@@ -50,7 +50,7 @@ class Cluster:
         self.service_subnet = service_subnet
         self.kernel = Kernel(seed=seed)
         self.store = Store(clock=lambda: self.kernel.now, seed=seed, service_cidr=service_subnet,
-                           dispatch="manual")
+                           dispatch="manual", graceful_pod_deletion=True)
         self.loop = Controllers(self.store)
         net = IPv4Network(node_network)
         gateway = str(net.network_address + 1)
@@ -104,16 +104,17 @@ class Cluster:
     # -- objects ---------------------------------------------------------------------------------------
     def apply(self, manifest) -> str:
         """``kubectl apply -f -`` with YAML text, a dict or a list of dicts; returns kubectl's output."""
-        from k8slab.api.apply import apply_text, format_results
+        from k8slab.api.manifest import apply_manifest, format_apply
 
         if not isinstance(manifest, str):
             import yaml
 
             docs = manifest if isinstance(manifest, list) else [manifest]
             manifest = yaml.safe_dump_all(docs, sort_keys=False)
-        results = apply_text(self.store, manifest)
+        results = apply_manifest(self.store, manifest)
         self.settle()
-        return format_results(results)
+        out, err = format_apply(results)
+        return out + err
 
     # -- looking inside ----------------------------------------------------------------------------
     def machine(self, node: str):

@@ -131,3 +131,20 @@ def test_trace_pod_to_pod_across_nodes_names_pods_and_nodes():
     assert c.trace("pod/a", "pod/b:81").verdict == "rejected"
     # The laptop (outside the cluster) has no route to pod IPs on kind.
     assert c.trace("external", "pod/b", 80).reason == "connect: Network is unreachable"
+
+
+def test_deleting_a_pod_tears_its_sandbox_down():
+    c = k8slab.kind(workers=1)
+    out = c.apply("apiVersion: v1\nkind: Pod\nmetadata: {name: x}\nspec:\n  nodeName: kind-worker\n"
+                  "  containers: [{name: c, image: nginx}]\n")
+    assert out == "pod/x created\n"
+    sandbox_ns = c.sandbox("x").netns.name
+    veths = [n for n in c.machine("kind-worker").netns.links if n.startswith("veth")]
+    assert len(veths) == 1
+    c.store.delete("pods", "x", "default")
+    c.settle()
+    assert c.store.try_get("pods", "x", "default") is None
+    assert sandbox_ns not in c.kernel.namespaces
+    assert not [n for n in c.machine("kind-worker").netns.links if n.startswith("veth")]
+    assert "10.244.1.2 dev" not in c.exec("kind-worker", "ip route")
+    assert c.exec("kind-worker", "ls /run/cni-ipam-state/kindnet") == "last_reserved_ip.0\n"

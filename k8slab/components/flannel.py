@@ -97,7 +97,7 @@ class Flannel(Controller):
             data = json.dumps({"VNI": VNI, "VtepMAC": vx.mac}, separators=(",", ":"))
         self.store.patch("nodes", m.name, {"metadata": {"annotations": {
             ANN + "backend-data": data, ANN + "backend-type": self.backend,
-            ANN + "kube-subnet-manager": "true", ANN + "public-ip": m.ip}}})
+            ANN + "kube-subnet-manager": "true", ANN + "public-ip": m.ip}}}, validate=False)
         self.masquerade(subnet)
         m.fs.write(CNI_CONFIG_PATH, CNI_CONFIG)
         m.spawn(f"/opt/bin/flanneld --ip-masq --kube-subnet-mgr --iface={m.ip}")

@@ -142,7 +142,7 @@ class Kubelet(Controller):
         if ready != self.network_ready:
             self.network_ready = ready
             self.store.patch("nodes", self.machine.name, {"status": {"conditions": self._conditions(ready)}},
-                             subresource="status")
+                             subresource="status", validate=False)
             if ready:
                 for key in sorted(self.waiting):
                     self.enqueue(key)
@@ -353,7 +353,7 @@ class Kubelet(Controller):
             status["podIPs"] = [{"ip": sb.ip}]
         if status != {k: v for k, v in old.items() if k in status} or set(old) - set(status):
             self.store.patch("pods", pod["metadata"]["name"], {"status": status},
-                             namespace=pod["metadata"]["namespace"], subresource="status")
+                             namespace=pod["metadata"]["namespace"], subresource="status", validate=False)
 
     def probe_ready(self, pod: dict, c: dict, sb: Sandbox, ctr: Container) -> bool:
         """Readiness: no probe means ready once started; an httpGet/tcpSocket probe asks the app."""

@@ -43,4 +43,4 @@ class NodeIPAM(Controller):
                    f"Node {name} status is now: CIDRNotAvailable", "cidrAllocator")
             return
         self.used.add(free)
-        self.store.patch("nodes", name, {"spec": {"podCIDR": free, "podCIDRs": [free]}})
+        self.store.patch("nodes", name, {"spec": {"podCIDR": free, "podCIDRs": [free]}}, validate=False)

@@ -48,7 +48,7 @@ class Kernel:
         """Remove a namespace: its devices go with it (and so do the other ends of its veths)."""
         ns = self.namespaces.pop(name)
         for link in list(ns.links.values()):
-            if link.netns is ns:
+            if link.netns is ns and link.kind != "loopback":  # lo simply goes with the namespace
                 ns.del_link(link)
 
     def advance(self, seconds: float) -> float:
