@@ -206,7 +206,7 @@ def print_jsonpath(template: str, data: dict, as_json: bool = False, allow_missi
         detail = (f"Error executing template: {e}. Printing more information for debugging the template:\n"
                   f"\ttemplate was:\n\t\t{template}\n"
                   f"\tobject given to jsonpath engine was:\n\t\t{go_sharp_v(data)}\n\n")
-        raise KubectlError(f"error: error executing jsonpath {go_quote(template)}: {detail}\n") from None
+        raise KubectlError.from_error(f"error executing jsonpath {go_quote(template)}: {detail}\n") from None
 
 
 def get(objects: list[dict], *, output: str = "", now: Now = 0, namespace: str = "default",
