@@ -35,6 +35,7 @@ lint: $(VENV)/.test-installed
 
 unit: $(VENV)/.test-installed
 	$(PY) -m pytest -q tests --ignore=tests/browser --ignore=tests/test_binder.py
+	$(PY) -m pytest -q --doctest-modules k8slab
 
 nbval: $(VENV)/.test-installed
 	$(PY) -m pytest -q --nbval notebooks --nbval-sanitize-with tests/nbval_sanitize.cfg

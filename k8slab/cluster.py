@@ -2,13 +2,10 @@
 
 >>> import k8slab
 >>> c = k8slab.kind(workers=2)
->>> print(c.kubectl("get nodes -o=custom-columns=NAME:.metadata.name,CIDR:.spec.podCIDR"))
-NAME                 CIDR
-kind-control-plane   10.244.0.0/24
-kind-worker          10.244.1.0/24
-kind-worker2         10.244.2.0/24
-<BLANKLINE>
-
+>>> [(n["metadata"]["name"], n["spec"]["podCIDR"]) for n in c.store.list("nodes")]
+[('kind-control-plane', '10.244.0.0/24'), ('kind-worker', '10.244.1.0/24'), ('kind-worker2', '10.244.2.0/24')]
+>>> print(c.exec("kind-worker", "ip route | grep 10.244.2"), end="")
+10.244.2.0/24 via 172.18.0.4 dev eth0 \n
 Everything lives on one Linux kernel (``c.kernel``) and one API store (``c.store``); the
 components are controllers that reconcile one into the other (``c.loop``). Time is virtual:
 ``c.advance(seconds)`` moves it. The same arguments and seed always build the same cluster,

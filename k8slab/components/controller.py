@@ -17,7 +17,7 @@ the cluster delivers events and drains the queues, in a fixed order, until nothi
 >>> echo.seen = []
 >>> _ = store.create({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "x"},
 ...                   "spec": {"containers": [{"name": "c", "image": "nginx"}]}})
->>> loop.settle(); echo.seen
+>>> _ = loop.settle(); echo.seen
 [('default', 'x')]
 """
 
