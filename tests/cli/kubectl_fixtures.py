@@ -56,3 +56,10 @@ def service(name, *, ns="default", type_="ClusterIP", cluster_ip="10.96.0.10", p
            "metadata": {"name": name, "namespace": ns, "creationTimestamp": created},
            "spec": spec, "status": extra.pop("status", {"loadBalancer": {}})}
     return obj
+
+
+def table(*rows) -> str:
+    """A rectangular table laid out as kubectl's tabwriter does (each column max(6, widest + 3)
+    wide, the last column unpadded); the rule itself is tested in test_kubectl_tabwriter.py."""
+    widths = [max(6, max(len(r[i]) for r in rows) + 3) for i in range(len(rows[0]) - 1)]
+    return "".join("".join(c.ljust(w) for c, w in zip(r, widths)) + r[-1] + "\n" for r in rows)
