@@ -690,8 +690,10 @@ def _pct(part: Quantity, whole: Quantity | None, milli: bool) -> int:
     return int(part.int_value() / whole.int_value() * 100)
 
 
-def describe_node(node: dict, pods: list | None = (), events: list | None = (), *, now: Now = 0) -> str:
-    """``kubectl describe node``; ``pods`` are the node's non-terminated pods (None: not authorized)."""
+def describe_node(node: dict, pods: list | None = (), events: list | None = (), *, lease: dict | None = None,
+                  now: Now = 0) -> str:
+    """``kubectl describe node``; ``pods`` are the node's non-terminated pods (None: not authorized),
+    ``lease`` its Lease in kube-node-lease (None: the "Failed to get lease" line kubectl prints)."""
     now_s = to_seconds(now)
     events = list(events) if events is not None else None
     meta, spec, status = node.get("metadata") or {}, node.get("spec") or {}, node.get("status") or {}
@@ -703,6 +705,14 @@ def describe_node(node: dict, pods: list | None = (), events: list | None = (), 
     w.write(0, f"CreationTimestamp:\t{rfc1123z(meta.get('creationTimestamp'))}\n")
     _taints_multiline(w, "Taints", spec.get("taints"))
     w.write(0, f"Unschedulable:\t{'true' if spec.get('unschedulable') else 'false'}\n")
+    if lease is None:
+        w.write(0, f'Lease:\tFailed to get lease: leases.coordination.k8s.io "{meta.get("name", "")}" not found\n')
+    else:
+        w.write(0, "Lease:\n")
+        lspec = lease.get("spec") or {}
+        w.write(1, f"HolderIdentity:\t{lspec.get('holderIdentity') or '<unset>'}\n")
+        for title, key in (("AcquireTime", "acquireTime"), ("RenewTime", "renewTime")):
+            w.write(1, f"{title}:\t{rfc1123z(lspec[key]) if lspec.get(key) else '<unset>'}\n")
     if status.get("conditions"):
         w.write(0, "Conditions:\n  Type\tStatus\tLastHeartbeatTime\tLastTransitionTime\tReason\tMessage\n")
         w.write(1, "----\t------\t-----------------\t------------------\t------\t-------\n")

@@ -303,7 +303,8 @@ def test_describe_node():
     kindnet = pod("kindnet-x2v7p", ns="kube-system", ip="172.18.0.2")
     kindnet["spec"]["containers"][0]["resources"] = {"requests": {"cpu": "100m", "memory": "50Mi"},
                                                      "limits": {"cpu": "100m", "memory": "50Mi"}}
-    out = describe_node(node, [kindnet, _my_shell()], [], now=NOW)
+    lease = {"spec": {"holderIdentity": "kind-worker", "renewTime": "2025-01-12T10:04:58.123456Z"}}
+    out = describe_node(node, [kindnet, _my_shell()], [], lease=lease, now=NOW)
     assert out[out.index("PodCIDR:"):] == """\
 PodCIDR:                      10.244.1.0/24
 PodCIDRs:                     10.244.1.0/24
@@ -324,6 +325,15 @@ Allocated resources:
 Events:              <none>
 """
     assert out.startswith("Name:               kind-worker\nRoles:              <none>\n")
+    assert out[out.index("Unschedulable:"):out.index("Conditions:")] == (
+        "Unschedulable:      false\n"
+        "Lease:\n"
+        "  HolderIdentity:  kind-worker\n"
+        "  AcquireTime:     <unset>\n"
+        "  RenewTime:       Sun, 12 Jan 2025 10:04:58 +0000\n")
+    no_lease = describe_node(node, None, None, now=NOW)
+    assert 'Lease:              Failed to get lease: leases.coordination.k8s.io "kind-worker" not found\n' in no_lease
+    assert "Pods:                         not authorized\n" in no_lease
 
 
 def test_quantities_print_canonically():
