@@ -1,0 +1,844 @@
+"""kube-scheduler with its default profile, in simplified but honest form.
+
+A pod without ``spec.nodeName`` (and ``schedulerName: default-scheduler``) goes through the
+default plugins in their order. **Filter** (a node's first failing plugin names its reason):
+NodeUnschedulable (``spec.unschedulable``, a cordoned node), TaintToleration (NoSchedule and
+NoExecute taints: the control-plane taint kind puts on its control-plane node, the
+``not-ready``/``unreachable`` taints the node lifecycle controller adds), NodeAffinity
+(nodeSelector and requiredDuringScheduling terms), NodePorts (hostPort clashes) and
+NodeResourcesFit (pods, cpu, memory, ephemeral storage and extended resources against
+allocatable). **Score**: TaintToleration ×3 (PreferNoSchedule), NodeAffinity ×2 (preferred
+terms), NodeResourcesFit ×1 (LeastAllocated with the non-zero default requests 100m / 200Mi),
+NodeResourcesBalancedAllocation ×1 and PodTopologySpread ×2 with the system default constraints
+(hostname maxSkew 3, zone maxSkew 5, over the pods selected by the pod's Services and its
+ReplicaSet), each normalized as the plugins do; the highest total wins and ties are broken at
+random (the store's seeded ``rng``: the same seed, the same placement). When no node fits, the
+FailedScheduling message is ``FitError.Error()`` followed by DefaultPreemption's own fit error.
+
+What is simpler than the real thing: every node is evaluated (``percentageOfNodesToScore: 100``,
+which is what the real scheduler does up to 100 nodes); no preemption actually happens (no
+priority classes here, so no victims are ever found); no inter-pod affinity, volumes, image
+locality or scheduling gates; a retry happens at once when something relevant changes (a node
+added or changed, a bound pod gone) and every 5 minutes otherwise, without the backoff queue.
+
+Sources: kubernetes/kubernetes pkg/scheduler/schedule_one.go (schedulePod, handleSchedulingFailure,
+finishBinding), pkg/scheduler/framework/types.go (FitError.Error), framework/plugins/
+{nodeunschedulable, tainttoleration, nodeaffinity, nodeports, noderesources, podtopologyspread,
+defaultpreemption}, pkg/scheduler/apis/config/v1/default_plugins.go (weights).
+
+Performance: nodes with the same labels (hostname aside), taints and requested resources are
+interchangeable, so they are kept in buckets and filtered and scored once per bucket; only the
+nodes already holding pods of the same spread selector are scored one by one. Per-node
+requested resources, per-selector pod counts and the Service/ReplicaSet indexes are all kept
+up to date incrementally from watch events: scheduling a pod never rescans pods.
+"""
+
+from __future__ import annotations
+
+import math
+
+from k8slab.api.errors import APIError
+from k8slab.api.labels import Requirement, from_label_selector
+from k8slab.api.meta import rfc3339
+from k8slab.components.controller import Controller
+from k8slab.components.events import emit
+from k8slab.components.resources import QuantityError, parse_quantity, pod_requests
+
+SCHEDULER_NAME = "default-scheduler"
+HOSTNAME = "kubernetes.io/hostname"
+ZONE = "topology.kubernetes.io/zone"
+MAX_NODE_SCORE = 100
+UNSCHEDULABLE_RETRY = 300.0   # podMaxInUnschedulablePodsDuration
+
+# Filter reasons, as the plugins word them.
+ERR_UNSCHEDULABLE = "node(s) were unschedulable"
+ERR_AFFINITY = "node(s) didn't match Pod's node affinity/selector"
+ERR_PORTS = "node(s) didn't have free ports for the requested pod ports"
+ERR_NO_NODES = "no nodes available to schedule pods"
+PREEMPTION_NOT_HELPFUL = "Preemption is not helpful for scheduling"
+NO_VICTIMS = "No preemption victims found for incoming pod"
+
+# The default profile's score plugins and weights (those that can tell nodes apart here).
+W_TAINT, W_AFFINITY, W_FIT, W_BALANCED, W_SPREAD = 3, 2, 1, 1, 2
+# PodTopologySpread's system default constraints: (topologyKey, maxSkew).
+DEFAULT_CONSTRAINTS = ((HOSTNAME, 3), (ZONE, 5))
+
+
+def taint_string(taint: dict) -> str:
+    return f"node(s) had untolerated taint {{{taint.get('key', '')}: {taint.get('value', '')}}}"
+
+
+def tolerates(toleration: dict, taint: dict) -> bool:
+    """``Toleration.ToleratesTaint``."""
+    effect = toleration.get("effect") or ""
+    if effect and effect != taint.get("effect"):
+        return False
+    key = toleration.get("key") or ""
+    if key and key != taint.get("key"):
+        return False
+    op = toleration.get("operator") or "Equal"
+    if op == "Exists":
+        return True
+    if op == "Equal":
+        return (toleration.get("value") or "") == (taint.get("value") or "")
+    return False
+
+
+def untolerated_taint(taints, tolerations, effects=("NoSchedule", "NoExecute")) -> dict | None:
+    """``FindMatchingUntoleratedTaint``: the first taint with one of ``effects`` no toleration covers."""
+    for taint in taints:
+        if taint.get("effect") in effects and not any(tolerates(t, taint) for t in tolerations):
+            return taint
+    return None
+
+
+def _match_expression(expr: dict, labels: dict) -> bool:
+    key, op, values = expr.get("key", ""), expr.get("operator", ""), expr.get("values") or []
+    if op == "In":
+        return key in labels and labels[key] in values
+    if op == "NotIn":
+        return key not in labels or labels[key] not in values
+    if op == "Exists":
+        return key in labels
+    if op == "DoesNotExist":
+        return key not in labels
+    if op in ("Gt", "Lt"):
+        try:
+            have, want = int(labels[key]), int(values[0])
+        except (KeyError, IndexError, TypeError, ValueError):
+            return False
+        return have > want if op == "Gt" else have < want
+    return False
+
+
+def match_term(term: dict, labels: dict, name: str) -> bool:
+    """A NodeSelectorTerm: all its matchExpressions (on labels) and matchFields (only
+    ``metadata.name``); a term with neither matches nothing."""
+    exprs, fields = term.get("matchExpressions") or [], term.get("matchFields") or []
+    if not exprs and not fields:
+        return False
+    if not all(_match_expression(e, labels) for e in exprs):
+        return False
+    return all(f.get("key") == "metadata.name" and _match_expression(f, {"metadata.name": name}) for f in fields)
+
+
+def required_affinity_matches(spec: dict, labels: dict, name: str) -> bool:
+    """``GetRequiredNodeAffinity(pod).Match(node)``: the nodeSelector and the required terms (ORed)."""
+    for k, v in (spec.get("nodeSelector") or {}).items():
+        if labels.get(k) != v:
+            return False
+    na = (spec.get("affinity") or {}).get("nodeAffinity") or {}
+    required = na.get("requiredDuringSchedulingIgnoredDuringExecution")
+    if required is not None:
+        terms = required.get("nodeSelectorTerms") or []
+        if not any(match_term(t, labels, name) for t in terms):
+            return False
+    return True
+
+
+def _references_node_identity(spec: dict) -> bool:
+    """Whether the pod's node selection looks at the hostname label or the node's name, the only
+    things that differ between otherwise identical nodes."""
+    if HOSTNAME in (spec.get("nodeSelector") or {}):
+        return True
+    na = (spec.get("affinity") or {}).get("nodeAffinity") or {}
+    terms = list((na.get("requiredDuringSchedulingIgnoredDuringExecution") or {}).get("nodeSelectorTerms") or [])
+    terms += [p.get("preference") or {} for p in na.get("preferredDuringSchedulingIgnoredDuringExecution") or []]
+    for t in terms:
+        if t.get("matchFields") or any(e.get("key") == HOSTNAME for e in t.get("matchExpressions") or []):
+            return True
+    return False
+
+
+def histogram(reasons: dict[str, int]) -> str:
+    """``sortReasonsHistogram``: ``"<count> <reason>"`` items sorted as strings, comma-joined."""
+    return ", ".join(sorted(f"{n} {r}" for r, n in reasons.items()))
+
+
+def fit_error(num_nodes: int, reasons: dict[str, int], post_filter: str = "") -> str:
+    """``FitError.Error()``: ``0/N nodes are available: <histogram>.`` then the PostFilter message."""
+    msg = f"0/{num_nodes} nodes are available:"
+    if reasons:
+        msg += f" {histogram(reasons)}."
+    if post_filter:
+        msg += f" {post_filter}"
+    return msg
+
+
+class NodeInfo:
+    """The scheduler cache's view of one node: what it offers and what its pods request."""
+
+    __slots__ = ("name", "labels", "taints", "unschedulable", "alloc", "req_cpu", "req_mem", "req_eph", "nz_cpu",
+                 "nz_mem", "scalars", "npods", "ports", "pods", "class_id", "bucket", "zone")
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.labels: dict = {}
+        self.taints: list = []
+        self.unschedulable = False
+        self.alloc = (0, 0, 0, 0, ())   # cpu (milli), memory, ephemeral-storage, pods, scalars
+        self.req_cpu = self.req_mem = self.req_eph = self.nz_cpu = self.nz_mem = self.npods = 0
+        self.scalars: dict = {}
+        self.ports: dict = {}           # (protocol, hostPort) -> {hostIP: count}
+        self.pods: dict = {}            # pod key -> (PodRequests, host ports)
+        self.class_id = -1
+        self.bucket = None
+        self.zone = None
+
+    def state_key(self) -> tuple:
+        ports = tuple(sorted((k, tuple(sorted(v))) for k, v in self.ports.items())) if self.ports else ()
+        scalars = tuple(sorted(self.scalars.items())) if self.scalars else ()
+        return (self.alloc, self.req_cpu, self.req_mem, self.req_eph, self.nz_cpu, self.nz_mem, self.npods,
+                ports, scalars)
+
+
+class Bucket:
+    """Nodes of one class (labels but hostname, taints, cordon) in one resource state."""
+
+    __slots__ = ("key", "names", "pos", "rep")
+
+    def __init__(self, key) -> None:
+        self.key = key
+        self.names: list[str] = []
+        self.pos: dict[str, int] = {}
+        self.rep: NodeInfo | None = None
+
+    def add(self, info: NodeInfo) -> None:
+        self.pos[info.name] = len(self.names)
+        self.names.append(info.name)
+        self.rep = info
+
+    def remove(self, info: NodeInfo, nodes: dict) -> None:
+        i = self.pos.pop(info.name)
+        last = self.names.pop()
+        if last != info.name:
+            self.names[i] = last
+            self.pos[last] = i
+        if self.rep is info:
+            self.rep = nodes[self.names[0]] if self.names else None
+
+
+class _SelectorCount:
+    """Pods matching one spread selector in one namespace, counted per node (bound, not terminating)."""
+
+    __slots__ = ("ns", "reqs", "nodes")
+
+    def __init__(self, ns, reqs) -> None:
+        self.ns = ns
+        self.reqs = reqs
+        self.nodes: dict[str, int] = {}
+
+    def matches(self, labels: dict) -> bool:
+        return all(r.matches(labels) for r in self.reqs)
+
+
+def _host_ports(spec: dict) -> list[tuple[str, str, int]]:
+    out = []
+    for c in spec.get("containers") or []:
+        for p in c.get("ports") or []:
+            if p.get("hostPort"):
+                out.append((p.get("hostIP") or "0.0.0.0", p.get("protocol") or "TCP", int(p["hostPort"])))
+    return out
+
+
+def _ports_conflict(used: dict, wanted: list) -> bool:
+    for ip, proto, port in wanted:
+        ips = used.get((proto, port))
+        if ips and (ip == "0.0.0.0" or "0.0.0.0" in ips or ip in ips):
+            return True
+    return False
+
+
+class Scheduler(Controller):
+    """The default scheduler. ``host``: the machine it runs on (``reportingInstance`` is
+    ``default-scheduler-<host>``); ``rng``: the tie-breaking source (default: the store's)."""
+
+    name = SCHEDULER_NAME
+    resources = ("nodes", "services", "replicasets", "pods")
+
+    def __init__(self, host: str = "kind-control-plane", rng=None) -> None:
+        super().__init__()
+        self.instance = f"{SCHEDULER_NAME}-{host}" if host else SCHEDULER_NAME
+        self._rng = rng
+        self.nodes: dict[str, NodeInfo] = {}
+        self.buckets: dict = {}
+        self._classes: dict = {}
+        self.pod_node: dict = {}                 # pod key -> node it is accounted on
+        self.unschedulable: dict = {}            # pod key -> virtual time of the last failed attempt
+        # spreading: label index of pods, counted state, selector caches, Service/ReplicaSet indexes
+        self._by_label: dict = {}                # (ns, key, value) -> set of pod keys
+        self._by_ns: dict = {}                   # ns -> set of pod keys
+        self._pod_labels: dict = {}              # pod key -> (labels, counted node or None)
+        self._selectors: dict = {}               # selector key -> _SelectorCount
+        self._anchors: dict = {}                 # (ns, key, value) -> [selector keys]
+        self._unanchored: dict = {}              # ns -> [selector keys]
+        self._services: dict = {}                # (ns, name) -> selector map
+        self._svc_anchor: dict = {}              # (ns, key, value) -> set of service keys
+        self._rs_selectors: dict = {}            # (ns, name) -> tuple of Requirements
+        self._static_cache: dict = {}
+
+    @property
+    def rng(self):
+        return self._rng if self._rng is not None else self.store.rng
+
+    # --- watch events: keep the cache -----------------------------------------------------------------
+    def on_event(self, event) -> None:
+        kind = event.resource.kind
+        if kind == "Pod":
+            self._pod_event(event)
+        elif kind == "Node":
+            self._node_event(event)
+        elif kind == "Service":
+            self._service_event(event)
+        elif kind == "ReplicaSet":
+            meta = event.object["metadata"]
+            key = (meta.get("namespace"), meta["name"])
+            if event.type == "DELETED":
+                self._rs_selectors.pop(key, None)
+            else:
+                sel = (event.object.get("spec") or {}).get("selector") or {}
+                self._rs_selectors[key] = from_label_selector(sel).requirements if sel else ()
+
+    def _node_event(self, event) -> None:
+        node = event.object
+        name = node["metadata"]["name"]
+        if event.type == "DELETED":
+            info = self.nodes.pop(name, None)
+            if info is not None and info.bucket is not None:
+                info.bucket.remove(info, self.nodes)
+            return
+        info = self.nodes.get(name)
+        new = info is None
+        if new:
+            info = self.nodes[name] = NodeInfo(name)
+        spec, status = node.get("spec") or {}, node.get("status") or {}
+        labels = (node["metadata"].get("labels") or {})
+        taints = list(spec.get("taints") or [])
+        alloc = status.get("allocatable") or {}
+        try:
+            scalars = tuple(sorted((k, parse_quantity(v)) for k, v in alloc.items()
+                                   if k not in ("cpu", "memory", "ephemeral-storage", "pods")))
+            alloc_t = (parse_quantity(alloc.get("cpu", 0), milli=True), parse_quantity(alloc.get("memory", 0)),
+                       parse_quantity(alloc.get("ephemeral-storage", 0)), parse_quantity(alloc.get("pods", 0)),
+                       scalars)
+        except QuantityError:
+            alloc_t = (0, 0, 0, 0, ())
+        changed = new or labels != info.labels or taints != info.taints or \
+            bool(spec.get("unschedulable")) != info.unschedulable or alloc_t != info.alloc
+        if not changed:
+            return
+        info.labels, info.taints, info.unschedulable, info.alloc = labels, taints, bool(spec.get("unschedulable")), \
+            alloc_t
+        info.zone = labels.get(ZONE)
+        class_key = (tuple(sorted((k, v) for k, v in labels.items() if k != HOSTNAME)),
+                     tuple(tuple(sorted(t.items())) for t in taints), info.unschedulable)
+        cid = self._classes.get(class_key)
+        if cid is None:
+            cid = self._classes[class_key] = len(self._classes)
+        info.class_id = cid
+        self._rebucket(info)
+        self._retry_unschedulable()
+
+    def _rebucket(self, info: NodeInfo) -> None:
+        key = (info.class_id, info.state_key())
+        if info.bucket is not None:
+            if info.bucket.key == key:
+                return
+            info.bucket.remove(info, self.nodes)
+            if not info.bucket.names:
+                self.buckets.pop(info.bucket.key, None)
+        b = self.buckets.get(key)
+        if b is None:
+            b = self.buckets[key] = Bucket(key)
+        b.add(info)
+        info.bucket = b
+
+    def _retry_unschedulable(self) -> None:
+        for key in list(self.unschedulable):
+            self.enqueue(key)
+
+    def _pod_event(self, event) -> None:
+        pod = event.object
+        meta, spec = pod["metadata"], pod.get("spec") or {}
+        key = (meta.get("namespace", ""), meta["name"])
+        phase = (pod.get("status") or {}).get("phase")
+        node = spec.get("nodeName")
+        if event.type == "DELETED":
+            self._unaccount(key)
+            self.unschedulable.pop(key, None)
+            self._spread_update(key, None, None)
+            return
+        counts = node and phase not in ("Succeeded", "Failed") and not meta.get("deletionTimestamp")
+        self._spread_update(key, pod, node if counts else None)
+        if node:
+            self.unschedulable.pop(key, None)
+            if phase in ("Succeeded", "Failed"):
+                self._unaccount(key)
+            elif self.pod_node.get(key) != node:
+                self._unaccount(key, retry=False)
+                self._account(key, spec, node)
+            return
+        if spec.get("schedulerName", SCHEDULER_NAME) != SCHEDULER_NAME or phase in ("Succeeded", "Failed"):
+            return
+        old = event.old
+        if event.type == "MODIFIED" and old is not None and key not in self.queued:
+            # status-only changes (our own condition updates among them) do not requeue (isPodUpdated)
+            if old.get("spec") == pod.get("spec") and _meta_same(old["metadata"], meta):
+                return
+        self.enqueue(key)
+
+    def _account(self, key, spec: dict, node_name: str) -> None:
+        info = self.nodes.get(node_name)
+        self.pod_node[key] = node_name
+        if info is None:
+            return
+        try:
+            req = pod_requests(spec)
+        except QuantityError:
+            req = pod_requests({})
+        ports = _host_ports(spec)
+        info.pods[key] = (req, ports)
+        info.req_cpu += req.cpu
+        info.req_mem += req.memory
+        info.req_eph += req.ephemeral
+        info.nz_cpu += req.nonzero_cpu
+        info.nz_mem += req.nonzero_memory
+        info.npods += 1
+        for k, v in req.scalars.items():
+            info.scalars[k] = info.scalars.get(k, 0) + v
+        for ip, proto, port in ports:
+            ips = info.ports.setdefault((proto, port), {})
+            ips[ip] = ips.get(ip, 0) + 1
+        self._rebucket(info)
+
+    def _unaccount(self, key, retry: bool = True) -> None:
+        node_name = self.pod_node.pop(key, None)
+        if node_name is None:
+            return
+        info = self.nodes.get(node_name)
+        if info is None or key not in info.pods:
+            return
+        req, ports = info.pods.pop(key)
+        info.req_cpu -= req.cpu
+        info.req_mem -= req.memory
+        info.req_eph -= req.ephemeral
+        info.nz_cpu -= req.nonzero_cpu
+        info.nz_mem -= req.nonzero_memory
+        info.npods -= 1
+        for k, v in req.scalars.items():
+            info.scalars[k] -= v
+            if not info.scalars[k]:
+                del info.scalars[k]
+        for ip, proto, port in ports:
+            ips = info.ports[(proto, port)]
+            ips[ip] -= 1
+            if not ips[ip]:
+                del ips[ip]
+            if not ips:
+                del info.ports[(proto, port)]
+        self._rebucket(info)
+        if retry:
+            self._retry_unschedulable()
+
+    # --- Services and the spread selector -----------------------------------------------------------
+    def _service_event(self, event) -> None:
+        meta = event.object["metadata"]
+        key = (meta.get("namespace"), meta["name"])
+        old = self._services.pop(key, None)
+        if old:
+            a = (key[0], *sorted(old.items())[0])
+            self._svc_anchor.get(a, set()).discard(key)
+        if event.type == "DELETED":
+            return
+        sel = (event.object.get("spec") or {}).get("selector") or {}
+        if sel:
+            self._services[key] = dict(sel)
+            a = (key[0], *sorted(sel.items())[0])
+            self._svc_anchor.setdefault(a, set()).add(key)
+
+    def default_selector(self, pod: dict) -> tuple:
+        """``helper.DefaultSelector``: the pod's Services' selectors merged, plus its controlling
+        ReplicaSet's selector; an empty tuple when nothing selects the pod."""
+        meta = pod["metadata"]
+        ns, labels = meta.get("namespace", ""), meta.get("labels") or {}
+        merged: dict = {}
+        seen = set()
+        for k, v in labels.items():
+            for skey in self._svc_anchor.get((ns, k, v), ()):
+                if skey in seen:
+                    continue
+                seen.add(skey)
+                sel = self._services.get(skey) or {}
+                if all(labels.get(a) == b for a, b in sel.items()):
+                    merged.update(sel)
+        reqs = [Requirement(k, "=", [v]) for k, v in sorted(merged.items())]
+        owner = next((r for r in meta.get("ownerReferences") or [] if r.get("controller")), None)
+        if owner and owner.get("kind") == "ReplicaSet" and str(owner.get("apiVersion", "")).startswith("apps/"):
+            reqs += list(self._rs_selectors.get((ns, owner.get("name")), ()))
+        return tuple(reqs)
+
+    def _selector_counts(self, ns: str, reqs: tuple) -> _SelectorCount:
+        skey = (ns, tuple((r.key, r.op, r.values) for r in reqs))
+        sc = self._selectors.get(skey)
+        if sc is not None:
+            return sc
+        sc = self._selectors[skey] = _SelectorCount(ns, reqs)
+        eq = [r for r in reqs if r.op in ("=", "==") or (r.op == "in" and len(r.values) == 1)]
+        if eq:
+            pools = [self._by_label.get((ns, r.key, r.values[0]), set()) for r in eq]
+            pool = min(pools, key=len)
+            anchor = (ns, eq[0].key, eq[0].values[0])
+            self._anchors.setdefault(anchor, []).append(skey)
+        else:
+            pool = self._by_ns.get(ns, set())
+            self._unanchored.setdefault(ns, []).append(skey)
+        for pkey in pool:
+            labels, node = self._pod_labels.get(pkey, (None, None))
+            if node and sc.matches(labels):
+                sc.nodes[node] = sc.nodes.get(node, 0) + 1
+        return sc
+
+    def _spread_update(self, key, pod: dict | None, node: str | None) -> None:
+        """Keep the label index and every cached selector count right after a pod event: ``pod`` is
+        None when it is gone; ``node`` is where it counts for spreading (None unless bound, not
+        terminating and not finished)."""
+        ns = key[0]
+        old_labels, old_node = self._pod_labels.get(key, (None, None))
+        new_labels = None if pod is None else (pod["metadata"].get("labels") or {})
+        if pod is None:
+            node = None
+        if old_labels is not None and old_labels != new_labels:
+            for k, v in old_labels.items():
+                s = self._by_label.get((ns, k, v))
+                if s is not None:
+                    s.discard(key)
+                    if not s:
+                        del self._by_label[(ns, k, v)]
+        if new_labels is not None and old_labels != new_labels:
+            for k, v in new_labels.items():
+                self._by_label.setdefault((ns, k, v), set()).add(key)
+        if new_labels is None:
+            self._pod_labels.pop(key, None)
+            s = self._by_ns.get(ns)
+            if s is not None:
+                s.discard(key)
+        else:
+            if old_labels is None:
+                self._by_ns.setdefault(ns, set()).add(key)
+            self._pod_labels[key] = (new_labels, node)
+        if (old_labels, old_node) == (new_labels, node) or not self._selectors:
+            return
+        cands: list = list(self._unanchored.get(ns, ()))
+        for labels in (old_labels, new_labels):
+            for k, v in (labels or {}).items():
+                cands.extend(self._anchors.get((ns, k, v), ()))
+        for skey in dict.fromkeys(cands):
+            sc = self._selectors[skey]
+            if old_node and sc.matches(old_labels):
+                n = sc.nodes[old_node] - 1
+                if n:
+                    sc.nodes[old_node] = n
+                else:
+                    del sc.nodes[old_node]
+            if node and sc.matches(new_labels):
+                sc.nodes[node] = sc.nodes.get(node, 0) + 1
+
+    # --- scheduling -----------------------------------------------------------------------------------
+    def resync(self, now: float) -> None:
+        for key, when in list(self.unschedulable.items()):
+            if now - when >= UNSCHEDULABLE_RETRY:
+                self.enqueue(key)
+
+    def reconcile(self, key) -> None:
+        ns, name = key
+        pod = self.store.try_get("pods", name, ns)
+        if pod is None or (pod.get("spec") or {}).get("nodeName"):
+            self.unschedulable.pop(key, None)
+            return
+        if pod["metadata"].get("deletionTimestamp"):
+            self._emit(pod, "Warning", "FailedScheduling", "Scheduling", f"skip schedule deleting pod: {ns}/{name}")
+            return
+        node, message = self.schedule(pod)
+        if node is None:
+            self._fail(key, pod, message)
+            return
+        try:
+            self.store.bind(name, node, ns)
+        except APIError as e:  # raced with someone else's binding: as the real binder, report and retry
+            self._fail(key, pod, str(e))
+            return
+        self.unschedulable.pop(key, None)
+        self._account(key, pod.get("spec") or {}, node)
+        self._emit(pod, "Normal", "Scheduled", "Binding", f"Successfully assigned {ns}/{name} to {node}")
+
+    def _emit(self, pod, type_, reason, action, note) -> None:
+        emit(self.store, pod, type_, reason, action, note, SCHEDULER_NAME, self.instance)
+
+    def _fail(self, key, pod: dict, message: str) -> None:
+        self.unschedulable[key] = self.store.clock()
+        self._emit(pod, "Warning", "FailedScheduling", "Scheduling", _truncate(message))
+        status = pod.get("status") or {}
+        conds = list(status.get("conditions") or [])
+        cond = {"lastProbeTime": None, "lastTransitionTime": rfc3339(self.store.clock()), "message": message,
+                "reason": "Unschedulable", "status": "False", "type": "PodScheduled"}
+        for i, c in enumerate(conds):
+            if c.get("type") == "PodScheduled":
+                if c.get("status") == "False":
+                    cond["lastTransitionTime"] = c.get("lastTransitionTime") or cond["lastTransitionTime"]
+                if all(c.get(k) == cond[k] for k in ("status", "reason", "message")):
+                    return
+                conds[i] = cond
+                break
+        else:
+            conds.append(cond)
+        new = dict(pod)
+        new["status"] = dict(status, conditions=conds)
+        try:
+            self.store.update(new, pod["metadata"]["namespace"], subresource="status", copy=False)
+        except APIError:
+            pass
+
+    def schedule(self, pod: dict) -> tuple[str | None, str]:
+        """Pick a node for ``pod``: ``(node, "")``, or ``(None, FailedScheduling message)``."""
+        if not self.nodes:
+            return None, ERR_NO_NODES
+        spec = pod.get("spec") or {}
+        try:
+            req = pod_requests(spec)
+        except QuantityError as e:
+            return None, str(e)
+        ports = _host_ports(spec)
+        tolerations = spec.get("tolerations") or []
+        per_node = _references_node_identity(spec)
+        shape = (repr(tolerations), repr(spec.get("nodeSelector")), repr(spec.get("affinity")))
+        reasons: dict[str, int] = {}
+        unresolvable = resolvable = 0
+        feasible: list[_Entry] = []
+        for bucket in self.buckets.values():
+            rep = bucket.rep
+            fails = None
+            if per_node:   # the pod names nodes: the node-object filters run node by node
+                for n in bucket.names:
+                    info = self.nodes[n]
+                    st = self._static(spec, tolerations, info)
+                    if st[0] is not None:
+                        reasons[st[0]] = reasons.get(st[0], 0) + 1
+                        unresolvable += 1
+                        continue
+                    if fails is None:
+                        fails = self._fit(rep, req, ports)
+                    if fails:
+                        for r in fails:
+                            reasons[r] = reasons.get(r, 0) + 1
+                        resolvable += 1
+                        continue
+                    feasible.append(_Entry(bucket, [n], st[1], st[2], *self._resource_scores(rep, req)))
+                continue
+            ck = (shape, rep.class_id)
+            st = self._static_cache.get(ck)
+            if st is None:
+                if len(self._static_cache) > 50_000:
+                    self._static_cache.clear()
+                st = self._static_cache[ck] = self._static(spec, tolerations, rep)
+            size = len(bucket.names)
+            if st[0] is not None:
+                reasons[st[0]] = reasons.get(st[0], 0) + size
+                unresolvable += size
+                continue
+            fails = self._fit(rep, req, ports)
+            if fails:
+                for r in fails:
+                    reasons[r] = reasons.get(r, 0) + size
+                resolvable += size
+                continue
+            feasible.append(_Entry(bucket, None, st[1], st[2], *self._resource_scores(rep, req)))
+        if not feasible:
+            post = {}
+            if unresolvable:
+                post[PREEMPTION_NOT_HELPFUL] = unresolvable
+            if resolvable:
+                post[NO_VICTIMS] = resolvable
+            total = len(self.nodes)
+            return None, fit_error(total, reasons, "preemption: " + fit_error(total, post))
+        return self._select(pod, feasible), ""
+
+    def _static(self, spec, tolerations, info: NodeInfo) -> tuple:
+        """The node-object filters (NodeUnschedulable, TaintToleration, NodeAffinity) and the
+        node-object scores: ``(failure reason or None, PreferNoSchedule count, preferred weight)``."""
+        if info.unschedulable and not any(
+                tolerates(t, {"key": "node.kubernetes.io/unschedulable", "effect": "NoSchedule"})
+                for t in tolerations):
+            return (ERR_UNSCHEDULABLE, 0, 0)
+        taint = untolerated_taint(info.taints, tolerations)
+        if taint is not None:
+            return (taint_string(taint), 0, 0)
+        labels, name = info.labels, info.name
+        if not required_affinity_matches(spec, labels, name):
+            return (ERR_AFFINITY, 0, 0)
+        prefer = [t for t in tolerations if (t.get("effect") or "PreferNoSchedule") == "PreferNoSchedule"]
+        taint_raw = sum(1 for taint in info.taints if taint.get("effect") == "PreferNoSchedule"
+                        and not any(tolerates(t, taint) for t in prefer))
+        na = (spec.get("affinity") or {}).get("nodeAffinity") or {}
+        aff_raw = 0
+        for p in na.get("preferredDuringSchedulingIgnoredDuringExecution") or []:
+            if p.get("weight") and match_term(p.get("preference") or {}, labels, name):
+                aff_raw += int(p["weight"])
+        return (None, taint_raw, aff_raw)
+
+    @staticmethod
+    def _fit(info: NodeInfo, req, ports) -> list[str]:
+        """NodePorts, then NodeResourcesFit (``fitsRequest``): the reasons this node cannot take the pod."""
+        if ports and _ports_conflict(info.ports, ports):
+            return [ERR_PORTS]
+        cpu, mem, eph, pods, scalars = info.alloc
+        out = []
+        if info.npods + 1 > pods:
+            out.append("Too many pods")
+        if not (req.cpu or req.memory or req.ephemeral or req.scalars):
+            return out
+        if req.cpu > 0 and req.cpu > cpu - info.req_cpu:
+            out.append("Insufficient cpu")
+        if req.memory > 0 and req.memory > mem - info.req_mem:
+            out.append("Insufficient memory")
+        if req.ephemeral > 0 and req.ephemeral > eph - info.req_eph:
+            out.append("Insufficient ephemeral-storage")
+        have = dict(scalars)
+        for name in sorted(req.scalars):
+            if req.scalars[name] > 0 and req.scalars[name] > have.get(name, 0) - info.scalars.get(name, 0):
+                out.append(f"Insufficient {name}")
+        return out
+
+    @staticmethod
+    def _resource_scores(info: NodeInfo, req) -> tuple[int, int]:
+        """NodeResourcesFit's LeastAllocated (non-zero requests, cpu and memory weight 1) and
+        NodeResourcesBalancedAllocation (actual requests; skipped for a best-effort pod)."""
+        cpu, mem = info.alloc[0], info.alloc[1]
+        total, weights = 0, 0
+        for requested, capacity in ((info.nz_cpu + req.nonzero_cpu, cpu), (info.nz_mem + req.nonzero_memory, mem)):
+            if capacity == 0:
+                continue
+            total += 0 if requested > capacity else (capacity - requested) * MAX_NODE_SCORE // capacity
+            weights += 1
+        fit = total // weights if weights else 0
+        if not (req.cpu or req.memory):
+            return fit, 0
+        fractions = [min(1.0, r / c) for r, c in ((info.req_cpu + req.cpu, cpu), (info.req_mem + req.memory, mem))
+                     if c]
+        std = abs(fractions[0] - fractions[1]) / 2 if len(fractions) == 2 else 0.0
+        return fit, int((1 - std) * MAX_NODE_SCORE)
+
+    def _select(self, pod: dict, feasible: list) -> str:
+        """Score the feasible nodes and pick the best, ties at random (``selectHost``)."""
+        count = sum(len(e.pool) for e in feasible)
+        if count == 1:   # only one node after filtering: no scoring
+            return feasible[0].pool[0]
+        max_taint = max(e.taint_raw for e in feasible)
+        max_aff = max(e.aff_raw for e in feasible)
+        for e in feasible:
+            t = MAX_NODE_SCORE - (MAX_NODE_SCORE * e.taint_raw // max_taint if max_taint else 0)
+            a = MAX_NODE_SCORE * e.aff_raw // max_aff if max_aff else 0
+            e.base = W_TAINT * t + W_AFFINITY * a + W_FIT * e.fit + W_BALANCED * e.balanced
+        reqs = self.default_selector(pod)
+        singles: list = []   # (score, node) for nodes scored one by one
+        if reqs:
+            singles = self._spread(pod, reqs, feasible, count)
+        else:
+            for e in feasible:
+                e.score = e.base
+        scored = [e for e in feasible if len(e.excluded) < len(e.pool)]
+        best = max([e.score for e in scored] + [s[0] for s in singles])
+        tied = [e for e in scored if e.score == best]
+        tied_singles = [s[1] for s in singles if s[0] == best]
+        sizes = [len(e.pool) - len(e.excluded) for e in tied]
+        total = sum(sizes) + len(tied_singles)
+        r = self.rng.randrange(total) if total > 1 else 0
+        for e, size in zip(tied, sizes):
+            if r < size:
+                return self._pick(e, r)
+            r -= size
+        return tied_singles[r]
+
+    def _pick(self, e: _Entry, r: int) -> str:
+        pool, excluded = e.pool, e.excluded
+        if not excluded:
+            return pool[r]
+        if len(excluded) * 2 < len(pool):   # mostly eligible: draw until an eligible node comes up
+            while True:
+                n = pool[self.rng.randrange(len(pool))]
+                if n not in excluded:
+                    return n
+        return [n for n in pool if n not in excluded][r]
+
+    def _spread(self, pod, reqs, feasible: list, count: int) -> list:
+        """PodTopologySpread with the system default constraints (PreScore, Score, NormalizeScore):
+        sets each entry's score for its nodes without matching pods, and returns ``(score, node)``
+        for the nodes that have some."""
+        ns = pod["metadata"].get("namespace", "")
+        spec = pod.get("spec") or {}
+        sc = self._selector_counts(ns, reqs)
+        whole = {e.bucket.key: e for e in feasible if e.names is None}
+        single = {e.names[0]: e for e in feasible if e.names is not None}
+        holders = []
+        zone_counts: dict = {}
+        for node_name, cnt in sc.nodes.items():
+            info = self.nodes.get(node_name)
+            if info is None:
+                continue
+            if info.zone is not None and required_affinity_matches(spec, info.labels, info.name):
+                zone_counts[info.zone] = zone_counts.get(info.zone, 0) + cnt
+            e = single.get(node_name) or (whole.get(info.bucket.key) if info.bucket is not None else None)
+            if e is not None:
+                e.excluded.add(node_name)
+                holders.append((node_name, cnt, e))
+        zones = {e.bucket.rep.zone if e.bucket.rep.zone is not None else "" for e in feasible}
+        w_host, w_zone = math.log(count + 2), math.log(len(zones) + 2)
+        (_, skew_host), (_, skew_zone) = DEFAULT_CONSTRAINTS
+
+        def raw(cnt: int, zone) -> int:
+            score = cnt * w_host + (skew_host - 1)
+            if zone is not None:
+                score += zone_counts.get(zone, 0) * w_zone + (skew_zone - 1)
+            return _go_round(score)
+
+        raws = [raw(0, e.bucket.rep.zone) for e in feasible]
+        single_raws = [(raw(cnt, e.bucket.rep.zone), n, e) for n, cnt, e in holders]
+        present = [r for r, e in zip(raws, feasible) if len(e.excluded) < len(e.pool)] + [s[0] for s in single_raws]
+        lo, hi = min(present), max(present)
+
+        def norm(s: int) -> int:
+            return MAX_NODE_SCORE if hi == 0 else MAX_NODE_SCORE * (hi + lo - s) // hi
+
+        for r, e in zip(raws, feasible):
+            e.score = e.base + W_SPREAD * norm(r)
+        return [(e.base + W_SPREAD * norm(r), n) for r, n, e in single_raws]
+
+
+class _Entry:
+    """Feasible nodes that score alike: a whole bucket (``names`` None) or one node of it."""
+
+    __slots__ = ("bucket", "names", "taint_raw", "aff_raw", "fit", "balanced", "base", "score", "excluded")
+
+    def __init__(self, bucket, names, taint_raw, aff_raw, fit, balanced) -> None:
+        self.bucket, self.names, self.taint_raw, self.aff_raw = bucket, names, taint_raw, aff_raw
+        self.fit, self.balanced = fit, balanced
+        self.base = self.score = 0
+        self.excluded: set = set()
+
+    @property
+    def pool(self) -> list:
+        return self.names if self.names is not None else self.bucket.names
+
+
+def _go_round(x: float) -> int:
+    """Go's math.Round: half away from zero."""
+    return int(math.floor(x + 0.5)) if x >= 0 else -int(math.floor(-x + 0.5))
+
+
+def _truncate(message: str, limit: int = 1024) -> str:
+    """``truncateMessage``: an event note is at most 1024 bytes (NoteLengthLimit)."""
+    return message if len(message) <= limit else message[:limit - 4] + " ..."
+
+
+def _meta_same(a: dict, b: dict) -> bool:
+    skip = ("resourceVersion", "generation", "managedFields", "finalizers")
+    return {k: v for k, v in a.items() if k not in skip} == {k: v for k, v in b.items() if k not in skip}
