@@ -317,3 +317,212 @@ class Packet:
 
     def __repr__(self) -> str:
         return f"<Packet {self.summary()}>"
+
+
+# -- DNS ------------------------------------------------------------------------------------
+# A DNS message as a layer (RFC 1035 section 4). Records keep their data in presentation form
+# (what dig prints: "10.96.0.1", "0 100 443 web.default.svc.cluster.local.", '"1.1.0"'), and
+# the layer's length is the message's real wire size, so MTU math and dig's "MSG SIZE" agree.
+
+DNS_RCODES = {0: "NOERROR", 1: "FORMERR", 2: "SERVFAIL", 3: "NXDOMAIN", 4: "NOTIMP", 5: "REFUSED"}
+DNS_TYPES = {"A": 1, "NS": 2, "CNAME": 5, "SOA": 6, "PTR": 12, "MX": 15, "TXT": 16, "AAAA": 28,
+             "SRV": 33, "OPT": 41, "ANY": 255}
+_TCPDUMP_RCODES = {"NOERROR": "", "FORMERR": " FormErr", "SERVFAIL": " ServFail", "NXDOMAIN": " NXDomain",
+                   "NOTIMP": " NotImp", "REFUSED": " Refused"}
+_NAME_RDATA = {"CNAME", "PTR", "NS"}  # rdata that is one domain name (compressible)
+
+
+def _labels(name: str) -> list[str]:
+    """A name's labels, root excluded (``"a.b."`` and ``"a.b"`` are the same)."""
+    return [label for label in name.rstrip(".").split(".") if label] if name not in ("", ".") else []
+
+
+def _txt_strings(text: str) -> list[str]:
+    """The character-strings of TXT presentation data: ``'"a" "b c"'`` -> ``['a', 'b c']``."""
+    out, cur, quoted, i = [], "", False, 0
+    while i < len(text):
+        ch = text[i]
+        if ch == "\\" and i + 1 < len(text):
+            cur += text[i + 1]
+            i += 2
+            continue
+        if ch == '"':
+            if quoted:
+                out.append(cur)
+                cur = ""
+            quoted = not quoted
+        elif ch == " " and not quoted:
+            if cur:
+                out.append(cur)
+                cur = ""
+        else:
+            cur += ch
+        i += 1
+    if cur:
+        out.append(cur)
+    return out
+
+
+class _Wire:
+    """Counts the bytes of names as a packer would, with RFC 1035 compression when asked."""
+
+    def __init__(self, compress: bool) -> None:
+        self.compress = compress
+        self.offsets: dict[tuple[str, ...], int] = {}
+        self.pos = 0
+
+    def name(self, name: str, compressible: bool = True) -> int:
+        labels = [label.lower() for label in _labels(name)]
+        size = 0
+        for i in range(len(labels)):
+            suffix = tuple(labels[i:])
+            if self.compress and compressible and suffix in self.offsets:
+                return size + 2
+            if self.pos + size < 0x4000:
+                self.offsets.setdefault(suffix, self.pos + size)
+            size += 1 + len(labels[i].encode())
+        return size + 1
+
+    def add(self, n: int) -> None:
+        self.pos += n
+
+
+@dataclass(frozen=True)
+class DNSRecord:
+    """One resource record: owner name, type, TTL and data in presentation form."""
+
+    name: str
+    type: str
+    ttl: int
+    data: str
+    rclass: str = "IN"
+
+    def _rdata(self, w: _Wire) -> int:
+        t, d = self.type, self.data
+        if t == "A":
+            return 4
+        if t == "AAAA":
+            return 16
+        if t in _NAME_RDATA:
+            return w.name(d)
+        if t == "SRV":  # priority weight port target (the target is never compressed)
+            return 6 + w.name(d.split()[3], compressible=False)
+        if t == "MX":
+            return 2 + w.name(d.split()[1])
+        if t == "TXT":
+            return sum(1 + len(s.encode()) for s in _txt_strings(d)) or 1
+        if t == "SOA":  # mname rname serial refresh retry expire minimum
+            parts = d.split()
+            size = w.name(parts[0])
+            w.add(size)
+            size2 = w.name(parts[1])
+            w.add(size2 + 20)
+            w.pos -= size + size2 + 20  # the caller advances by the total
+            return size + size2 + 20
+        return len(d.encode())
+
+    def wire_len(self, w: _Wire) -> int:
+        owner = w.name(self.name)
+        w.add(owner + 10)
+        rdlen = self._rdata(w)
+        w.add(rdlen)
+        return owner + 10 + rdlen
+
+    def text(self) -> str:
+        """The record as one line of a zone file (tab-separated)."""
+        return f"{self.name}\t{self.ttl}\t{self.rclass}\t{self.type}\t{self.data}"
+
+    def __str__(self) -> str:
+        return self.text()
+
+
+@dataclass(frozen=True)
+class EDNS:
+    """The OPT pseudo-record (RFC 6891): advertised UDP payload size, DO bit, and a COOKIE
+    option (client cookie, plus the server's part when it sends one) as hex."""
+
+    udp_size: int = 1232
+    do: bool = False
+    cookie: str | None = None
+
+    def wire_len(self) -> int:
+        opts = 4 + len(self.cookie) // 2 if self.cookie else 0
+        return 1 + 10 + opts
+
+
+@dataclass(frozen=True)
+class DNS(Layer):
+    """A DNS message. ``rcode`` is its name (``NOERROR``, ``NXDOMAIN``, ...); ``an``, ``ns``
+    and ``ar`` are the answer, authority and additional records; ``edns`` the OPT record.
+    ``compress`` says whether names are compressed on the wire (it changes the size only).
+
+    >>> q = DNS(id=4660, qname="web.default.svc.cluster.local.", qtype="A")
+    >>> q.summary(), q.header_len
+    ('DNS 4660+ A? web.default.svc.cluster.local. (47)', 47)
+    """
+
+    id: int = 0
+    qr: bool = False
+    opcode: int = 0
+    aa: bool = False
+    tc: bool = False
+    rd: bool = True
+    ra: bool = False
+    ad: bool = False
+    cd: bool = False
+    rcode: str = "NOERROR"
+    qname: str = "."
+    qtype: str = "A"
+    qclass: str = "IN"
+    an: tuple[DNSRecord, ...] = ()
+    ns: tuple[DNSRecord, ...] = ()
+    ar: tuple[DNSRecord, ...] = ()
+    edns: EDNS | None = None
+    compress: bool = False
+
+    @property
+    def header_len(self) -> int:  # type: ignore[override]
+        """The message's size on the wire (the UDP payload)."""
+        w = _Wire(self.compress)
+        w.add(12)
+        qn = w.name(self.qname)
+        w.add(qn + 4)
+        for rr in self.an + self.ns + self.ar:
+            rr.wire_len(w)
+        if self.edns is not None:
+            w.add(self.edns.wire_len())
+        return w.pos
+
+    @property
+    def length(self) -> int:
+        return self.header_len
+
+    @property
+    def counts(self) -> tuple[int, int, int, int]:
+        """QUERY, ANSWER, AUTHORITY, ADDITIONAL as the header carries them (OPT counts)."""
+        return 1, len(self.an), len(self.ns), len(self.ar) + (1 if self.edns is not None else 0)
+
+    def reply(self, **changes) -> DNS:
+        """A response to this query: same id, question, RD, CD and (echoed) EDNS; QR set."""
+        base = dataclasses.replace(self, qr=True, an=(), ns=(), ar=(), aa=False, ra=False, tc=False, ad=False)
+        return dataclasses.replace(base, **changes)
+
+    def summary(self) -> str:
+        """One line as tcpdump prints a DNS message."""
+        n = self.header_len
+        if not self.qr:
+            flags = ("+" if self.rd else "") + ("%" if self.cd else "")
+            extra = f" [{self.counts[3]}au]" if self.counts[3] else ""
+            return f"DNS {self.id}{flags}{extra} {self.qtype}? {self.qname} ({n})"
+        flags = (_TCPDUMP_RCODES.get(self.rcode, f" {self.rcode}") + ("*" if self.aa else "")
+                 + ("" if self.ra else "-") + ("|" if self.tc else "") + ("$" if self.ad else ""))
+        _, an, ns, ar = self.counts
+        answers = ",".join(f" {_tcpdump_rdata(rr)}" for rr in self.an)
+        return f"DNS {self.id}{flags} {an}/{ns}/{ar}{answers} ({n})"
+
+
+def _tcpdump_rdata(rr: DNSRecord) -> str:
+    if rr.type == "SRV":  # tcpdump: "SRV target:port priority weight"
+        prio, weight, port, target = rr.data.split()
+        return f"SRV {target}:{port} {prio} {weight}"
+    return f"{rr.type} {rr.data}"

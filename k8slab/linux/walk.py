@@ -49,6 +49,7 @@ from k8slab.linux.packet import (
     VXLAN,
     Ether,
     IPv4,
+    Layer,
     Packet,
     Raw,
 )
@@ -668,9 +669,11 @@ def _answer(pkt: Packet, owner) -> Packet:
         return base / TCP(t.dport, t.sport, "SA", 0, t.seq + 1)  # the kernel answers a SYN itself
     if callable(respond):
         payload = respond(pkt)
+        # An application may answer with whole layers (e.g. a DNS message) or with text.
+        body = payload if isinstance(payload, (Layer, Packet)) else Raw(str(payload or ""))
         if isinstance(t, UDP):
-            return base / UDP(t.dport, t.sport) / Raw(str(payload or ""))
-        return base / TCP(t.dport, t.sport, "PA", 1, t.seq + 1) / Raw(str(payload or ""))
+            return base / UDP(t.dport, t.sport) / body
+        return base / TCP(t.dport, t.sport, "PA", 1, t.seq + 1) / body
     if isinstance(t, TCP):
         return base / TCP(t.dport, t.sport, "SA", 0, t.seq + 1)
     return base / UDP(t.dport, t.sport) / Raw("")
