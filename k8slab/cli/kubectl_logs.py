@@ -17,7 +17,7 @@ from k8slab.api.meta import EPOCH
 
 
 def _wall(seconds: float) -> datetime:
-    return datetime.fromtimestamp(EPOCH + seconds, tz=timezone.utc)
+    return datetime.fromtimestamp(EPOCH.timestamp() + seconds, tz=timezone.utc)
 
 
 def _started_at(pod: dict, name: str, fallback: float) -> float:
@@ -28,7 +28,7 @@ def _started_at(pod: dict, name: str, fallback: float) -> float:
             running = (cs.get("state") or {}).get("running") or {}
             if running.get("startedAt"):
                 try:
-                    return parse_rfc3339(running["startedAt"]) - EPOCH
+                    return parse_rfc3339(running["startedAt"]) - EPOCH.timestamp()
                 except ValueError:
                     return fallback
     return fallback

@@ -1,0 +1,3 @@
+"""placeholder"""
+def run_describe(ctx):
+    raise NotImplementedError
