@@ -18,6 +18,7 @@ from .iptables import (
     restore_text,
     sync_proxy_rules,
 )
+from .ipvs import IPVSProxier, ipvs_lookup, ipvs_of, ipvs_reply
 from .model import (
     Endpoint,
     EndpointsMap,
@@ -35,6 +36,7 @@ __all__ = [
     "Endpoint",
     "EndpointsMap",
     "IPTablesProxier",
+    "IPVSProxier",
     "ProxierConfig",
     "ServicePortInfo",
     "ServicePortMap",
@@ -44,6 +46,9 @@ __all__ = [
     "endpoint_chain_name",
     "endpoints_map",
     "ensure_jump_rules",
+    "ipvs_lookup",
+    "ipvs_of",
+    "ipvs_reply",
     "kubelet_iptables",
     "masquerade_mark",
     "port_proto_hash",
