@@ -214,6 +214,14 @@ class Cluster:
         out, err, _ = run(self, target, command, namespace)
         return out + err
 
+    def show(self, trace: Trace | None = None, pause: bool = False):
+        """The topology view: nodes, pods and their IPs, veths, bridges, VXLAN tunnels, Services;
+        ``trace`` highlights a packet's path, ``pause=True`` shows the pause containers. A widget
+        in JupyterLab, a static picture elsewhere (k8slab.notebook)."""
+        from k8slab.notebook.views import TopologyView
+
+        return TopologyView(self, trace=trace, pause=pause)
+
 
 class Trace:
     """A packet's walk as a learner reads it: ``verdict`` (delivered, dropped, rejected),
@@ -268,6 +276,13 @@ class Trace:
 
     def __repr__(self) -> str:
         return f"<Trace {self.verdict}: {self.reason}>"
+
+    def show(self, cluster: Cluster | None = None):
+        """The packet player: step through the hops with the headers, the rule that decided each
+        one and the packet's place on the cluster's picture (k8slab.notebook)."""
+        from k8slab.notebook.player import PacketPlayer
+
+        return PacketPlayer(self, cluster)
 
 
 def kind(workers: int = 2, **options) -> Cluster:

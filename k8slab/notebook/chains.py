@@ -14,7 +14,7 @@ from k8slab.linux.netfilter.targets import Jump
 from k8slab.notebook import svg as _svg
 from k8slab.notebook.views import View
 
-COL_W = 600
+COL_W = 470
 ROW_H = 16
 
 

@@ -121,7 +121,7 @@ def steps(trace, topo: _model.Topology | None = None, netns_of=None) -> list[dic
                 w = walk
                 html.append(f'<div class="k8s-hop-what"><b>=&gt; {escape(w.verdict)}</b>: '
                             f'{escape(trace._named(w.reason))}</div>')
-            out.append({"where": where, "stage": h.stage, "what": what, "short": _svg.fit(what, 600),
+            out.append({"where": where, "stage": h.stage, "what": what, "short": what,
                         "rule": rule, "box": box, "reply": reply, "first_reply": reply and j == 0,
                         "html": "".join(html)})
     return out

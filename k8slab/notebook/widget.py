@@ -36,7 +36,15 @@ function render({ model, el }) {
   const side = h("div", "k8s-side");
   body.appendChild(side);
   const panel = h("div", "k8s-panel");
-  root.appendChild(panel);
+  if (kind === "player") {
+    // the picture on its own row, full width; the events and the hop's details side by side below
+    const lower = h("div", "k8s-lower");
+    root.appendChild(lower);
+    lower.appendChild(side);
+    lower.appendChild(panel);
+  } else {
+    root.appendChild(panel);
+  }
 
   function drawSvg() {
     pic.innerHTML = model.get("svg");
@@ -95,7 +103,7 @@ function render({ model, el }) {
     toolbar.appendChild(b);
     return b;
   };
-  const first = mk("⏮", "k8s-first", "back to the start");
+  const first = mk("⇤ Start", "k8s-first", "back to the first hop");
   const back = mk("◀ Back", "k8s-back", "one hop back");
   const step = mk("Step ▶", "k8s-step", "one hop forward");
   const play = mk("▶ Play", "k8s-play", "play the walk");
@@ -214,15 +222,18 @@ CSS = r"""
 .k8slab-view .k8s-step { background: #ff6a00; color: #fff; border-color: #d35400; font-weight: bold; }
 .k8slab-view .k8s-counter { margin-left: 10px; font-variant-numeric: tabular-nums; }
 .k8slab-view .k8s-verdict { margin-left: auto; font-style: italic; color: #4a5866; }
-.k8slab-view .k8s-body { display: flex; gap: 8px; align-items: flex-start; }
-.k8slab-view .k8s-picture { flex: 3 1 0; min-width: 0; overflow: auto; }
-.k8slab-view .k8s-picture svg { width: 100%; height: auto; display: block; }
-.k8slab-view .k8s-body.topology .k8s-picture, .k8slab-view .k8s-body.player .k8s-picture { flex: 3 1 0; }
-.k8slab-view .k8s-side { flex: 2 1 0; min-width: 260px; }
-.k8slab-view .k8s-body:not(.topology):not(.player) .k8s-side { display: none; }
+.k8slab-view .k8s-body { display: flex; flex-direction: column; gap: 8px; }
+.k8slab-view .k8s-picture { width: 100%; overflow: auto; }
+.k8slab-view .k8s-picture svg { width: 100%; max-width: 1300px; height: auto; display: block; }
+.k8slab-view .k8s-body:not(.topology) .k8s-side { display: none; }
+.k8slab-view .k8s-body.picture .k8s-picture svg { width: auto; max-width: none; }
+.k8slab-view .k8s-lower { display: flex; gap: 10px; align-items: flex-start; margin-top: 6px; }
+.k8slab-view .k8s-lower .k8s-side { flex: 2 1 0; min-width: 0; }
+.k8slab-view .k8s-lower .k8s-panel { flex: 3 1 0; min-width: 0; margin-top: 0; border-top: none;
+  border-left: 3px solid #ff6a00; padding: 0 0 0 8px; }
 .k8slab-view .k8s-side-title { font-weight: bold; margin-bottom: 4px; }
 .k8slab-view .k8s-details { font-family: var(--jp-code-font-family, monospace); font-size: 11px; white-space: pre;
-  overflow: auto; max-height: 460px; background: #f7f8fa; border: 1px solid #e1e5ea; padding: 6px; margin: 0; }
+  overflow: auto; max-height: 320px; background: #f7f8fa; border: 1px solid #e1e5ea; padding: 6px; margin: 0; }
 .k8slab-view .k8s-events { list-style: none; padding: 0; margin: 0; max-height: 420px; overflow-y: auto;
   border: 1px solid #e1e5ea; font-size: 12px; position: relative; }
 .k8slab-view .k8s-event { padding: 2px 6px; cursor: pointer; border-bottom: 1px solid #f0f2f4; white-space: nowrap;
@@ -250,7 +261,7 @@ CSS = r"""
 .k8slab-view table.k8s-layers td.name { font-weight: bold; white-space: nowrap; }
 .k8slab-view table.k8s-layers tr.outer td.name { background: #f3e9fb; }
 .k8slab-view table.k8s-layers tr.inner td.name { background: #eaf1fe; }
-.k8slab-view table.k8s-layers td.bytes { text-align: right; color: #4a5866; }
+.k8slab-view table.k8s-layers td.bytes { text-align: right; color: #4a5866; white-space: nowrap; }
 .k8slab-view table.k8s-layers .chg { background: #ffe08a; font-weight: bold; }
 .k8slab-view .k8s-packet { fill: #ff6a00; stroke: #fff; stroke-width: 2; }
 .k8slab-view .k8s-packet.reply { fill: #0a9396; }
