@@ -24,4 +24,17 @@ def __getattr__(name):
         from k8slab import cluster
 
         return getattr(cluster, name)
+    # Exercises: check()/solution(), the learner's progress table, break/fix scenarios.
+    if name in ("check", "solution", "scenario", "scenarios"):
+        from k8slab import exercises
+
+        return getattr(exercises, name)
+    if name == "progress":
+        from k8slab.exercises.report import show_progress
+
+        return show_progress
+    if name == "quiz":  # the widget (notebook layer, ipywidgets); k8slab.exercises.quiz is the plain model
+        from k8slab.notebook.quiz import quiz_widget
+
+        return quiz_widget
     raise AttributeError(f"module 'k8slab' has no attribute {name!r}")

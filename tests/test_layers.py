@@ -23,6 +23,8 @@ ALLOWED = {
     "exercises": {"linux", "api", "components", "cluster", "cli"},
     "live": {"linux", "api", "components", "cluster", "cli"},
     "notebook": {"linux", "api", "components", "cluster", "cli", "exercises", "live"},
+    # k8slab/instructor.py: the instructor's command line over the exercises (builds clusters to validate).
+    "instructor": {"exercises", "cluster"},
 }
 FRONTEND_MODULES = ("IPython", "ipywidgets", "matplotlib", "jupyter", "ipykernel", "jupyterlab", "notebook")
 
