@@ -1,3 +1,861 @@
-"""placeholder"""
-def run_describe(ctx):
-    raise NotImplementedError
+"""``kubectl describe``: pods, services, endpoints, endpointslices, nodes, deployments, replicasets,
+namespaces (others get a short generic description), with the object's Events from the store.
+
+Layout from kubectl v1.33 ``pkg/describe/describe.go``: a Go tabwriter with minwidth 0, tabwidth 8,
+padding 2 (``tabbedString``); a prefix of two spaces per level; ``Key:\\tvalue`` lines that align
+within each run of tabbed lines (a line without a tab ends the run); labels, annotations, taints and
+tolerations one per line under their title; times in RFC 1123 with a numeric zone
+(``Sun, 12 Jan 2025 10:00:00 +0000``); ``Events:  <none>`` or the
+``Type Reason Age From Message`` table. Several objects are separated by a blank line; a NAME that
+matches nothing is tried as a prefix (``DescribeMatchingResources``).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from fractions import Fraction
+
+from k8slab.api.errors import StatusError
+
+from .duration import age, parse_rfc3339
+from .errors import KubectlError
+from .kubectl import print_errors
+from .kubectl_context import Ctx
+from .kubectl_select import select
+from .labels import format_labels, selector_string
+from .tabwriter import TabWriter
+
+LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration"
+MAX_ANNOTATION_LEN = 140
+
+
+class _Writer:
+    """describe.go's prefixWriter over a tabwriter(0, 8, 2, ' ')."""
+
+    def __init__(self):
+        self.tw = TabWriter(minwidth=0, tabwidth=8, padding=2, padchar=" ", remember_widths=False)
+        self.done: list[str] = []
+
+    def w(self, level: int, text: str) -> None:
+        self.tw.write("  " * level + text)
+
+    def line(self, text: str) -> None:
+        self.tw.write(text + "\n")
+
+    def flush(self) -> None:
+        """PrefixWriter.Flush: end the current alignment block."""
+        self.done.append(self.tw.flush())
+
+    def text(self) -> str:
+        self.flush()
+        return "".join(self.done)
+
+
+def rfc1123z(ts: str | None) -> str:
+    """Go's ``time.RFC1123Z`` of an RFC 3339 timestamp (UTC): ``Sun, 12 Jan 2025 10:00:00 +0000``."""
+    if not ts:
+        return "Mon, 01 Jan 0001 00:00:00 +0000"
+    try:
+        t = datetime.fromtimestamp(parse_rfc3339(ts), tz=timezone.utc)
+    except (ValueError, OverflowError):
+        return str(ts)
+    days = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+    months = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+    return f"{days[t.weekday()]}, {t.day:02d} {months[t.month - 1]} {t.year} {t:%H:%M:%S} +0000"
+
+
+def _labels(w: _Writer, title: str, labels: dict | None, indent: str = "") -> None:
+    w.w(0, f"{indent}{title}:\t")
+    if not labels:
+        w.line("<none>")
+        return
+    for i, key in enumerate(sorted(labels)):
+        if i:
+            w.w(0, f"{indent}\t")
+        w.w(0, f"{key}={labels[key]}\n")
+
+
+def _annotations(w: _Writer, title: str, annotations: dict | None) -> None:
+    w.w(0, f"{title}:\t")
+    keys = sorted(k for k in (annotations or {}) if k != LAST_APPLIED)
+    if not keys:
+        w.line("<none>")
+        return
+    for i, key in enumerate(keys):
+        if i:
+            w.w(0, "\t")
+        value = str(annotations[key]).removesuffix("\n")
+        if len(value) + len(key) + 2 > MAX_ANNOTATION_LEN or "\n" in value:
+            w.w(0, f"{key}:\n")
+            for s in value.split("\n"):
+                short = s[:MAX_ANNOTATION_LEN - 2] + "..." if len(s) > MAX_ANNOTATION_LEN - 2 else s
+                w.w(0, f"\t  {short}\n")
+        else:
+            w.w(0, f"{key}: {value}\n")
+
+
+def _taint(t: dict) -> str:
+    """Taint.ToString: ``key=value:Effect`` (``key:Effect`` without a value)."""
+    key, value, effect = t.get("key", ""), t.get("value", ""), t.get("effect", "")
+    text = f"{key}={value}" if value else key
+    return f"{text}:{effect}" if effect else text
+
+
+def _taints(w: _Writer, taints: list | None) -> None:
+    w.w(0, "Taints:\t")
+    if not taints:
+        w.line("<none>")
+        return
+    for i, t in enumerate(sorted(taints, key=lambda t: f"{t.get('effect', '')},{t.get('key', '')}")):
+        if i:
+            w.w(0, "\t")
+        w.w(0, _taint(t) + "\n")
+
+
+def _tolerations(w: _Writer, title: str, tolerations: list | None) -> None:
+    w.w(0, f"{title}:\t")
+    if not tolerations:
+        w.line("<none>")
+        return
+    for i, t in enumerate(sorted(tolerations, key=lambda t: t.get("key", ""))):
+        if i:
+            w.w(0, f"{title[:len(title) - len(title.lstrip())]}\t" if title.startswith(" ") else "\t")
+        text = t.get("key", "")
+        if t.get("value"):
+            text += "=" + t["value"]
+        if t.get("effect"):
+            text += ":" + t["effect"]
+        if t.get("operator") == "Exists" and not t.get("value"):
+            text += " op=Exists" if (t.get("key") or t.get("effect")) else "op=Exists"
+        if t.get("tolerationSeconds") is not None:
+            text += f" for {t['tolerationSeconds']}s"
+        w.w(0, text + "\n")
+
+
+def _events(w: _Writer, events: list[dict] | None, now: str) -> None:
+    if events is None:
+        return
+    if not events:
+        w.w(0, "Events:\t<none>\n")
+        return
+    w.flush()
+    ordered = sorted(events, key=lambda e: parse_rfc3339(e.get("lastTimestamp") or e.get("eventTime") or
+                                                         e.get("firstTimestamp") or "2025-01-12T10:00:00Z"))
+    w.w(0, "Events:\n  Type\tReason\tAge\tFrom\tMessage\n")
+    w.w(1, "----\t------\t----\t----\t-------\n")
+    for e in ordered:
+        first = age(e.get("eventTime") or e.get("firstTimestamp"), now) if (e.get("eventTime") or
+                                                                         e.get("firstTimestamp")) else "<unknown>"
+        series = e.get("series")
+        if series:
+            interval = f"{age(series.get('lastObservedTime'), now)} (x{series.get('count')} over {first})"
+        elif (e.get("count") or 0) > 1:
+            interval = f"{age(e.get('lastTimestamp'), now)} (x{e['count']} over {first})"
+        else:
+            interval = first
+        source = (e.get("source") or {}).get("component") or e.get("reportingComponent") or ""
+        w.w(1, f"{e.get('type', '')}\t{e.get('reason', '')}\t{interval}\t{source}\t"
+               f"{(e.get('message') or '').strip()}\n")
+
+
+def _events_for(ctx: Ctx, obj: dict) -> list[dict] | None:
+    """searchEvents: the events whose involvedObject is this object (by name, namespace, kind, uid)."""
+    if not ctx.p.get("show-events"):
+        return None
+    meta = obj["metadata"]
+    out = []
+    for e in ctx.store.list("events", meta.get("namespace") or None):
+        inv = e.get("involvedObject") or {}
+        if inv.get("name") != meta["name"] or inv.get("kind") != obj.get("kind"):
+            continue
+        if inv.get("uid") and inv.get("uid") != meta.get("uid") and inv.get("uid") != meta["name"]:
+            continue
+        out.append(e)
+    return out
+
+
+# --- quantities (resource.Quantity.String for the common cases) ----------------------------------------
+
+_BIN = {"Ki": 2 ** 10, "Mi": 2 ** 20, "Gi": 2 ** 30, "Ti": 2 ** 40, "Pi": 2 ** 50, "Ei": 2 ** 60}
+_DEC = {"n": Fraction(1, 10 ** 9), "u": Fraction(1, 10 ** 6), "m": Fraction(1, 1000), "": Fraction(1), "k": 10 ** 3,
+        "M": 10 ** 6, "G": 10 ** 9, "T": 10 ** 12, "P": 10 ** 15, "E": 10 ** 18}
+
+
+def parse_quantity(text) -> tuple[Fraction, str]:
+    s = str(text).strip()
+    for suffix, mult in _BIN.items():
+        if s.endswith(suffix):
+            return Fraction(s[:-2] or "0") * mult, "bin"
+    for suffix in ("n", "u", "m", "k", "M", "G", "T", "P", "E"):
+        if s.endswith(suffix):
+            return Fraction(s[:-1] or "0") * _DEC[suffix], "dec"
+    try:
+        return Fraction(s or "0"), "dec"
+    except ValueError:
+        return Fraction(0), "dec"
+
+
+def format_quantity(value: Fraction, fmt: str) -> str:
+    if value == 0:
+        return "0"
+    if fmt == "bin" and value.denominator == 1 and abs(value) >= 1024:
+        for suffix, mult in sorted(_BIN.items(), key=lambda kv: -kv[1]):
+            if value % mult == 0:
+                return f"{value // mult}{suffix}"
+        return str(value.numerator)
+    for suffix in ("E", "P", "T", "G", "M", "k", "", "m", "u", "n"):
+        scaled = value / _DEC[suffix]
+        if scaled.denominator == 1:
+            return f"{scaled.numerator}{suffix}"
+    return f"{int(value / _DEC['n'])}n"
+
+
+def _pod_requests(pod: dict) -> tuple[dict, dict]:
+    reqs: dict[str, tuple[Fraction, str]] = {}
+    limits: dict[str, tuple[Fraction, str]] = {}
+    for c in (pod.get("spec") or {}).get("containers") or []:
+        res = c.get("resources") or {}
+        for target, src in ((reqs, res.get("requests") or {}), (limits, res.get("limits") or {})):
+            for name, q in src.items():
+                v, f = parse_quantity(q)
+                old = target.get(name)
+                target[name] = (old[0] + v, old[1]) if old else (v, f)
+    for name, v in list(limits.items()):
+        reqs.setdefault(name, v)  # a limit without a request defaults the request
+    return reqs, limits
+
+
+# --- the describers ---------------------------------------------------------------------------------
+
+def _containers(w: _Writer, label: str, containers: list, statuses: list | None, space: str = "") -> None:
+    by_name = {s.get("name"): s for s in statuses or []}
+    w.w(0, f"{space}{label}:{'' if containers else ' <none>'}\n")
+    for c in containers:
+        status = by_name.get(c.get("name"))
+        ok = statuses is not None and status is not None
+        w.w(1, f"{' ' if space else ''}{c.get('name')}:\n")
+        if ok:
+            w.w(2, f"Container ID:\t{status.get('containerID', '')}\n")
+        w.w(2, f"Image:\t{c.get('image', '')}\n")
+        if ok:
+            w.w(2, f"Image ID:\t{status.get('imageID', '')}\n")
+        ports = ", ".join(f"{p.get('containerPort')}/{p.get('protocol', 'TCP')}" for p in c.get("ports") or [])
+        host_ports = ", ".join(f"{p.get('hostPort', 0)}/{p.get('protocol', 'TCP')}" for p in c.get("ports") or [])
+        w.w(2, f"Ports:\t{ports}\n" if "," in ports else f"Port:\t{ports or '<none>'}\n")
+        w.w(2, f"Host Ports:\t{host_ports}\n" if "," in host_ports else f"Host Port:\t{host_ports or '<none>'}\n")
+        for key, title in (("command", "Command"), ("args", "Args")):
+            if c.get(key):
+                w.w(2, f"{title}:\n")
+                for item in c[key]:
+                    for s in str(item).split("\n"):
+                        w.w(3, f"{s}\n")
+        if ok:
+            _state(w, "State", status.get("state") or {})
+            last = status.get("lastState") or {}
+            if last.get("terminated"):
+                _state(w, "Last State", last)
+            w.w(2, f"Ready:\t{'True' if status.get('ready') else 'False'}\n")
+            w.w(2, f"Restart Count:\t{status.get('restartCount', 0)}\n")
+        res = c.get("resources") or {}
+        for key, title in (("limits", "Limits"), ("requests", "Requests")):
+            if res.get(key):
+                w.w(2, f"{title}:\n")
+                for name in sorted(res[key]):
+                    w.w(3, f"{name}:\t{res[key][name]}\n")
+        for key, title in (("livenessProbe", "Liveness"), ("readinessProbe", "Readiness"),
+                           ("startupProbe", "Startup")):
+            if c.get(key):
+                w.w(2, f"{title}:\t{_probe(c[key])}\n")
+        env = c.get("env") or []
+        w.w(2, f"Environment:{'' if env else chr(9) + '<none>'}\n")
+        for e in env:
+            if "valueFrom" in e:
+                ref = e["valueFrom"].get("fieldRef") or {}
+                w.w(3, f"{e.get('name')}:\t ({ref.get('apiVersion', 'v1')}:{ref.get('fieldPath', '')})\n")
+                continue
+            for i, s in enumerate(str(e.get("value", "")).split("\n")):
+                w.w(3, f"{e.get('name')}:\t{s}\n" if i == 0 else f"\t{s}\n")
+        mounts = c.get("volumeMounts") or []
+        w.w(2, f"Mounts:{'' if mounts else chr(9) + '<none>'}\n")
+        for m in sorted(mounts, key=lambda m: m.get("mountPath", "")):
+            flags = ["ro" if m.get("readOnly") else "rw"]
+            if m.get("subPath"):
+                flags.append(f'path="{m["subPath"]}"')
+            w.w(3, f"{m.get('mountPath')} from {m.get('name')} ({','.join(flags)})\n")
+
+
+def _state(w: _Writer, title: str, state: dict) -> None:
+    if "running" in state:
+        w.w(2, f"{title}:\tRunning\n")
+        w.w(3, f"Started:\t{rfc1123z((state['running'] or {}).get('startedAt'))}\n")
+    elif "waiting" in state:
+        w.w(2, f"{title}:\tWaiting\n")
+        if (state["waiting"] or {}).get("reason"):
+            w.w(3, f"Reason:\t{state['waiting']['reason']}\n")
+    elif "terminated" in state:
+        t = state["terminated"] or {}
+        w.w(2, f"{title}:\tTerminated\n")
+        if t.get("reason"):
+            w.w(3, f"Reason:\t{t['reason']}\n")
+        if t.get("message"):
+            w.w(3, f"Message:\t{t['message']}\n")
+        w.w(3, f"Exit Code:\t{t.get('exitCode', 0)}\n")
+        if t.get("signal"):
+            w.w(3, f"Signal:\t{t['signal']}\n")
+        w.w(3, f"Started:\t{rfc1123z(t.get('startedAt'))}\n")
+        w.w(3, f"Finished:\t{rfc1123z(t.get('finishedAt'))}\n")
+    else:
+        w.w(2, f"{title}:\tWaiting\n")
+
+
+def _probe(p: dict) -> str:
+    """DescribeProbe: ``http-get http://:80/ delay=0s timeout=1s period=10s #success=1 #failure=3``."""
+    attrs = (f"delay={p.get('initialDelaySeconds', 0)}s timeout={p.get('timeoutSeconds', 1)}s "
+             f"period={p.get('periodSeconds', 10)}s #success={p.get('successThreshold', 1)} "
+             f"#failure={p.get('failureThreshold', 3)}")
+    if "exec" in p:
+        return f"exec {list((p['exec'] or {}).get('command') or [])} {attrs}".replace("'", "")
+    if "httpGet" in p:
+        h = p["httpGet"] or {}
+        scheme = (h.get("scheme") or "HTTP").lower()
+        return f"http-get {scheme}://{h.get('host', '')}:{h.get('port')}{h.get('path', '')} {attrs}"
+    if "tcpSocket" in p:
+        t = p["tcpSocket"] or {}
+        return f"tcp-socket {t.get('host', '')}:{t.get('port')} {attrs}"
+    if "grpc" in p:
+        return f"grpc <pod>:{(p['grpc'] or {}).get('port')} {(p['grpc'] or {}).get('service', '')} {attrs}"
+    return f"unknown {attrs}"
+
+
+def _volumes(w: _Writer, volumes: list | None, space: str = "") -> None:
+    if not volumes:
+        w.w(0, f"{space}Volumes:\t<none>\n")
+        return
+    w.w(0, f"{space}Volumes:\n")
+    for v in volumes:
+        w.w(1, f"{' ' if space else ''}{v.get('name')}:\n")
+        kind = next((k for k in v if k != "name"), "")
+        src = v.get(kind) or {}
+        if kind == "emptyDir":
+            w.w(2, "Type:\tEmptyDir (a temporary directory that shares a pod's lifetime)\n")
+            w.w(2, f"Medium:\t{src.get('medium', '')}\n")
+            w.w(2, f"SizeLimit:\t{src.get('sizeLimit', '<unset>')}\n")
+        elif kind == "configMap":
+            w.w(2, "Type:\tConfigMap (a volume populated by a ConfigMap)\n")
+            w.w(2, f"Name:\t{src.get('name', '')}\n")
+            w.w(2, f"Optional:\t{'true' if src.get('optional') else 'false'}\n")
+        elif kind == "hostPath":
+            w.w(2, "Type:\tHostPath (bare host directory volume)\n")
+            w.w(2, f"Path:\t{src.get('path', '')}\n")
+            w.w(2, f"HostPathType:\t{src.get('type', '')}\n")
+        elif kind == "projected":
+            w.w(2, "Type:\tProjected (a volume that contains injected data from multiple sources)\n")
+        else:
+            w.w(2, "<unknown>\n")
+
+
+def describe_pod(ctx: Ctx, pod: dict) -> str:
+    w = _Writer()
+    meta, spec, status = pod["metadata"], pod.get("spec") or {}, pod.get("status") or {}
+    w.w(0, f"Name:\t{meta['name']}\n")
+    w.w(0, f"Namespace:\t{meta.get('namespace', '')}\n")
+    if spec.get("priority") is not None:
+        w.w(0, f"Priority:\t{spec['priority']}\n")
+    if spec.get("priorityClassName"):
+        w.w(0, f"Priority Class Name:\t{spec['priorityClassName']}\n")
+    if spec.get("runtimeClassName"):
+        w.w(0, f"Runtime Class Name:\t{spec['runtimeClassName']}\n")
+    if spec.get("serviceAccountName"):
+        w.w(0, f"Service Account:\t{spec['serviceAccountName']}\n")
+    node = spec.get("nodeName")
+    w.w(0, f"Node:\t{node}/{status.get('hostIP', '')}\n" if node else "Node:\t<none>\n")
+    if status.get("startTime"):
+        w.w(0, f"Start Time:\t{rfc1123z(status['startTime'])}\n")
+    _labels(w, "Labels", meta.get("labels"))
+    _annotations(w, "Annotations", meta.get("annotations"))
+    phase = status.get("phase", "")
+    if meta.get("deletionTimestamp") and phase not in ("Failed", "Succeeded"):
+        w.w(0, f"Status:\tTerminating (lasts {age(meta['deletionTimestamp'], ctx.now)})\n")
+        w.w(0, f"Termination Grace Period:\t{meta.get('deletionGracePeriodSeconds', 0)}s\n")
+    else:
+        w.w(0, f"Status:\t{phase}\n")
+    if status.get("reason"):
+        w.w(0, f"Reason:\t{status['reason']}\n")
+    if status.get("message"):
+        w.w(0, f"Message:\t{status['message']}\n")
+    w.w(0, f"IP:\t{status.get('podIP', '')}\n")
+    ips = status.get("podIPs") or []
+    if not ips:
+        w.w(0, "IPs:\t<none>\n")
+    else:
+        w.w(0, "IPs:\n")
+        for ip in ips:
+            w.w(1, f"IP:\t{ip.get('ip', '')}\n")
+    owner = next((o for o in meta.get("ownerReferences") or [] if o.get("controller")), None)
+    if owner:
+        w.w(0, f"Controlled By:\t{owner.get('kind')}/{owner.get('name')}\n")
+    if status.get("nominatedNodeName"):
+        w.w(0, f"NominatedNodeName:\t{status['nominatedNodeName']}\n")
+    if spec.get("initContainers"):
+        _containers(w, "Init Containers", spec["initContainers"], status.get("initContainerStatuses") or [])
+    _containers(w, "Containers", spec.get("containers") or [], status.get("containerStatuses") or [])
+    if spec.get("readinessGates"):
+        w.w(0, "Readiness Gates:\n  Type\tStatus\n")
+        for g in spec["readinessGates"]:
+            value = next((c.get("status") for c in status.get("conditions") or []
+                          if c.get("type") == g.get("conditionType")), "<none>")
+            w.w(1, f"{g.get('conditionType')} \t{value} \n")
+    if status.get("conditions"):
+        w.w(0, "Conditions:\n  Type\tStatus\n")
+        for c in status["conditions"]:
+            w.w(1, f"{c.get('type')} \t{c.get('status')} \n")
+    _volumes(w, spec.get("volumes"))
+    w.w(0, f"QoS Class:\t{status.get('qosClass') or _qos(pod)}\n")
+    _labels(w, "Node-Selectors", spec.get("nodeSelector"))
+    _tolerations(w, "Tolerations", spec.get("tolerations"))
+    _events(w, _events_for(ctx, pod), ctx.now)
+    return w.text()
+
+
+def _qos(pod: dict) -> str:
+    reqs, limits = _pod_requests(pod)
+    if not reqs and not limits:
+        return "BestEffort"
+    return "Burstable"
+
+
+def _endpoint_slices_text(slices: list[dict], port_name: str) -> str:
+    """formatEndpointSlices for one service port name: ready ``ip:port``, at most 3, then ``+ N more...``."""
+    if not slices:
+        return "<none>"
+    items, count, more = [], 0, False
+    for es in slices:
+        ports = es.get("ports") or []
+        endpoints = es.get("endpoints") or []
+        if not ports:
+            for ep in endpoints:
+                if len(items) == 3:
+                    more = True
+                if (ep.get("conditions") or {}).get("ready") is False:
+                    continue
+                if not more:
+                    items.append((ep.get("addresses") or [""])[0])
+                count += 1
+            continue
+        for port in ports:
+            if (port.get("name") or "") != port_name:
+                continue
+            for ep in endpoints:
+                if len(items) == 3:
+                    more = True
+                if (ep.get("conditions") or {}).get("ready") is False:
+                    continue
+                addr = (ep.get("addresses") or [""])[0]
+                if not more:
+                    items.append(f"[{addr}]:{port.get('port')}" if ":" in addr else f"{addr}:{port.get('port')}")
+                count += 1
+    text = ",".join(items)
+    return f"{text} + {count - 3} more..." if more else text
+
+
+def describe_service(ctx: Ctx, svc: dict) -> str:
+    w = _Writer()
+    meta, spec = svc["metadata"], svc.get("spec") or {}
+    w.w(0, f"Name:\t{meta['name']}\n")
+    w.w(0, f"Namespace:\t{meta.get('namespace', '')}\n")
+    _labels(w, "Labels", meta.get("labels"))
+    _annotations(w, "Annotations", meta.get("annotations"))
+    w.w(0, f"Selector:\t{format_labels(spec.get('selector')) if spec.get('selector') else ''}\n")
+    w.w(0, f"Type:\t{spec.get('type', '')}\n")
+    if spec.get("ipFamilyPolicy"):
+        w.w(0, f"IP Family Policy:\t{spec['ipFamilyPolicy']}\n")
+    families = spec.get("ipFamilies") or []
+    w.w(0, f"IP Families:\t{','.join(families) if families else '<none>'}\n")
+    w.w(0, f"IP:\t{spec.get('clusterIP', '')}\n")
+    ips = spec.get("clusterIPs") or []
+    w.w(0, f"IPs:\t{','.join(ips) if ips else '<none>'}\n")
+    if spec.get("externalIPs"):
+        w.w(0, f"External IPs:\t{','.join(spec['externalIPs'])}\n")
+    if spec.get("loadBalancerIP"):
+        w.w(0, f"Desired LoadBalancer IP:\t{spec['loadBalancerIP']}\n")
+    if spec.get("externalName"):
+        w.w(0, f"External Name:\t{spec['externalName']}\n")
+    ingress = (((svc.get("status") or {}).get("loadBalancer") or {}).get("ingress")) or []
+    if ingress:
+        w.w(0, f"LoadBalancer Ingress:\t{', '.join(i.get('ip') or i.get('hostname', '') for i in ingress)}\n")
+    slices = ctx.store.list("endpointslices", meta.get("namespace"), f"kubernetes.io/service-name={meta['name']}")
+    for sp in spec.get("ports") or []:
+        name = sp.get("name") or "<unset>"
+        proto = sp.get("protocol", "TCP")
+        w.w(0, f"Port:\t{name}\t{sp.get('port')}/{proto}\n")
+        w.w(0, f"TargetPort:\t{sp.get('targetPort', sp.get('port'))}/{proto}\n")
+        if sp.get("nodePort"):
+            w.w(0, f"NodePort:\t{name}\t{sp['nodePort']}/{proto}\n")
+        w.w(0, f"Endpoints:\t{_endpoint_slices_text(slices, sp.get('name') or '')}\n")
+    w.w(0, f"Session Affinity:\t{spec.get('sessionAffinity', '')}\n")
+    if spec.get("externalTrafficPolicy"):
+        w.w(0, f"External Traffic Policy:\t{spec['externalTrafficPolicy']}\n")
+    if spec.get("internalTrafficPolicy"):
+        w.w(0, f"Internal Traffic Policy:\t{spec['internalTrafficPolicy']}\n")
+    if spec.get("healthCheckNodePort"):
+        w.w(0, f"HealthCheck NodePort:\t{spec['healthCheckNodePort']}\n")
+    if spec.get("loadBalancerSourceRanges"):
+        w.w(0, f"LoadBalancer Source Ranges:\t{','.join(spec['loadBalancerSourceRanges'])}\n")
+    _events(w, _events_for(ctx, svc), ctx.now)
+    return w.text()
+
+
+def describe_endpoints(ctx: Ctx, ep: dict) -> str:
+    w = _Writer()
+    meta = ep["metadata"]
+    w.w(0, f"Name:\t{meta['name']}\n")
+    w.w(0, f"Namespace:\t{meta.get('namespace', '')}\n")
+    _labels(w, "Labels", meta.get("labels"))
+    _annotations(w, "Annotations", meta.get("annotations"))
+    w.w(0, "Subsets:\n")
+    for subset in ep.get("subsets") or []:
+        addrs = ",".join(a.get("ip", "") for a in subset.get("addresses") or [])
+        w.w(1, f"Addresses:\t{addrs or '<none>'}\n")
+        not_ready = ",".join(a.get("ip", "") for a in subset.get("notReadyAddresses") or [])
+        w.w(1, f"NotReadyAddresses:\t{not_ready or '<none>'}\n")
+        if subset.get("ports"):
+            w.w(1, "Ports:\n")
+            w.w(2, "Name\tPort\tProtocol\n")
+            w.w(2, "----\t----\t--------\n")
+            for port in subset["ports"]:
+                w.w(2, f"{port.get('name') or '<unset>'}\t{port.get('port')}\t{port.get('protocol', 'TCP')}\n")
+        w.w(0, "\n")
+    _events(w, _events_for(ctx, ep), ctx.now)
+    return w.text()
+
+
+def describe_endpointslice(ctx: Ctx, es: dict) -> str:
+    w = _Writer()
+    meta = es["metadata"]
+    w.w(0, f"Name:\t{meta['name']}\n")
+    w.w(0, f"Namespace:\t{meta.get('namespace', '')}\n")
+    _labels(w, "Labels", meta.get("labels"))
+    _annotations(w, "Annotations", meta.get("annotations"))
+    w.w(0, f"AddressType:\t{es.get('addressType', '')}\n")
+    ports = es.get("ports") or []
+    if not ports:
+        w.w(0, "Ports:\t<unset>\n")
+    else:
+        w.w(0, "Ports:\n")
+        w.w(1, "Name\tPort\tProtocol\n")
+        w.w(1, "----\t----\t--------\n")
+        for p in ports:
+            port = p.get("port")
+            w.w(1, f"{p.get('name') or '<unset>'}\t{port if port is not None else '<unset>'}\t"
+                   f"{p.get('protocol') or '<unset>'}\n")
+    endpoints = es.get("endpoints") or []
+    if not endpoints:
+        w.w(0, "Endpoints:\t<none>\n")
+    else:
+        w.w(0, "Endpoints:\n")
+        for ep in endpoints:
+            w.w(1, f"- Addresses:\t{','.join(ep.get('addresses') or [])}\n")
+            w.w(2, "Conditions:\n")
+            cond = ep.get("conditions") or {}
+            ready = cond.get("ready")
+            w.w(3, f"Ready:\t{'<unset>' if ready is None else ('true' if ready else 'false')}\n")
+            w.w(2, f"Hostname:\t{ep.get('hostname') or '<unset>'}\n")
+            ref = ep.get("targetRef")
+            w.w(2, f"TargetRef:\t{ref.get('kind')}/{ref.get('name')}\n" if ref else "TargetRef:\t<unset>\n")
+            w.w(2, f"NodeName:\t{ep.get('nodeName') or '<unset>'}\n")
+            w.w(2, f"Zone:\t{ep.get('zone') or '<unset>'}\n")
+    _events(w, _events_for(ctx, es), ctx.now)
+    return w.text()
+
+
+def describe_node(ctx: Ctx, node: dict) -> str:
+    from .printers import node_roles
+
+    w = _Writer()
+    meta, spec, status = node["metadata"], node.get("spec") or {}, node.get("status") or {}
+    w.w(0, f"Name:\t{meta['name']}\n")
+    roles = node_roles(node)
+    w.w(0, f"Roles:\t{','.join(roles) if roles else '<none>'}\n")
+    _labels(w, "Labels", meta.get("labels"))
+    _annotations(w, "Annotations", meta.get("annotations"))
+    w.w(0, f"CreationTimestamp:\t{rfc1123z(meta.get('creationTimestamp'))}\n")
+    _taints(w, spec.get("taints"))
+    w.w(0, f"Unschedulable:\t{'true' if spec.get('unschedulable') else 'false'}\n")
+    lease = ctx.store.try_get("leases", meta["name"], "kube-node-lease")
+    w.w(0, "Lease:\n")
+    lspec = (lease or {}).get("spec") or {}
+    w.w(1, f"HolderIdentity:\t{lspec.get('holderIdentity') or '<unset>'}\n")
+    w.w(1, f"AcquireTime:\t{rfc1123z(lspec['acquireTime']) if lspec.get('acquireTime') else '<unset>'}\n")
+    w.w(1, f"RenewTime:\t{rfc1123z(lspec['renewTime']) if lspec.get('renewTime') else '<unset>'}\n")
+    if status.get("conditions"):
+        w.w(0, "Conditions:\n  Type\tStatus\tLastHeartbeatTime\tLastTransitionTime\tReason\tMessage\n")
+        w.w(1, "----\t------\t-----------------\t------------------\t------\t-------\n")
+        for c in status["conditions"]:
+            w.w(1, f"{c.get('type')} \t{c.get('status')} \t{rfc1123z(c.get('lastHeartbeatTime'))} \t"
+                   f"{rfc1123z(c.get('lastTransitionTime'))} \t{c.get('reason', '')} \t{c.get('message', '')}\n")
+    w.w(0, "Addresses:\n")
+    for a in status.get("addresses") or []:
+        w.w(1, f"{a.get('type')}:\t{a.get('address')}\n")
+    for key, title in (("capacity", "Capacity"), ("allocatable", "Allocatable")):
+        if status.get(key):
+            w.w(0, f"{title}:\n")
+            for name in sorted(status[key]):
+                w.w(0, f"  {name}:\t{status[key][name]}\n")
+    info = status.get("nodeInfo") or {}
+    w.w(0, "System Info:\n")
+    for title, key in (("Machine ID", "machineID"), ("System UUID", "systemUUID"), ("Boot ID", "bootID"),
+                       ("Kernel Version", "kernelVersion"), ("OS Image", "osImage"),
+                       ("Operating System", "operatingSystem"), ("Architecture", "architecture"),
+                       ("Container Runtime Version", "containerRuntimeVersion"), ("Kubelet Version", "kubeletVersion"),
+                       ("Kube-Proxy Version", "kubeProxyVersion")):
+        w.w(0, f"  {title}:\t{info.get(key, '')}\n")
+    if spec.get("podCIDR"):
+        w.w(0, f"PodCIDR:\t{spec['podCIDR']}\n")
+    if spec.get("podCIDRs"):
+        w.w(0, f"PodCIDRs:\t{','.join(spec['podCIDRs'])}\n")
+    if spec.get("providerID"):
+        w.w(0, f"ProviderID:\t{spec['providerID']}\n")
+    pods = [p for p in ctx.store.list("pods", None, None, f"spec.nodeName={meta['name']}")
+            if (p.get("status") or {}).get("phase") not in ("Succeeded", "Failed")]
+    alloc = status.get("allocatable") or status.get("capacity") or {}
+    cpu_alloc = parse_quantity(alloc.get("cpu", "0"))[0]
+    mem_alloc = parse_quantity(alloc.get("memory", "0"))[0]
+    eph_alloc = parse_quantity(alloc.get("ephemeral-storage", "0"))[0]
+
+    def pct(v: Fraction, total: Fraction) -> int:
+        return int(float(v) / float(total) * 100) if total else 0
+
+    w.w(0, f"Non-terminated Pods:\t({len(pods)} in total)\n")
+    w.w(1, "Namespace\tName\t\tCPU Requests\tCPU Limits\tMemory Requests\tMemory Limits\tAge\n")
+    w.w(1, "---------\t----\t\t------------\t----------\t---------------\t-------------\t---\n")
+    total_r: dict[str, tuple[Fraction, str]] = {}
+    total_l: dict[str, tuple[Fraction, str]] = {}
+    for pod in pods:
+        reqs, limits = _pod_requests(pod)
+        for src, dst in ((reqs, total_r), (limits, total_l)):
+            for k, (v, f) in src.items():
+                old = dst.get(k)
+                dst[k] = (old[0] + v, old[1]) if old else (v, f)
+        cr, cl = reqs.get("cpu", (Fraction(0), "dec")), limits.get("cpu", (Fraction(0), "dec"))
+        mr, ml = reqs.get("memory", (Fraction(0), "bin")), limits.get("memory", (Fraction(0), "bin"))
+        w.w(1, f"{pod['metadata']['namespace']}\t{pod['metadata']['name']}\t\t"
+               f"{format_quantity(*cr)} ({pct(cr[0], cpu_alloc)}%)\t{format_quantity(*cl)} ({pct(cl[0], cpu_alloc)}%)\t"
+               f"{format_quantity(*mr)} ({pct(mr[0], mem_alloc)}%)\t{format_quantity(*ml)} ({pct(ml[0], mem_alloc)}%)\t"
+               f"{age(pod['metadata'].get('creationTimestamp'), ctx.now)}\n")
+    w.w(0, "Allocated resources:\n  (Total limits may be over 100 percent, i.e., overcommitted.)\n")
+    w.w(1, "Resource\tRequests\tLimits\n")
+    w.w(1, "--------\t--------\t------\n")
+    for name, total in (("cpu", cpu_alloc), ("memory", mem_alloc), ("ephemeral-storage", eph_alloc)):
+        r = total_r.get(name, (Fraction(0), "dec"))
+        lim = total_l.get(name, (Fraction(0), "dec"))
+        w.w(1, f"{name}\t{format_quantity(*r)} ({pct(r[0], total)}%)\t"
+               f"{format_quantity(*lim)} ({pct(lim[0], total)}%)\n")
+    for name in sorted(k for k in alloc if k.startswith("hugepages-")):
+        r = total_r.get(name, (Fraction(0), "bin"))
+        lim = total_l.get(name, (Fraction(0), "bin"))
+        w.w(1, f"{name}\t{format_quantity(*r)} (0%)\t{format_quantity(*lim)} (0%)\n")
+    events = _events_for(ctx, node)
+    _events(w, events, ctx.now)
+    return w.text()
+
+
+def _replicasets_of(ctx: Ctx, d: dict) -> tuple[list[dict], list[dict]]:
+    """(old, new) ReplicaSets owned by the Deployment; the new one has the template's pod-template-hash."""
+    uid = d["metadata"].get("uid")
+    owned = [rs for rs in ctx.store.list("replicasets", d["metadata"].get("namespace"))
+             if any(o.get("uid") == uid and o.get("controller") for o in rs["metadata"].get("ownerReferences") or [])]
+    template = (d.get("spec") or {}).get("template") or {}
+
+    def same(rs):
+        tpl = dict(((rs.get("spec") or {}).get("template")) or {})
+        meta = dict(tpl.get("metadata") or {})
+        labels = dict(meta.get("labels") or {})
+        labels.pop("pod-template-hash", None)
+        meta["labels"] = labels
+        tpl["metadata"] = meta
+        want_meta = dict(template.get("metadata") or {})
+        want_meta["labels"] = dict(want_meta.get("labels") or {})
+        return tpl.get("spec") == template.get("spec") and labels == want_meta["labels"]
+
+    new = [rs for rs in owned if same(rs)][:1]
+    old = [rs for rs in owned if rs not in new and ((rs.get("spec") or {}).get("replicas") or 0) > 0]
+    return old, new
+
+
+def _rs_list(rss: list[dict]) -> str:
+    text = ", ".join(f"{rs['metadata']['name']} ({(rs.get('status') or {}).get('replicas', 0)}/"
+                     f"{(rs.get('spec') or {}).get('replicas', 0)} replicas created)" for rs in rss)
+    return text or "<none>"
+
+
+def _pod_template(w: _Writer, template: dict) -> None:
+    w.w(0, "Pod Template:\n")
+    meta, spec = template.get("metadata") or {}, template.get("spec") or {}
+    _labels(w, "  Labels", meta.get("labels"))
+    if meta.get("annotations"):
+        _annotations(w, "  Annotations", meta["annotations"])
+    if spec.get("serviceAccountName"):
+        w.w(1, f"Service Account:\t{spec['serviceAccountName']}\n")
+    if spec.get("initContainers"):
+        _containers(w, "Init Containers", spec["initContainers"], None, "  ")
+    _containers(w, "Containers", spec.get("containers") or [], None, "  ")
+    _volumes(w, spec.get("volumes"), "  ")
+    if spec.get("priorityClassName"):
+        w.w(1, f"Priority Class Name:\t{spec['priorityClassName']}\n")
+    _labels(w, "  Node-Selectors", spec.get("nodeSelector"))
+    _tolerations(w, "  Tolerations", spec.get("tolerations"))
+
+
+def describe_deployment(ctx: Ctx, d: dict) -> str:
+    w = _Writer()
+    meta, spec, status = d["metadata"], d.get("spec") or {}, d.get("status") or {}
+    w.w(0, f"Name:\t{meta['name']}\n")
+    w.w(0, f"Namespace:\t{meta.get('namespace', '')}\n")
+    w.w(0, f"CreationTimestamp:\t{rfc1123z(meta.get('creationTimestamp'))}\n")
+    _labels(w, "Labels", meta.get("labels"))
+    _annotations(w, "Annotations", meta.get("annotations"))
+    w.w(0, f"Selector:\t{selector_string(spec.get('selector'))}\n")
+    w.w(0, f"Replicas:\t{spec.get('replicas', 1)} desired | {status.get('updatedReplicas', 0)} updated | "
+           f"{status.get('replicas', 0)} total | {status.get('availableReplicas', 0)} available | "
+           f"{status.get('unavailableReplicas', 0)} unavailable\n")
+    strategy = spec.get("strategy") or {}
+    w.w(0, f"StrategyType:\t{strategy.get('type', '')}\n")
+    w.w(0, f"MinReadySeconds:\t{spec.get('minReadySeconds', 0)}\n")
+    ru = strategy.get("rollingUpdate")
+    if ru:
+        w.w(0, f"RollingUpdateStrategy:\t{ru.get('maxUnavailable')} max unavailable, {ru.get('maxSurge')} max surge\n")
+    _pod_template(w, spec.get("template") or {})
+    if status.get("conditions"):
+        w.w(0, "Conditions:\n  Type\tStatus\tReason\n")
+        w.w(1, "----\t------\t------\n")
+        for c in status["conditions"]:
+            w.w(1, f"{c.get('type')} \t{c.get('status')}\t{c.get('reason', '')}\n")
+    old, new = _replicasets_of(ctx, d)
+    if old or new:
+        w.w(0, f"OldReplicaSets:\t{_rs_list(old)}\n")
+        w.w(0, f"NewReplicaSet:\t{_rs_list(new)}\n")
+    _events(w, _events_for(ctx, d), ctx.now)
+    return w.text()
+
+
+def describe_replicaset(ctx: Ctx, rs: dict) -> str:
+    w = _Writer()
+    meta, spec, status = rs["metadata"], rs.get("spec") or {}, rs.get("status") or {}
+    uid = meta.get("uid")
+    counts = {"Running": 0, "Pending": 0, "Succeeded": 0, "Failed": 0}
+    for pod in ctx.store.list("pods", meta.get("namespace")):
+        if any(o.get("uid") == uid and o.get("controller") for o in pod["metadata"].get("ownerReferences") or []):
+            phase = (pod.get("status") or {}).get("phase")
+            if phase in counts:
+                counts[phase] += 1
+    w.w(0, f"Name:\t{meta['name']}\n")
+    w.w(0, f"Namespace:\t{meta.get('namespace', '')}\n")
+    w.w(0, f"Selector:\t{selector_string(spec.get('selector'))}\n")
+    _labels(w, "Labels", meta.get("labels"))
+    _annotations(w, "Annotations", meta.get("annotations"))
+    owner = next((o for o in meta.get("ownerReferences") or [] if o.get("controller")), None)
+    if owner:
+        w.w(0, f"Controlled By:\t{owner.get('kind')}/{owner.get('name')}\n")
+    w.w(0, f"Replicas:\t{status.get('replicas', 0)} current / {spec.get('replicas', 1)} desired\n")
+    w.w(0, f"Pods Status:\t{counts['Running']} Running / {counts['Pending']} Waiting / {counts['Succeeded']} "
+           f"Succeeded / {counts['Failed']} Failed\n")
+    _pod_template(w, spec.get("template") or {})
+    if status.get("conditions"):
+        w.w(0, "Conditions:\n  Type\tStatus\tReason\n")
+        w.w(1, "----\t------\t------\n")
+        for c in status["conditions"]:
+            w.w(1, f"{c.get('type')} \t{c.get('status')}\t{c.get('reason', '')}\n")
+    _events(w, _events_for(ctx, rs), ctx.now)
+    return w.text()
+
+
+def describe_namespace(ctx: Ctx, ns: dict) -> str:
+    w = _Writer()
+    meta = ns["metadata"]
+    w.w(0, f"Name:\t{meta['name']}\n")
+    _labels(w, "Labels", meta.get("labels"))
+    _annotations(w, "Annotations", meta.get("annotations"))
+    w.w(0, f"Status:\t{(ns.get('status') or {}).get('phase', 'Active')}\n")
+    w.w(0, "\n")
+    w.w(0, "No resource quota.\n")
+    w.w(0, "\n")
+    w.w(0, "No LimitRange resource.\n")
+    return w.text()
+
+
+def describe_generic(ctx: Ctx, obj: dict) -> str:
+    """For kinds without their own describer: name, namespace, labels, annotations, the rest as YAML-ish."""
+    w = _Writer()
+    meta = obj["metadata"]
+    w.w(0, f"Name:\t{meta['name']}\n")
+    if meta.get("namespace"):
+        w.w(0, f"Namespace:\t{meta['namespace']}\n")
+    _labels(w, "Labels", meta.get("labels"))
+    _annotations(w, "Annotations", meta.get("annotations"))
+    w.w(0, f"API Version:\t{obj.get('apiVersion', '')}\n")
+    w.w(0, f"Kind:\t{obj.get('kind', '')}\n")
+    for key in sorted(k for k in obj if k not in ("apiVersion", "kind", "metadata")):
+        w.w(0, f"{key[0].upper() + key[1:]}:\n")
+        _generic_value(w, obj[key], 1)
+    _events(w, _events_for(ctx, obj), ctx.now)
+    return w.text()
+
+
+def _generic_value(w: _Writer, value, level: int) -> None:
+    if isinstance(value, dict):
+        for k in value:
+            v = value[k]
+            title = k[0].upper() + k[1:] if k else k
+            if isinstance(v, (dict, list)):
+                w.w(level, f"{title}:\n")
+                _generic_value(w, v, level + 1)
+            else:
+                w.w(level, f"{title}:\t{v}\n")
+    elif isinstance(value, list):
+        for item in value:
+            if isinstance(item, (dict, list)):
+                _generic_value(w, item, level)
+            else:
+                w.w(level, f"{item}\n")
+    else:
+        w.w(level, f"{value}\n")
+
+
+DESCRIBERS = {"Pod": describe_pod, "Service": describe_service, "Endpoints": describe_endpoints,
+              "EndpointSlice": describe_endpointslice, "Node": describe_node, "Deployment": describe_deployment,
+              "ReplicaSet": describe_replicaset, "Namespace": describe_namespace}
+
+
+def describe_object(ctx: Ctx, obj: dict) -> str:
+    return DESCRIBERS.get(obj.get("kind"), describe_generic)(ctx, obj)
+
+
+def run_describe(ctx: Ctx) -> int:
+    """``kubectl describe TYPE [NAME_PREFIX | -l label] | TYPE/NAME``."""
+    p = ctx.p
+    args = list(p.args)
+    if not args and not p.get("filename"):
+        raise KubectlError('error: You must specify the type of resource to describe. Use "kubectl api-resources" '
+                           "for a complete list of supported resources.")
+    all_ns = bool(p.get("all-namespaces"))
+    sel = select(ctx, args, allow_empty_selector=True, label=p.get("selector") or "", all_namespaces=all_ns)
+    if not sel.items and len(args) == 2 and sel.errors and all(
+            isinstance(e, StatusError) and e.reason == "NotFound" for e in sel.errors):
+        res = ctx.resource(args[0].split(",")[0])
+        matches = [o for o in ctx.store.list(res, ctx.namespace if res.namespaced else None)
+                   if o["metadata"]["name"].startswith(args[1])]
+        if not matches:
+            print_errors(ctx, sel.errors[:1])
+            return 1
+        for obj in matches:
+            ctx.out(describe_object(ctx, obj) + "\n")
+        return 0
+    first = True
+    for _, obj in sel.items:
+        text = describe_object(ctx, obj)
+        ctx.out(text if first else "\n\n" + text)
+        first = False
+    if not sel.items and not sel.errors:
+        ctx.err("No resources found\n" if all_ns else f"No resources found in {ctx.namespace} namespace.\n")
+    print_errors(ctx, sel.errors)
+    return 1 if sel.errors else 0
