@@ -24,6 +24,10 @@ def __getattr__(name):
         from k8slab import cluster
 
         return getattr(cluster, name)
+    if name == "use":
+        from k8slab.notebook import use
+
+        return use
     # Exercises: check()/solution(), the learner's progress table, break/fix scenarios.
     if name in ("check", "solution", "scenario", "scenarios"):
         from k8slab import exercises

@@ -9,17 +9,12 @@ The notebook lives in tests/browser/notebooks/ (not the course's notebooks/); th
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
-from .conftest import ARTIFACTS, ROOT, _free_port, run_notebook, screenshot
+from .conftest import ARTIFACTS, ROOT, jupyterlab, run_notebook, screenshot
 
 HERE = Path(__file__).resolve().parent
 
@@ -29,36 +24,8 @@ def widgets_lab_url(tmp_path_factory):
     """JupyterLab serving a scratch copy of tests/browser/notebooks/ as notebooks/."""
     root = tmp_path_factory.mktemp("widgets-lab")
     shutil.copytree(HERE / "notebooks", root / "notebooks")
-    port = _free_port()
-    jupyter = Path(sys.executable).parent / "jupyter"
-    cmd = [str(jupyter), "lab", "--no-browser", "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}",
-           "--IdentityProvider.token=", "--ServerApp.password=", "--ServerApp.disable_check_xsrf=True",
-           f"--ServerApp.root_dir={root}", "--LabApp.expose_app_in_browser=True", "--ServerApp.port_retries=0",
-           "--allow-root", "--LabApp.news_url=None",
-           "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"]
-    env = dict(os.environ, JUPYTER_PLATFORM_DIRS="1", PYTHONPATH=str(ROOT))
-    log = open(root / "jupyter.log", "w")
-    proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, env=env, cwd=root)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 90
-    while True:
-        try:
-            with urllib.request.urlopen(f"{url}/lab", timeout=2) as r:
-                if r.status == 200:
-                    break
-        except OSError:
-            pass
-        if proc.poll() is not None or time.monotonic() > deadline:
-            proc.kill()
-            raise RuntimeError("JupyterLab did not start:\n" + (root / "jupyter.log").read_text()[-3000:])
-        time.sleep(0.5)
-    yield url
-    proc.terminate()
-    try:
-        proc.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-    log.close()
+    with jupyterlab(root, {"PYTHONPATH": str(ROOT)}) as url:
+        yield url
 
 
 @pytest.fixture
