@@ -214,15 +214,12 @@ class Kubelet(Controller):
 
     def write_pod_files(self, pod: dict, fs: FileSystem, ip: str, host_network: bool) -> None:
         """/etc/resolv.conf, /etc/hosts and /etc/hostname as the kubelet writes them."""
+        from k8slab.components.kubelet_dns import pod_resolv_conf
+
         meta, spec = pod["metadata"], pod["spec"]
         hostname = spec.get("hostname") or meta["name"]
-        policy = spec.get("dnsPolicy", "ClusterFirst")
-        if policy == "ClusterFirst" and not host_network or policy == "ClusterFirstWithHostNet":
-            d = self.cluster_domain
-            fs.write("/etc/resolv.conf", f"search {meta['namespace']}.svc.{d} svc.{d} {d}\n"
-                                         f"nameserver {self.cluster_dns}\noptions ndots:5\n")
-        else:
-            fs.write("/etc/resolv.conf", self.machine.fs.read("/etc/resolv.conf"))
+        fs.write("/etc/resolv.conf", pod_resolv_conf(pod, self.cluster_domain, (self.cluster_dns,),
+                                                     node_resolv_conf=self.machine.fs.read("/etc/resolv.conf")))
         if host_network:
             fs.write("/etc/hosts", self.machine.fs.read("/etc/hosts"))
             fs.write("/etc/hostname", self.machine.fs.read("/etc/hostname"))
