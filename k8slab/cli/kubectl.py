@@ -498,7 +498,8 @@ def run_delete(ctx: Ctx) -> int:
                  select_all=delete_all, all_namespaces=all_ns)
     errors = [e for e in sel.errors if not (ignore and isinstance(e, StatusError) and e.reason == "NotFound")]
     warn_cluster_scope = ctx.explicit_namespace and not all_ns
-    found = 0
+    # by name, kubectl does not GET first (RequireObject(false)): an ignored NotFound still counts as visited
+    found = len(sel.errors) - len(errors)
     operation = ("force deleted" if grace == 0 else "deleted") + dry_run_suffix(strategy)
     for res, obj in sel.items:
         found += 1
