@@ -9,7 +9,7 @@ kind-control-plane   Ready    control-plane   0s    v1.33.1
 kind-worker          Ready    <none>          0s    v1.33.1
 kind-worker2         Ready    <none>          0s    v1.33.1
 >>> kubectl(c, "gett pods")
-('', 'error: unknown command "gett" for "kubectl"\\n\\nDid you mean this?\\n\\tget\\n\\tset\\n', 1)
+('', 'error: unknown command "gett" for "kubectl"\\n\\nDid you mean this?\\n\\tset\\n\\tget\\n', 1)
 
 The behaviour follows kubectl v1.33 (``k8s.io/kubectl`` v0.33.1 and ``k8s.io/cli-runtime`` v0.33.1):
 the command line is parsed as cobra/pflag do (:mod:`.kubectl_cmdline`), objects are selected as
@@ -124,7 +124,7 @@ def _handler(p: Parsed):
         return _group
     key = p.path.removeprefix("kubectl").strip()
     table = {
-        "": _root, "get": run_get, "apply": run_apply, "create": run_create, "delete": run_delete,
+        "": _root, "help": _help, "get": run_get, "apply": run_apply, "create": run_create, "delete": run_delete,
         "exec": run_exec, "logs": run_logs, "version": run_version, "cluster-info": run_cluster_info,
         "api-resources": run_api_resources, "api-versions": run_api_versions, "explain": run_explain,
         "config current-context": _config_current_context, "config get-contexts": _config_get_contexts,
@@ -147,6 +147,17 @@ def _handler(p: Parsed):
 
 def _root(ctx: Ctx) -> int:
     ctx.out(help_text(ctx.p))
+    return 0
+
+
+def _help(ctx: Ctx) -> int:
+    """``kubectl help [COMMAND...]``: cobra's help command."""
+    from .kubectl_cmdline import find
+
+    cmd, rest = find(list(ctx.p.args))
+    if ctx.p.args and (cmd.parent is None or rest):
+        ctx.out(f"Unknown help topic {ctx.p.args!r}\n".replace("'", '"'))
+    ctx.out(help_text(Parsed(cmd)))
     return 0
 
 
@@ -595,6 +606,8 @@ def run_exec(ctx: Ctx) -> int:
         raise KubectlError("error: exec -f is not simulated by k8slab: name the pod")
     pod = _pod_for(ctx, resource)
     phase = (pod.get("status") or {}).get("phase")
+    if not (pod.get("spec") or {}).get("nodeName"):
+        raise StatusError("BadRequest", f"pod {pod['metadata']['name']} does not have a host assigned", 400)
     if phase in ("Succeeded", "Failed"):
         raise KubectlError(f"error: cannot exec into a container in a completed pod; current phase is {phase}")
     container = p.get("container") or _default_container(ctx, pod, bool(p.get("quiet")))

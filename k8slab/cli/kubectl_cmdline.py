@@ -239,6 +239,7 @@ def _tree() -> Command:
         Command("label", LABEL), Command("annotate", ANNOTATE), _unsupported("completion"),
         Command("alpha", (), runnable=False, hidden=True), config, _unsupported("plugin"), Command("version", VERSION),
         Command("api-versions"), Command("api-resources", API_RESOURCES), _unsupported("options"),
+        Command("help", any_flags=False, hidden=True),  # cobra's own; never suggested
     ])
 
 

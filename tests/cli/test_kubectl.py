@@ -330,6 +330,10 @@ def test_exec_errors(web):
     assert run(web, "exec web")[1] == "error: you must specify at least one command for the container\n"
     assert run(web, "exec -- ls")[1] == "error: pod, type/name or --filename must be specified\n"
     assert run(web, "exec nope -- ls")[1] == 'Error from server (NotFound): pods "nope" not found\n'
+    run(web, "run pending --image=nginx")
+    if not web.store.get("pods", "pending")["spec"].get("nodeName"):  # until a scheduler binds it
+        assert run(web, "exec pending -- ls")[1] == ("Error from server (BadRequest): pod pending does not have a "
+                                                     "host assigned\n")
     out, err, code = run(web, "exec web -- ip route")  # nginx has no ip
     assert code == 1 and 'exec: "ip": executable file not found in $PATH' in err
 
