@@ -23,7 +23,7 @@ A spec (one file per notebook, or several)::
             answers: [172.18.0.1]
             feedback: That is the default route's gateway; a longer prefix matches first.
         hints: [first, second, third]
-        solution: {answer: 172.18.0.4, why: "..."}
+        solution: {answer: 172.18.0.4, why: "..."}   # obfuscated, with the reason
         observe: "lambda c: ..."         # optional, copied as code (see model.Exercise)
 
 ``render`` refuses a spec that git tracks (plain answers must never be committed).
@@ -104,8 +104,6 @@ def declare(spec: dict, salt: str | None = None) -> str:
         lines.append(f"{i2}answers=(")
         lines += [f"{i3}{h!r}," for h in hashes(salt, normaliser, answers, options)]
         lines.append(f"{i2}),")
-    if spec.get("reason"):
-        lines.append(_field("reason", spec["reason"], i2))
     mis = spec.get("misconceptions") or []
     if mis:
         lines.append(f"{i2}misconceptions=(")
@@ -127,8 +125,12 @@ def declare(spec: dict, salt: str | None = None) -> str:
         for h in spec["hints"]:
             lines.append(f"{i3}" + _string(h, i3, WIDTH - len(i3) - 1) + ",")
         lines.append(f"{i2}),")
-    if spec.get("solution"):
-        blob = vault.obfuscate(ex_id, dict(spec["solution"]))
+    if spec.get("solution") or spec.get("reason"):
+        # The reason shown with a correct answer often names the answer: it travels in the blob too.
+        doc = dict(spec.get("solution") or {})
+        if spec.get("reason"):
+            doc["reason"] = spec["reason"]
+        blob = vault.obfuscate(ex_id, doc)
         lines.append(_field("solution", blob, i2) if len(blob) < 90 else f"{i2}solution=(")
         if len(blob) >= 90:
             step = WIDTH - len(i3) - 4

@@ -77,6 +77,11 @@ def _check(exercise_id, answer, cluster) -> Result:
     ex, _ = catalogue.resolve(exercise_id)
     if ex is None:
         return _unknown(exercise_id)
+    return check_exercise(ex, answer, cluster)
+
+
+def check_exercise(ex: Exercise, answer=None, cluster=None) -> Result:
+    """``check()`` for an Exercise object (the instructor validation checks declarations this way)."""
     if ex.pending:
         return Result(ex.id, "pending", (Section(ex.pending),))
     if ex.kind == "task":
@@ -93,7 +98,7 @@ def _check(exercise_id, answer, cluster) -> Result:
         res = Result(ex.id, "invalid", (Section(f"{str(e)[:200]}."), Section("This did not count as an attempt.")))
         return _recorded(res, ex, cluster, "invalid")
     if any(vault.matches(ex.salt, norm, h) for h in ex.answers):
-        return _correct(ex, cluster, ex.reason)
+        return _correct(ex, cluster, _reason(ex))
     wrong = next((m for m in ex.misconceptions if any(vault.matches(ex.salt, norm, h) for h in m.answers)), None)
     return _failed(ex, cluster, wrong.name if wrong else None, detail=None)
 
@@ -106,9 +111,15 @@ def _check_task(ex: Exercise, cluster) -> Result:
     if not isinstance(probe, Probe):
         raise TypeError(f"{ex.id}: probe returned {type(probe).__name__}, not a Probe")
     if probe.ok:
-        return _correct(ex, cluster, ex.reason, detail=probe.detail)
+        return _correct(ex, cluster, _reason(ex), detail=probe.detail)
     name = probe.code if ex.misconception(probe.code) else None
     return _failed(ex, cluster, name, detail=probe.detail)
+
+
+def _reason(ex: Exercise) -> str:
+    """The one-line reason shown with a correct answer (kept in the obfuscated solution, as it
+    usually names the answer; a plain ``reason`` field is used when there is none there)."""
+    return vault.reveal(ex.id, ex.solution).get("reason") or ex.reason
 
 
 def _correct(ex: Exercise, cluster, reason: str, detail: str = "") -> Result:
@@ -130,7 +141,7 @@ def _failed(ex: Exercise, cluster, misconception: str | None, detail: str | None
     if not misconception and ex.hints:
         i = min(_hints_shown.get(ex.id, 0) + 1, len(ex.hints))
         _hints_shown[ex.id] = i
-        sections.append(Section(ex.hints[i - 1], label=f"Hint {i} of {len(ex.hints)}"))
+        sections.append(Section(ex.hints[i - 1], label="Last hint" if i == len(ex.hints) and i > 1 else f"Hint {i}"))
     shown = n >= SOLUTION_AFTER
     if shown:
         sections += solution_sections(ex)

@@ -11,7 +11,8 @@ An :class:`Exercise` is plain data plus, for the kinds that need it, small funct
                  never the API objects, and returns a :class:`Probe`.
 
 Expected answers and misconception answers are hashes (see :mod:`k8slab.exercises.vault`);
-``solution`` is an obfuscated document ``{"answer", "why", "code"}``.
+``solution`` is an obfuscated document ``{"answer", "why", "code", "reason"}`` (``reason`` is the
+line shown with a correct answer; it usually names the answer, so it is obfuscated too).
 """
 
 from __future__ import annotations

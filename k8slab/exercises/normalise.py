@@ -122,7 +122,7 @@ def _count(value, **_) -> str:
         return str(NUMBER_WORDS[text])
     if re.fullmatch(r"[+]?\d{1,12}", text):
         return str(int(text))
-    raise NormaliseError("expected a whole number, like 3")
+    raise NormaliseError("expected a whole number, in digits")
 
 
 def _chain(value, **_) -> str:

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from k8slab.exercises import catalogue, vault
-from k8slab.exercises.checking import check, isolated
+from k8slab.exercises.checking import check_exercise, isolated
 from k8slab.exercises.model import Exercise, Probe
 from k8slab.exercises.normalise import NormaliseError, known, normalise
 
@@ -80,7 +80,7 @@ def _leaks(text: str, secret: str) -> bool:
 
 
 def _visible_texts(ex: Exercise) -> list[tuple[str, str]]:
-    texts = [("prompt", ex.prompt), ("title", ex.title)]
+    texts = [("prompt", ex.prompt), ("title", ex.title), ("plain reason", ex.reason)]
     texts += [(f"hint {i + 1}", h) for i, h in enumerate(ex.hints)]
     texts += [(f"misconception {m.name}", m.feedback) for m in ex.misconceptions]
     return texts
@@ -134,7 +134,7 @@ def _validate_value(ex: Exercise, doc: dict, f: Finding) -> None:
         f.problems.append("a misconception has no answers to recognise")
     if "answer" in doc:
         with isolated():
-            res = check(ex.id, doc["answer"])
+            res = check_exercise(ex, doc["answer"])
         if not res.correct:
             f.problems.append(f"the reference solution does not pass check() ({res.status})")
         else:
@@ -194,7 +194,7 @@ def _validate_task(ex: Exercise, doc: dict, f: Finding) -> None:
         f.problems.append(f"the solution code failed: {type(e).__name__}: {e}")
         return
     with isolated():
-        res = check(ex.id, cluster=c)
+        res = check_exercise(ex, cluster=c)
     if res.correct:
         f.checked.append("the solution makes check() pass")
     else:

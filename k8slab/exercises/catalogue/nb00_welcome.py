@@ -94,14 +94,9 @@ EXERCISES = [
             'Answer in CIDR form, like 192.0.2.0/24.'
         ),
         normaliser='cidr',
-        salt='40b8706171512847',
+        salt='290ba765e7574f23',
         answers=(
-            'c0515f2f82d5c9e1ddb90c95e93a0433320b87f33a4d7fd46c8d3bf0625567fa',
-        ),
-        reason=(
-            "Node IPAM cuts the cluster's pod network 10.244.0.0/16 into /24s, one per node in the order they "
-            'register; kind-worker registered second, so it got the second /24, and every pod on kind-worker gets '
-            'its IP from it.'
+            '1dfc062d597fecbc2e224a0fa023ddd78c2e7adef2e39924276e1efe34b9aeb5',
         ),
         misconceptions=(
             Misconception(
@@ -111,8 +106,8 @@ EXERCISES = [
                     "from different ranges; the question asks for the range kind-worker's pods get their IPs from."
                 ),
                 answers=(
-                    '0017ba947eb07803c4948ad14beab1836233913b7342cb894757f5bf29c8bf75',
-                    '0047acaf315bf4f971ca3e47c4c7d3e93417311071c0f503460d7606919c7205',
+                    'a821ac57b33d794d83ecc80bf69bed5d980dd323802d14c9d5d3ae5f559fa142',
+                    'cd8094a3997780000c0774536f694f6296fb640c278762d3fe6d4df166abcf78',
                 ),
             ),
             Misconception(
@@ -122,7 +117,7 @@ EXERCISES = [
                     "is given its own smaller slice of it: the question asks for kind-worker's slice."
                 ),
                 answers=(
-                    '6265f57704cbc8bd8d6af5f55bd6109a3d6704b8a9110d1ebdc847ec0bcf15bf',
+                    'bada1e3f482fd42cca1081eefb0528a8724863ff37471353b07b6d8403338dfb',
                 ),
             ),
             Misconception(
@@ -131,8 +126,8 @@ EXERCISES = [
                     "That is another node's podCIDR: each node has its own. Check which node you read it from."
                 ),
                 answers=(
-                    '0f799cb70d5dfe47056cbc97c246fdd04e29b639240f671b6c8b8652ef765061',
-                    'f27b805405cf098d3bd7241b227d51c46af47c92b42f00db4389a13e3ee6500b',
+                    '502fc8ded36b3e57caf7df3819d3c40963485ec45af63b0fb7c831d1bd948bf1',
+                    'fb7fab2efe18aa6acccd5884c78d7ec8349f4e47fb8a6e9412f0fe31fb7cadc9',
                 ),
             ),
             Misconception(
@@ -142,7 +137,7 @@ EXERCISES = [
                     'addresses from a different range.'
                 ),
                 answers=(
-                    'bb900420d17bb20668c79fade9eeeef54bfdd37011f307693cb63702398f30bd',
+                    '5471a5b42d53ca8f1165573094a2d4a18315f5bffc57046222bd919909766613',
                 ),
             ),
         ),
@@ -158,9 +153,11 @@ EXERCISES = [
             "Ask the API for it: `%kubectl get node kind-worker -o jsonpath='{.spec.podCIDR}'`.",
         ),
         solution=(
-            'k8s1:z+YfPilhETWD7oCfDomu/yTFpf/1fouP6SypOycIQEw+63GuiMmo5gfDxrLn1ZQS0NDBwY6E0pId2mNaNWa5SNyroQSzkUf'
-            'kU336oxAI5WbIE+e14/SalYUY+JRmQ54PCIBfUwYzGlALS5kVdeaucABUWGOOMl6XSbTpOJXh+r4C8UdtVxmUZxTT99PlxzUpM0b'
-            '5Wsz2uRvRcYEbITFX+g00bv0x2ZjwStLKIQnXrhWu8aow/ymbKcm4MgPLzQnX9jyNQRceH1lEjMOuzw8='
+            'k8s1:z+YHIKlhETWD71AILwmd/8TBov/1GosP6CrDJyUIQEQu0wuFt8eo5hegHbMwn867eYb9vdtRnPNwrc8CIY1buwR2fVtZ/hx'
+            'DqXJsSsYOyZQD2bIOn1rk6HOpZeO52z2j6mXAJlK4LDbyG+FaAeRA2YqFuq1pvyn7opNNxt6IYqokjE3pfy+sIAnNQfgyiAz0YS3'
+            'n4jVZrdNxifYsDrAXojJS9Z3yOngO7cQovU/ikJvJKtwXOfGEamDkqM2iXKHa5Cg0z5/o4pLrlFAlZ9Maupmp5NpxgY+kMCzoAUn'
+            'PlwAfyZsKmeALUy/lDuUiziS9/krbRROtFSbYml24CVdzMjlhHoQrbT26agA9USvuohOgr/FRd2gLIV/G/DVzPfwLF7Uekdmy8vE'
+            'F1w=='
         ),
         observe=_node_pod_cidr("kind-worker"),
     ),
@@ -170,21 +167,17 @@ EXERCISES = [
         title="kind-control-plane's pod CIDR",
         prompt='And which podCIDR does kind-control-plane have?',
         normaliser='cidr',
-        salt='9024f4e088a3435b',
+        salt='fa4acf876efb5c8f',
         answers=(
-            '31c93a433a274052551015526aadd3a438640f6e2630c55e580675248419e574',
-        ),
-        reason=(
-            'The control plane is a node like the others and registered first, so node IPAM gave it the first /24 of '
-            '10.244.0.0/16 (its own pods, CoreDNS for one, get their IPs from it).'
+            '81793f7871eaa8b26ce70430e3d7bcf7d56b37cfb60db73f3902c266a692ca8b',
         ),
         misconceptions=(
             Misconception(
                 name='service-cidr',
                 feedback="That is the Service CIDR: the range ClusterIPs are taken from, not a node's pod range.",
                 answers=(
-                    'becf720ce141a2a1750da5d3535a104708f14bbe6be5f656e910b0d5239ab873',
-                    '3388758184000841fe21b3dd65b52050c4bcf45e53a2c22b3f17a54df9a1d98e',
+                    '9b2d5700bb055a8e4e0359485364428919bf99e27196731188d9ea1310db2181',
+                    '795d95e4e9c5f45812b58cab2accd0a7c8fcb8a7d83ef5b3bcd4959a176f05ff',
                 ),
             ),
             Misconception(
@@ -194,22 +187,22 @@ EXERCISES = [
                     'own smaller slice of it.'
                 ),
                 answers=(
-                    '65fc67b165c4a94d558dc5cd43a9180ccc7b6baa00f67faa993c2d6b99943052',
+                    '3812e63ecfc4a4d9be15c7c30cc436167a4d8c8f676c7bcfbc3b4c43d946b459',
                 ),
             ),
             Misconception(
                 name='other-node',
                 feedback="That is a worker's podCIDR: each node has its own. Check which node you read it from.",
                 answers=(
-                    '66bee601795ccf07d7ac8019c6d793ebd0705b41ee3d3433134cf5ef8bb3652c',
-                    '50b40f392cd3ff8ea668bc9d8d85748df7e4c7151c1045748ae355e360c619f0',
+                    '90f6eefcedd476c63f1e8dbf99423e96cc0230d6a832ea07112133e6488c1ff9',
+                    '0bb600c71ec01aef666c92ac4218b0dcaa64c08efb176890e5fcc5a51094833a',
                 ),
             ),
             Misconception(
                 name='node-network',
                 feedback='That is the docker network the nodes sit on, where node IPs come from, not pod IPs.',
                 answers=(
-                    '22ae54270259aca6b2ff4556dba0b291587a9cf9facc59b69a6a057e23c93a27',
+                    '3f71b9439b8416d263cc793385603798c924490236379a74d016b15468246710',
                 ),
             ),
         ),
@@ -225,9 +218,10 @@ EXERCISES = [
             ),
         ),
         solution=(
-            'k8s1:eE0GfkDCki3KCUOkdO08ChNry4jg5YurWZ0zqF8K17Icw6iBsLK+So9PdqOOmfwmRTI72Ia1xHWCDPJWUeGamiSJxHAPRcA'
-            'e2GSWS29o9+56jBJqE54HSurlEJ0aSf12LrbNLQpihP13nu6+qA/ihjVOw0mK4N/uds4Jsv8Y0z2FyBuSoHTljArXKJosGvzXVTj'
-            'l4JBEUI/V1g=='
+            'k8s1:eE1GY0aG013OCmOk3d/Kpv7AKmjw2xMq4UwI+0CRxjj2R+iAKWKRtR0tfgameRkJtlNz5+6NMYDmmES5Hda5KkzJHYouTXm'
+            'L/b2aa/VB2HPK5nJmdPz/aibDCyk+OWYFtRJCGk3R0sIf75g+uuhNFWQpYcR3ZBxvtubxJsQ16JwmWxF1OS3/xvRI+POERGMq3aI'
+            '5mlwhtzELjBEAHRY8HodGl7JnKinLBVouwfBFYz8sHhhS9wxXETgTWgE8mMytepDCRlaDS0RfFKbTrV37k505c6I31aetRlBWRZe'
+            'tSJo3qd40HrYA1hp2IEoKH166A9w='
         ),
         observe=_node_pod_cidr("kind-control-plane"),
     ),
@@ -237,13 +231,9 @@ EXERCISES = [
         title="kind-worker's node IP",
         prompt='What is the node IP (the InternalIP) of kind-worker?',
         normaliser='ip',
-        salt='2b96f782ee90e37f',
+        salt='0c7bb6875c34e04f',
         answers=(
-            'c68cc0a4533d1bbe3895ae0bff363deb96703db0e0a4b1c0cd18ac87122ee004',
-        ),
-        reason=(
-            'kind runs each node as a container on the `kind` docker network 172.18.0.0/16; docker gave kind-worker '
-            ".2 on its eth0, and the kubelet reports that address as the node's InternalIP."
+            '3cf212014141a0b7c9aa003b94d6f5524e75aa7028c61c32cfc353682a267573',
         ),
         misconceptions=(
             Misconception(
@@ -253,8 +243,8 @@ EXERCISES = [
                     "the node's own eth0 on the network the nodes share."
                 ),
                 answers=(
-                    '67c231f33717aca42684b414f617c6071ef2861e918e72a78b623767aa4521ab',
-                    'd9954dcaa632b4c14b25a478aca8ecf9351c41b918a8c492aac9f1e6f12f7763',
+                    'c1d6abaa505c884b8e0ca19263f18433b30fa42a9995ec7f8e4c56ef6e05bc10',
+                    'ae9e56f4c43ebab05a55e5f2d046945f5879b63fa83e7a6dfc847cd037b1de0b',
                 ),
             ),
             Misconception(
@@ -264,7 +254,7 @@ EXERCISES = [
                     "pod's veth. The node IP is on the node network."
                 ),
                 answers=(
-                    '2152d044525c2234f3235d981c3ab076a0342ad1b049a99fc0bf6e1dc6cc5f75',
+                    '2c9946a9025ecee9a219f5910e63b607953f85db4fb130bc8b7fe4e1afc94aae',
                 ),
             ),
             Misconception(
@@ -274,23 +264,23 @@ EXERCISES = [
                     'laptop and beyond. It is not a node.'
                 ),
                 answers=(
-                    '800d36ff9d73b95c862d7642898d3e25c7aa3a793647f28d98a5908a39a1336d',
+                    'ff9dacd34270d0351bae9cfcd4874c400c09cdd64709edcfcb506c320dac5d73',
                 ),
             ),
             Misconception(
                 name='other-node',
                 feedback="That is another node's IP. Check which node it belongs to.",
                 answers=(
-                    '6c4b7401810034a2e14f1a890225df4bf69b8aeb86e34bd18cebbf6cafef07bf',
-                    '284d59d9f703fc9c8fe01a78a247daf533767a80984132650d4e5e13169f68dd',
+                    '3e1e7508bf71ab1d44abae51f46b908499689281485333b75daa9351a614d1b1',
+                    'dede0c0efbc54112251ba0d3e8911e256ac6bd5e9da56c77faa1799137a56067',
                 ),
             ),
             Misconception(
                 name='service-ip',
                 feedback="That is a Service's ClusterIP (from the Service CIDR), not a node's address.",
                 answers=(
-                    '54f72a9630e78b9cd115de93b91aa7d3e45735d481c8b4d23d0201b0a31985e4',
-                    'aa85781dd65e213ab59b8d99778eabf84ef3e7d71dfb939960f857c7b242312f',
+                    '5471163a8b8e95c9155515427f3b3c4aa8ad79678782b0917ea4d248241728ad',
+                    '6aa4d6201e8a9ec362a441f2d02199d76aae66f006d96c027e55028aac8cb042',
                 ),
             ),
         ),
@@ -303,9 +293,10 @@ EXERCISES = [
             '`%kubectl get nodes -o wide` lists it in the INTERNAL-IP column.',
         ),
         solution=(
-            'k8s1:H8T7KSdidk4nhl/U/5NyfPLzthgDZgF3UE24EkEgwR3+06MFYQl8dATqMUX2ldnl6K+4WporzBLzZYCi5yxA7wjSgKolwXE'
-            'J2OH4d2/xMojtEYyvJYVFgTlfa7dSzsPamwlFdNUP3GYtzObsavrpNeXCNDu1EtN1TN+Xs4mUvNMNKvgbZ7BFG7Axi+2loE0M7gp'
-            '2kautEFiw0zfgtZSFug=='
+            'k8s1:H8TjN6kjN04jBp97tyNl+5X+0Qz8DuUUUhIwGpaZ+Y/r53CZeG53DULzvrDV3E8yK9LSofuGNKW5aEDUgiQuTWJTMAyYtiw'
+            '/y72qiA3Tf2OYiDbCdmnkmUreXaL88uUEbgHyj5YrO8Lu8ZbariOOV1wKi5tGR70qN0ACH5tI//RL3/+0nQKj7nLrhY9uIZcsISE'
+            '0IruaXH6RZUdH0cpmn/fWoBtReYWEEHpdpWWCzorNLJYxHmfdsFyPoVoQT3ESz1yg2ZoNTGmlAKX15TMDo6eDBTCaisdqS4tGx1P'
+            'IxEgvkrSbuT4IIzaitBxbQrk4Df3K07rpb+CCbO1kBN46nw=='
         ),
         observe=_node_ip("kind-worker"),
     ),
@@ -315,13 +306,9 @@ EXERCISES = [
         title='How many nodes',
         prompt='How many Node objects does `k8slab.kind(workers=2)` register?',
         normaliser='count',
-        salt='a228ff5ae43bbb2c',
+        salt='b6368c9b38a00191',
         answers=(
-            'ee0bb647a74a8764de082e7a218072c9fe80e7f8d67924762417e02459f3e530',
-        ),
-        reason=(
-            'Two workers and the control plane: kind runs the control plane as a node too, with a kubelet, a podCIDR '
-            'and pods of its own.'
+            'b2b75bb6e2ca98866017a881747eee80c94996ecbcbf6851772f8e7f81eb157f',
         ),
         misconceptions=(
             Misconception(
@@ -331,7 +318,7 @@ EXERCISES = [
                     'podCIDR, and runs pods of its own.'
                 ),
                 answers=(
-                    'c77e7c80f3ec70afeefdbb9f38ea2e9a72ddc717cec7b11b4877a0b4cb97a4f8',
+                    '0fcf32d798a8d871514e829179fd4b12e0a909d1eaa764b697432538ab1564db',
                 ),
             ),
         ),
@@ -341,7 +328,9 @@ EXERCISES = [
             'Count the rows of `%kubectl get nodes` below its header line.',
         ),
         solution=(
-            'k8s1:duy+Lzab6RtSXRvxeVjN7TdIZMZoijx5j7FAt86VqNKjyht6dxXzaK8+IIzlDloWv+tx8aHDmq0o1zNKaI+6NakazA=='
+            'k8s1:duxwN8dZwBQNjNxKHlReZlDD7PbYIl0FLUpd4AIWON2eQcRFr2jnTK8Uf1OcPu3cLmyxHO986POaApJd5IVwHVVT9C5pLZB'
+            'lvzXQO2uonpAYipB1sI9a9aZhyv/PJ7N+kPRyrWn+xjh+rrVbNQrvIU3mGX28KnHyWNoT1Hb5WjvazSa0ekjiZMFJaIlo3Wz8amM'
+            '='
         ),
         observe=_node_count,
     ),
@@ -351,13 +340,9 @@ EXERCISES = [
         title="my-shell's IP",
         prompt='The pod `my-shell` was created on kind-worker (the first pod there). Which IP did it get?',
         normaliser='ip',
-        salt='1618e1d47cfb7308',
+        salt='ff42b102e05774da',
         answers=(
-            '8f684e05b0526468c3979b13faa6e715c38019021338686c9b3c7bc0c01f3c1e',
-        ),
-        reason=(
-            "The CNI plugin's host-local IPAM hands out addresses from kind-worker's podCIDR 10.244.1.0/24; .1 is "
-            'the gateway, so the first pod gets .2.'
+            '88a959dfb31b0116a7aba1d62be6f0964d72922479bc10ee241217f85a00abe9',
         ),
         misconceptions=(
             Misconception(
@@ -367,7 +352,7 @@ EXERCISES = [
                     "IP comes from the node's pod range, not the node network."
                 ),
                 answers=(
-                    'f7d47a8a3c738dc621f6d39540fcce7d1ac317f29403f58aff9ca6b120c669f3',
+                    'edcef26b90c66b65eb8905cc7c4370ff54c2dbc93852c8378bb0d0e0be985b82',
                 ),
             ),
             Misconception(
@@ -377,15 +362,15 @@ EXERCISES = [
                     'comes after it.'
                 ),
                 answers=(
-                    '8cc6fcb8abc8ffb787db455248d4bd082fd8fbcaa708319c0bd232655bac26b2',
+                    'a737f7e33b43d6ba2e5ddce0f15b65e98faacc023a334afb24e0a5967cb88275',
                 ),
             ),
             Misconception(
                 name='other-node',
                 feedback="That address is in another node's pod range; my-shell runs on kind-worker.",
                 answers=(
-                    '1a9f8021e9610b0dcef357d0c0cb9d30701069bde9afe0edfa48c6a8a9d62cff',
-                    '77f43cee6154b54ec1f21b903e3933a31d9ed3abc95cd7bfb5c8022935db6857',
+                    'd9fd8ad0a31d830e3238f056b1dc3ed27de68ece6fbe343c473579168ea0e21a',
+                    'b92a9c3a0568a990c20294ddf5f8fe457285ebdc90e7d7eec02da2ac9be6cf58',
                 ),
             ),
         ),
@@ -395,8 +380,9 @@ EXERCISES = [
             '`%kubectl get pod my-shell -o wide` shows it in the IP column.',
         ),
         solution=(
-            'k8s1:Ufdg1CoCHRpMIcBlNy5RdV/Go/fklBM6uNG+gYPtr+iGKhsq4Dn6IUU/4B9cnQGrbtNnn77kKq7rzeoZJDljt0ryjgfayiK'
-            'J3zWMFEJm2iK5Y7zac8hLT8emVj86YAPhHeb2T+mXANE5yPZaTUEMVeAH2OnE1GoBgaIdlWKP+gqr3g=='
+            'k8s1:UfdIiNYCHApEoH8re/Yhha13TGtCbl0atXbhMW53ensKXI2BpTQR1CU65Ejn265jHNv4ur2A/njMsn8pOvvssqvUPyfVyiD'
+            'QMm8pDF3c9PBZ+O2AEJanGi9TFa77EdNQAQjA/8lj08etA2eRXyz0L717aHTBxen+XzHKgohdOK6M2BhlMkI8DHyir5ohQ4cunO3'
+            'nJxbykD/lVZZbh55nusQbEXjCEJr2be9a44fAOqiCSWlk+nCeMAYfzpu8UQKst3c='
         ),
         observe=_pod_ip("my-shell"),
         setup=_with_pods(("my-shell", "kind-worker", "nicolaka/netshoot")),
@@ -410,14 +396,9 @@ EXERCISES = [
             'which next-hop IP does kind-worker forward it?'
         ),
         normaliser='ip',
-        salt='d643692c71aa3305',
+        salt='7c5ad775771500f3',
         answers=(
-            '1be4493ac9f542d9a0a03eb809c688f0d6abf971e83f536804448ba1021b3226',
-        ),
-        reason=(
-            "kindnet wrote `10.244.2.0/24 via 172.18.0.4 dev eth0` into kind-worker's table; that /24 is the longest "
-            "prefix matching 10.244.2.2, so the packet goes straight to kind-worker2's node IP over the node "
-            'network.'
+            '3f6eac45325d90d77101b904664384d59c41b81faea52d6ef004c9d31d0bc5f5',
         ),
         misconceptions=(
             Misconception(
@@ -427,7 +408,7 @@ EXERCISES = [
                     "a more specific route for kind-worker2's pod range, and a /24 beats the default /0."
                 ),
                 answers=(
-                    'ea229b0dec9a2adeae06f2d5d4a674a5022b39b2d5b10fe68d8a2afd6097bcc6',
+                    'db080b465b3f10aa71a5b927a12fd065f993ab42816ce0f043e992238ff6a02b',
                 ),
             ),
             Misconception(
@@ -437,7 +418,7 @@ EXERCISES = [
                     'kind-worker2, so it hands the packet to a neighbour on a network it is attached to.'
                 ),
                 answers=(
-                    '5b1fad55f7c72467fd6fbf5170a7420c5facc7322bf1c19fee973e4aeabc1aed',
+                    '57714ab6f13f336cb4555af25779c09baf7edcb8ff147fe8a3b75b29b1a0776b',
                 ),
             ),
             Misconception(
@@ -447,8 +428,8 @@ EXERCISES = [
                     'packet, on the network between the nodes.'
                 ),
                 answers=(
-                    '6832fcad90c2e087171558167c401c8ac0326448dfde34126fbe32a0f60398ad',
-                    '67fcd21c45b6ec20022a13ffe7cf697080fded25d07ae56f663cd1a0a6a6937a',
+                    '13462322ec95b52b1199405e740006a86f934257bb2036a32b987db600f2db29',
+                    '9273db8c9cda6a7c3ed3458e6b86b5df4f3c48eed0f076dbfc1170e425007ac6',
                 ),
             ),
         ),
@@ -464,8 +445,9 @@ EXERCISES = [
             ),
         ),
         solution=(
-            'k8s1:8FnMW+zEHa2kFZCEpclnwWuqU+JVRP6V2rdIT4Zjsq81WRfaCueMZI7fwUOBkGwW5nlg2wdJWCEJTdDePBBtBwsYISkHyN9'
-            'ezDm1+qftWeztn9krs8jDLIJjTDlSr2+aX6Q0nM4woP1cwmB3rA6f2KVlvEJxIGCWKtjkSre75W1piEojvdI8GclJ'
+            'k8s1:8FkUWeyEHL2gVZCEggJx3fgRKaBh31RuXIfdJlnLtTg62inGYJbeQJfwBCAO3ituB0YUZdeCdaVbsVKYBnR4JJnitEK4Ovi'
+            'ogAafVt7bSyLI/aoiTtMVw9QD5hA4x9NbXXU0JVgm1RWEm9QnHaAzdyT5h52h7TjHa1mDSGQgZ/a7C3Icu/LDRe34EjuzJKzwmCq'
+            'AwJSaqcO9QLBZBbv1eUNNx9VY5RsGhdmpRK6LvENAvOzDJCMCMBGwBOQrKoNn4ZPs69rISeiVTBYyCZ9rpFEXOOZEQr2K8o9I'
         ),
         observe=_next_hop("pod/my-shell", "pod/web", "kind-worker"),
         setup=_with_pods(("my-shell", "kind-worker", "nicolaka/netshoot"), ("web", "kind-worker2", "nginx")),
@@ -480,13 +462,9 @@ EXERCISES = [
         ),
         normaliser='choice',
         options=('delivered', 'dropped', 'rejected'),
-        salt='29b849ab2fd8796c',
+        salt='bbbb5b0b58e9b1a0',
         answers=(
-            '890600b74890de4fdb639d5c3ddf1e0d50e097c1d64a6d0b58830f672619b8cc',
-        ),
-        reason=(
-            'The pod network is flat inside the cluster, but only the nodes have routes to it. Your laptop has none, '
-            'so the connect fails on the spot: Network is unreachable.'
+            '2f412f69dce650b41ae513a51781825efcb165712a2ad273a1ab17eea97a1b57',
         ),
         misconceptions=(
             Misconception(
@@ -496,7 +474,7 @@ EXERCISES = [
                     'laptop is not a node; what does its routing table know about 10.244.0.0/16?'
                 ),
                 answers=(
-                    'b2d57d31eb64a2a1c9cd98191f6912952d3277eec9271ff2238befc72a1f0a45',
+                    '5df9b0006961fe8e1ec7651ba693a20f456c4c97c3b1fc79ce04c267859bbcaa',
                 ),
             ),
             Misconception(
@@ -506,7 +484,7 @@ EXERCISES = [
                     'a route to the pod range there.'
                 ),
                 answers=(
-                    '4089da66b59cde5e6bdd79900f9032e1fbb9df789b43e763f8aa86c6c8181fda',
+                    'befbcfbf2477ab8667da074c6f5d41bdc9fc39138a3e0dd0f235a4caebe65549',
                 ),
             ),
         ),
@@ -515,9 +493,10 @@ EXERCISES = [
             '`print(cluster.trace("external", "pod/web", 80))` shows what happens; the last line is the verdict.',
         ),
         solution=(
-            'k8s1:73vHpuJh4S8gjrohvGPXdTdqc83ZjwEpaXKTDwyOGy+Yez8AKrGyeuOH9SqHykQtTPDe0+QHaIVbXt49BNpSEHt5XhZ02RZ'
-            'hGGy+C0IO1kAsW0sAW2aQTbFL71bAZh3I5XQBulj1Oq9weXKAbVihERN0Hn6g+Ormc6PD+wRykK2uiOKgIL6Mb+IvQ1KhFJ404K5'
-            '0E54Mgvm/PpQjmEUb02wO8f3QxmTnm4rNCHjSASW8xzwXklYIxodxY2aOsg=='
+            'k8s1:73ufu2Jg4S88TzrOzK1YBuq9+pVPe6OOS1pMed0tsu8OxUL9cCiyr1j33f3xrkait9LLrWHVWnZ9FPU480m7mf7LOOaV80t'
+            '6FI/U9toWEfr4Y+2rA1bITM9wNSsfCyeR8lVQ9oEOwgwSXy77qVSB88yZIdQ+tpRABPlIqdfL6LBJdT4o7E2WKIdUM9rSK6MWbjk'
+            'kLNWZ/pK6PQ8OpJh3OJo5pLprfmaaOTQyJp+CfPNElI13sy0anA/xiy49EPxkLPAA+jCabeVMg3cFf1EKi5YSQ7ajDsCMQGS7xLd'
+            'PNMFmlICR943G7R3Z+wxROWrDOnWZB7byXyICtRGnC55Ld+aJyoNX74fZ/Do='
         ),
         observe=_verdict("external", "pod/web", 80),
         setup=_with_pods(("web", "kind-worker2", "nginx")),
@@ -534,13 +513,9 @@ EXERCISES = [
             'kindnet, the CNI plugin',
             "docker, when it starts the node's container",
         ),
-        salt='b99f5e75723029ae',
+        salt='367ef4aeca124742',
         answers=(
-            '143955a6d39d920926ba7af1318a800434c2a8bf1c2bac4cb99e48296b806d34',
-        ),
-        reason=(
-            'The node IPAM controller watches Node objects and gives each new one the next free slice of '
-            '--cluster-cidr, writing it into spec.podCIDR; the kubelet and the CNI plugin only read it.'
+            'f2154a9548a71561c48e449a7c036b09eedf964afb86285de7dd784683ba9370',
         ),
         misconceptions=(
             Misconception(
@@ -550,7 +525,7 @@ EXERCISES = [
                     'does not choose it.'
                 ),
                 answers=(
-                    '71a7795ae4c708a8b5fea3b83fdd0cdabb5037eb4048d5758885672daa1f531b',
+                    '70ad87defdaec11082fe3a007c377a17a35bf218cf7fe236b871683852b138ed',
                 ),
             ),
             Misconception(
@@ -560,7 +535,7 @@ EXERCISES = [
                     'choose it: the range is already on the Node object.'
                 ),
                 answers=(
-                    '9d10197075a4dab415dfaed185e6c3bc38b90a1a6afe00c6b36f41412df15ad2',
+                    'd8d003fd509dd590d4ce213bda68a27625929db7daf2775ab4be6f86cb120d46',
                 ),
             ),
             Misconception(
@@ -570,7 +545,7 @@ EXERCISES = [
                     'ranges.'
                 ),
                 answers=(
-                    '3f9d9aa6c241e4d4f45866c985b19f02998e4af1adb6f19d6e5abbf99baeb525',
+                    '033bda0503f5071561802f9f31519a2ab731407d208cf60680974586abe709ba',
                 ),
             ),
         ),
@@ -579,8 +554,10 @@ EXERCISES = [
             "Which control loop watches Node objects and hands out ranges from the cluster's pod network?",
         ),
         solution=(
-            'k8s1:C29FsjrGubcgPodulRwt7OGjJVBjEoFeg3v5WEXZNuDgSdKuJi80pGsClCqYZWOIWRWMTkKjQCCYBuvHLOqVf9KAHLueHaT'
-            'HKFIhszIrbp+H6iIBaj09MesIrf+fJ4Qw/qwhNQ7hYaMkDJgDnPvfl44BJZfWMklpWG24Y+V4FAQAEfOm6CGZSu/Xy8FP'
+            'k8s1:C29t9saCuLck/cnHidmvW8aGaHJtNQB/ye3+1PzgqMdKVXUt7PWhNhiWBFZ/4e06Lqlyr05WwwxZKjzfC+lG+PQNXRSLTO7'
+            'KMWeUO6fD+yFOEp7E60gvANuBzVlXGcqiZDsio1v8RZfLyqrHs6N/YINWIzut+IFqH+Rb/v7Hp8PXN63y/0HUjlXEaNPgFNwuTWb'
+            'LCFC9+a8Cnnr0aJACJkRNquGBwJlTOHn+jMlud0HkcD2ec9/EFitK+v3MTzdU+Yc5RM+nrfcSpDGkJh9NeL0sv3Q13erFiptI8pp'
+            '2/VHi4OmCRxzYgP8Iqvvk0RA='
         ),
     ),
     Exercise(
@@ -593,13 +570,9 @@ EXERCISES = [
         ),
         normaliser='choice',
         options=('True', 'False'),
-        salt='fbf3f1fca8aac33d',
+        salt='d0a92823ada3f1b9',
         answers=(
-            '9948722e9b5151c623f5e67126c2e636fdf2668c7e90a8db127315e669088418',
-        ),
-        reason=(
-            'The Kubernetes network model says pods reach each other without NAT: kindnet masquerades only traffic '
-            "leaving the pod network, so b sees a's own pod IP."
+            '211b63130946dbe414e17ec68066f1a7a553fe7bdb53dacf3d9477974a06440d',
         ),
         misconceptions=(
             Misconception(
@@ -609,7 +582,7 @@ EXERCISES = [
                     'pod-to-pod traffic: the Kubernetes network model requires pods to reach each other without NAT.'
                 ),
                 answers=(
-                    'f38619f454ff15a4740b8ccb2138b63d2ca8fdfff688f2a33ffa2726448d5a54',
+                    '17095fc9d5f668904213797071a69067ce3f687202c9cbed0a7692474edf2a68',
                 ),
             ),
         ),
@@ -621,8 +594,9 @@ EXERCISES = [
             ),
         ),
         solution=(
-            'k8s1:nW6NFNf4zyo58yO0p6tga9/Qc6lFRId51TOIfktqbUiyrjyrulfzRd/irbVKUJkZa57+Pvyl9Wef5UMIZ2UVRPcIGAFjB/W'
-            '6m511Ke+sm0G0O7WDAVcVklCD/aUlcHqgc7ObSzQdSqK38WmcpBmx4LbHfDuqyOtAGgM='
+            'k8s1:nW6lFyecyVo5s+NjJU10rutYncIHAeM0gS8BcTdScmAc587y5k7otpgT5cfJj/YlIKqVDHIg5AdJtVSUvGc11EqNSXCTn1s'
+            'eelgBy/0V4tziYE0AQDPzOHOzrrocf1TKQtzOry9Phkq9Rh9uy2qE+iEa0IkPd3ABWCv3vKh05f4GVQXInZfDRqejlY8MjG61U9N'
+            'm0Osk31zHwwkhDNb4OsbmftU+yabREd7B9pfnfTcZNJAv6400TUvMniOqfud6Fwj6E+sCsb9Iapyxw5JO03mp08ldsg=='
         ),
         observe=_nat_seen,
         setup=_with_pods(("a", "kind-worker", "nicolaka/netshoot"), ("b", "kind-worker2", "nginx")),
@@ -635,10 +609,6 @@ EXERCISES = [
             'Create a pod `a` on kind-worker and a pod `b` on kind-worker2 whose container serves on port 80 (the '
             '`nginx` image does), so that a reaches b on port 80 across the two nodes. Then '
             '`check("00.task-a-reaches-b", cluster=cluster)`.'
-        ),
-        reason=(
-            "a's SYN left kind-worker for kind-worker2 over the node network, reached nginx in b on port 80, and b's "
-            'answer came back: pods on different nodes talk directly, without NAT.'
         ),
         misconceptions=(
             Misconception(
@@ -690,11 +660,12 @@ EXERCISES = [
             ),
         ),
         solution=(
-            'k8s1:Mp9DP/j4IonEtdWYFJ5sPKh+P8YqRz/0XM9Spe8Ior4OZT6CPXlgYO9E6CabrNKdN+y9L36aDLwQuzu0GHnKG2/jxoL496S'
-            'bAqiMKV50DMMohQZgBdZ7KRGjAQrymVdwBGJ75NmjkkQcnkx6CR6G2Ow8rDwoDwDpsc+XKI3daT4qkopzBSWC/Lebe0T+vCTHvbZ'
-            'AJkC+/8GD2oTPM3JA3ds743fdb3xZPCEzyYp9ZP/CbqeTeLBgHFxvilGDxPENHN8LLgkhni/kXZCexbfCrQKHznZXNP0Z+OD4Nmw'
-            'tFvXYUbvsDpxQaFFRW8qyocTA3T3kwuA56DgtXgDwaXZTuBq2Pmj0SCLv1Y2AjE4ho2+kiNwYg3NUdBCpiPS+zzEzpVZfmmFWx+L'
-            'yIcvc6fict/eXdxOoPlAsI/yXD00XW0s='
+            'k8s1:Mp9DP+LYPYnEtdXxrFI/EkEiAQ7sI/sUXsnVMELgQJJm9cBnT7cMRHL6tB6XvIN3CfACv8C64TZE2FVbcOHC+iAT+GphM/z'
+            'HB8uBvOGADh0Yykz5KwbG9YoOxFf/YOgYuAuFyamdGIcmV8vJl+ENan4KO5KJoXCXc6AZ/S8dxAMrQgqoETgPmjwekB46V3vTqUu'
+            'lTZOTl7pfkzOrdaDSSsOUhVnnoYJUnqAEjJD4rRT5tPQM7evewEV/iB+vcozhxRNdE/EhHi0ILFjz1vBUUfx4aT2lfk6NyqnhwGR'
+            'mJXwk3ilWlxhMmAMaMdHrRsaiFY1m7rZwFO9zJZaKsSxLKI2FeBUPJ5Ye71itmtKyGGU2q4+wv4mjH7Xf+7lOU1BQvsP1woGm/Rr'
+            'mxZlvOkfFjb+2DPxEp0+fPiRaGPPjIZah0k15+lQiwypQ+/8apQM6Tp4b4wvzAyspCZN0fmjSDmiHrdZ4v0MFRmVVxJEuatgTuUU'
+            '1+ZSP/pxUtoFAJwMLYQEd0+eCgWN7MA=='
         ),
         probe=_a_reaches_b,
     ),

@@ -56,11 +56,6 @@ EXERCISES = [
             'anything big, an upload or a large POST, never gets through. Nothing changed on b.” The cluster runs '
             'flannel with VXLAN. Find out why and fix it, then run `verify()`.'
         ),
-        reason=(
-            "Pod a's full-size packets (its MTU minus 40 bytes of IP and TCP headers) now fit flannel.1, whose MTU "
-            'leaves room for the 50 bytes VXLAN adds, so nothing needs fragmenting on the way and big requests get '
-            'through.'
-        ),
         hints=(
             (
                 'Compare a small and a big packet: `print(cluster.trace("pod/a", "pod/b", 80, size=1000))` and with '
@@ -78,11 +73,13 @@ EXERCISES = [
             ),
         ),
         solution=(
-            'k8s1:3jtBX13qpm34gTlGe64cbJh0vShHZwXHsKCCjWYM+9elmpKAz70t/hCLx28hruoklLquMgnO9uPSD3O99z6jbNQZLLnWxwd'
-            'GJGzluNasIhpb/MlRYDeKLN8qf40ZRz+2W4w3+d60ePL9v8JghxbHnIXMlaskKXa3chX5RDWjenU4Ogp6jVWpMaTKQFkszXhazgd'
-            'io9vJxdNzn8HKNKMI5+/SoIWOf9XudX4p8+k5B2ZqZcw4eCYA1Hx9HIFQVYyJa11r4yfU/gaQoZOFo8zlenl0jFAYYtDyRZfO1EL'
-            'ORAQhn4LEbm+cWFp6bzI5gQ2O2JYkWt4PEB7ValalLwlvWwu4Z9pXxoahITFPDrA7lYEllplG9DCzN8Gm3HAX+DLUIXc4HN5Or06'
-            'viiaPpE2TQX1fUSrQKtWW3uYxCYmdR2dXoZqaPenIvPp4MvNC5UlW2/8FDiysYaQ+2Xfj2XQGhdIq11vNAA=='
+            'k8s1:3jtBXVHrnm34wpk2GBqLTNMuwYvGVoPGsKCCjQal4dTFmhL+zU2c+vAzprsBrtqgsA2WFTej56fSjKL7+DMrAHWtOF5UOfk'
+            't9Vvtpuj15lsrcO/LfaAxksxDD8NxC4pxldexJz9lJ5zVrMoYT6AwmJzC6EhG8J6VKe2uJjPEMOEuagOX6ahztk9XYOy4rulQB1x'
+            'SFEFnInK2TSuNr8DVFcZRb8unk7UUo/yWncWc8ymerJhEf2DjcV2MEvKIKLx0AkphglcPaLOdo05HipsTgZeyDW+Xw0G4YzZqKgT'
+            'GvFxfX2b/8HPVLwNEnQkUTEtHWV/fdHYL/seVtMhh5m8g3vdqUi14n0V301X3z8b1LhSni43/McLYKm8y71qlkTPa2OJeJ7iBe+U'
+            'SrjyeLQoKedvfYRV1IbOcU6LAV3oFCDLx7HPyw0Qk/mmle6iSZv6ws4dbLQENRvrUF5B08DgRF14FpguUlcCJ8GuL+NZ+cgf58ch'
+            'rn3rKt3LLBSYNzLeimhX6rWJhWxFNiW+1V1K8mN4EkxprlXgzPFCyUp5fDBQWp9mKzXUicPdtwXrs+SQ4eQdwrlx6l/kCj+5dRUF'
+            'KxWk/SwDGpzlm0uY='
         ),
         setup=_mtu_setup,
         probe=_mtu_probe,
