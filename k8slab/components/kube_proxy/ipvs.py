@@ -27,7 +27,7 @@ from k8slab.linux import xt_ext  # noqa: F401  (registers -m set)
 from k8slab.linux.ipset import IPSetError, ipsets_of
 from k8slab.linux.packet import TCP, UDP, IPv4, Packet
 
-from .iptables import ProxierConfig, _nf, ensure_chain, ensure_rule
+from .iptables import ProxierConfig, _nf, ensure_chain, ensure_rule, gc_paused
 from .model import EndpointsMap, ServicePortMap, categorize_endpoints, endpoints_map, service_port_map
 
 DUMMY_DEVICE = "kube-ipvs0"
@@ -303,7 +303,8 @@ class IPVSProxier:
         self.access_filter = access_filter
 
     def sync(self, services: list[dict], slices: list[dict]) -> IPVSSyncResult:
-        return self.sync_maps(service_port_map(services), endpoints_map(slices, self.config.node_name))
+        with gc_paused():
+            return self.sync_maps(service_port_map(services), endpoints_map(slices, self.config.node_name))
 
     def _local_addresses(self) -> list[str]:
         """Every local IPv4 address except those on kube-ipvs0 (GetAllLocalAddressesExcept)."""

@@ -44,14 +44,14 @@ PROTOCOLS = ("TCP", "UDP", "SCTP")
 
 def port_proto_hash(service_port_name: str, protocol: str) -> str:
     """``portProtoHash``: base32(sha256(servicePortName + protocol)), first 16 characters."""
-    digest = hashlib.sha256((service_port_name + protocol).encode()).digest()
-    return base64.b32encode(digest).decode()[:16]
+    # 16 base32 characters are exactly the first 80 bits (10 bytes) of the digest.
+    return base64.b32encode(hashlib.sha256((service_port_name + protocol).encode()).digest()[:10]).decode()
 
 
 def endpoint_chain_name(service_port_name: str, protocol: str, endpoint: str) -> str:
     """``servicePortEndpointChainName``: KUBE-SEP- + the hash of name, protocol and ``ip:port``."""
-    digest = hashlib.sha256((service_port_name + protocol + endpoint).encode()).digest()
-    return "KUBE-SEP-" + base64.b32encode(digest).decode()[:16]
+    digest = hashlib.sha256((service_port_name + protocol + endpoint).encode()).digest()[:10]
+    return "KUBE-SEP-" + base64.b32encode(digest).decode()
 
 
 @dataclass(frozen=True, order=True)
@@ -110,7 +110,7 @@ class ServicePortInfo:
         return self.internal_policy_local or (self.external_policy_local and self.externally_accessible)
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Endpoint:
     """``BaseEndpointInfo``: one address:port of one Service port, with its conditions."""
 
@@ -147,6 +147,10 @@ def _ipv4(text) -> str | None:
     """A valid IPv4 address in canonical form, or None (other families and junk)."""
     if not isinstance(text, str):
         return None
+    parts = text.split(".")
+    if len(parts) == 4 and all(p.isdigit() and len(p) <= 3 and (len(p) == 1 or p[0] != "0") and int(p) < 256
+                               for p in parts):
+        return text
     try:
         return str(ipaddress.IPv4Address(text.strip()))
     except ValueError:
@@ -234,7 +238,7 @@ def service_port_map(services: list[dict]) -> ServicePortMap:
             items.extend(_service_ports(svc))
         except (ValueError, TypeError, AttributeError) as e:
             spm.skipped.append(str(e))
-    for info in sorted(items, key=lambda i: (str(i.name), i.name.protocol)):
+    for info in sorted(items, key=lambda i: (i.name_string, i.name.protocol)):
         spm[info.name] = info
     return spm
 
@@ -253,7 +257,7 @@ def endpoints_map(slices: list[dict], node_name: str) -> EndpointsMap:
             _add_slice(sl, node_name, sets)
         except (ValueError, TypeError, AttributeError) as e:
             em.skipped.append(str(e))
-    for spn in sorted(sets):
+    for spn in sorted(sets, key=lambda n: (n.namespace, n.name, n.port, n.protocol)):
         eps = sets[spn]
         em[spn] = [eps[k] for k in sorted(eps)]
     return em
