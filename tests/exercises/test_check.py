@@ -59,7 +59,7 @@ def test_solution_on_request():
     res = solution("00.worker-pod-cidr")
     assert res.status == "solution" and "Solution: 10.244.1.0/24" in str(res) and "Why:" in str(res)
     assert "b) the node IPAM controller" in str(solution("00.quiz-who-assigns-podcidr"))
-    assert "cluster.store.create" in str(solution("00.task-a-reaches-b"))
+    assert "cluster.apply(" in str(solution("00.task-a-reaches-b"))
 
 
 def test_unknown_ids_get_close_matches_and_slugs_work():

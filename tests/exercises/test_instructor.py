@@ -47,7 +47,7 @@ def test_list_and_solutions():
     out = run("list")
     assert out.returncode == 0 and "00-welcome (10)" in out.stdout and "[pending]" in out.stdout
     out = run("solutions", "00.worker-pod-cidr", "00.task-a-reaches-b")
-    assert "answer: 10.244.1.0/24" in out.stdout and "cluster.store.create" in out.stdout
+    assert "answer: 10.244.1.0/24" in out.stdout and "cluster.apply(" in out.stdout
 
 
 def _notebook(cells):
@@ -76,7 +76,7 @@ def test_write_solutions(tmp_path):
     assert sources[1] == "# Reference solution for 00.worker-pod-cidr\ncheck(\"00.worker-pod-cidr\", '10.244.1.0/24')"
     assert nb["cells"][1]["outputs"] == [] and nb["cells"][1]["execution_count"] is None
     assert nb["cells"][2]["metadata"]["tags"] == ["solution-note"] and "Why (00.worker-pod-cidr)" in sources[2]
-    assert "cluster.store.create" in sources[3] and sources[3].endswith('check("00.task-a-reaches-b", cluster=cluster)')
+    assert "cluster.apply(" in sources[3] and sources[3].endswith('check("00.task-a-reaches-b", cluster=cluster)')
     assert sources[-1] == 'check("00.node-count", 2)'  # untagged cells are left alone
     # The solutions copy really solves: run the filled cells in order.
     env = {"check": k8slab.check, "cluster": k8slab.kind(workers=2)}

@@ -94,9 +94,9 @@ EXERCISES = [
             'Answer in CIDR form, like 192.0.2.0/24.'
         ),
         normaliser='cidr',
-        salt='290ba765e7574f23',
+        salt='7877787fd05e7067',
         answers=(
-            '1dfc062d597fecbc2e224a0fa023ddd78c2e7adef2e39924276e1efe34b9aeb5',
+            '878413d7b46a38d5fbb9f83076eea4c1e6da9886ee473a5cad972a84faa4e296',
         ),
         misconceptions=(
             Misconception(
@@ -106,8 +106,8 @@ EXERCISES = [
                     "from different ranges; the question asks for the range kind-worker's pods get their IPs from."
                 ),
                 answers=(
-                    'a821ac57b33d794d83ecc80bf69bed5d980dd323802d14c9d5d3ae5f559fa142',
-                    'cd8094a3997780000c0774536f694f6296fb640c278762d3fe6d4df166abcf78',
+                    'fdedc25f245eb7386291e3004d0d5c3792974cc74128951e11098637c65615d9',
+                    '0f243428b62c4bb6d0fa9a930d55f89daf97effa4f3477a048f6429a4e08d2e7',
                 ),
             ),
             Misconception(
@@ -117,7 +117,7 @@ EXERCISES = [
                     "is given its own smaller slice of it: the question asks for kind-worker's slice."
                 ),
                 answers=(
-                    'bada1e3f482fd42cca1081eefb0528a8724863ff37471353b07b6d8403338dfb',
+                    'b5de9d076ba4ce6347f2c16805bf94e38f6fe4c6c79063838f7a24db89d648ce',
                 ),
             ),
             Misconception(
@@ -126,8 +126,8 @@ EXERCISES = [
                     "That is another node's podCIDR: each node has its own. Check which node you read it from."
                 ),
                 answers=(
-                    '502fc8ded36b3e57caf7df3819d3c40963485ec45af63b0fb7c831d1bd948bf1',
-                    'fb7fab2efe18aa6acccd5884c78d7ec8349f4e47fb8a6e9412f0fe31fb7cadc9',
+                    '64687193aaef68c031961a8cd82c7100f2aaf31e8567d76a351fa07e972d5839',
+                    'e3978fa6ad4371c6e7ad8507e66c376539a5d09c0bc7a9642b7f840d99479104',
                 ),
             ),
             Misconception(
@@ -137,7 +137,7 @@ EXERCISES = [
                     'addresses from a different range.'
                 ),
                 answers=(
-                    '5471a5b42d53ca8f1165573094a2d4a18315f5bffc57046222bd919909766613',
+                    'a038c19832eb28ebc7ca3adee7e0fa99db080b8f5c398d16ac8a32c4deb14715',
                 ),
             ),
         ),
@@ -167,17 +167,17 @@ EXERCISES = [
         title="kind-control-plane's pod CIDR",
         prompt='And which podCIDR does kind-control-plane have?',
         normaliser='cidr',
-        salt='fa4acf876efb5c8f',
+        salt='3144713ec3702767',
         answers=(
-            '81793f7871eaa8b26ce70430e3d7bcf7d56b37cfb60db73f3902c266a692ca8b',
+            'fbf2a5c807173661432c06781f325cd1e26440302d2ccf0e9fdcadf3581ccbbc',
         ),
         misconceptions=(
             Misconception(
                 name='service-cidr',
                 feedback="That is the Service CIDR: the range ClusterIPs are taken from, not a node's pod range.",
                 answers=(
-                    '9b2d5700bb055a8e4e0359485364428919bf99e27196731188d9ea1310db2181',
-                    '795d95e4e9c5f45812b58cab2accd0a7c8fcb8a7d83ef5b3bcd4959a176f05ff',
+                    '806b66c35739bdf913124237b1f41bbe7defd33eb31bd2b7fbeb0fdd9f0714b6',
+                    'cf76db15d954cb7b22e57ec29269aa65a7996e83abe5feb892da12691a6ece11',
                 ),
             ),
             Misconception(
@@ -187,22 +187,22 @@ EXERCISES = [
                     'own smaller slice of it.'
                 ),
                 answers=(
-                    '3812e63ecfc4a4d9be15c7c30cc436167a4d8c8f676c7bcfbc3b4c43d946b459',
+                    '914de90fac7d4f5f54fe4f49392482a15f03f539348244bf419560e36f6d76fa',
                 ),
             ),
             Misconception(
                 name='other-node',
                 feedback="That is a worker's podCIDR: each node has its own. Check which node you read it from.",
                 answers=(
-                    '90f6eefcedd476c63f1e8dbf99423e96cc0230d6a832ea07112133e6488c1ff9',
-                    '0bb600c71ec01aef666c92ac4218b0dcaa64c08efb176890e5fcc5a51094833a',
+                    '3425fe9ca64a7b6da866edc4c63d966d1a94c72faf76535c0188bc047ff04520',
+                    '7255f2d98793c002d04add70dbfa3f40f93d0bddc6965c0183573880523953bd',
                 ),
             ),
             Misconception(
                 name='node-network',
                 feedback='That is the docker network the nodes sit on, where node IPs come from, not pod IPs.',
                 answers=(
-                    '3f71b9439b8416d263cc793385603798c924490236379a74d016b15468246710',
+                    '776c66955fa8a5c6c5e302f53c3d750f78d29ae18c0e92a25d714144e9c25972',
                 ),
             ),
         ),
@@ -231,9 +231,9 @@ EXERCISES = [
         title="kind-worker's node IP",
         prompt='What is the node IP (the InternalIP) of kind-worker?',
         normaliser='ip',
-        salt='0c7bb6875c34e04f',
+        salt='e0d86268cede10bb',
         answers=(
-            '3cf212014141a0b7c9aa003b94d6f5524e75aa7028c61c32cfc353682a267573',
+            '0930ec98dbaa1ef1c51280058e975755ba1fbaedf1b6790745de735bbf77a2b4',
         ),
         misconceptions=(
             Misconception(
@@ -243,8 +243,8 @@ EXERCISES = [
                     "the node's own eth0 on the network the nodes share."
                 ),
                 answers=(
-                    'c1d6abaa505c884b8e0ca19263f18433b30fa42a9995ec7f8e4c56ef6e05bc10',
-                    'ae9e56f4c43ebab05a55e5f2d046945f5879b63fa83e7a6dfc847cd037b1de0b',
+                    'daa0b978ea12a82a9d0c135f98846ae5c458630c40f5bfd504d20c78f72649af',
+                    'f9a00ae268e05c8224f9ebad568b02ca5aeb1b530a98aba0e91b9227d2ac9439',
                 ),
             ),
             Misconception(
@@ -254,7 +254,7 @@ EXERCISES = [
                     "pod's veth. The node IP is on the node network."
                 ),
                 answers=(
-                    '2c9946a9025ecee9a219f5910e63b607953f85db4fb130bc8b7fe4e1afc94aae',
+                    'fc34cbbc970ded6910490ea0b4139d24135919d93ec3ab925817c35b8aeadb27',
                 ),
             ),
             Misconception(
@@ -264,23 +264,23 @@ EXERCISES = [
                     'laptop and beyond. It is not a node.'
                 ),
                 answers=(
-                    'ff9dacd34270d0351bae9cfcd4874c400c09cdd64709edcfcb506c320dac5d73',
+                    'cd3afd32d299b30591a43d9f8474930e57102baba270fe108ef94db95465cddd',
                 ),
             ),
             Misconception(
                 name='other-node',
                 feedback="That is another node's IP. Check which node it belongs to.",
                 answers=(
-                    '3e1e7508bf71ab1d44abae51f46b908499689281485333b75daa9351a614d1b1',
-                    'dede0c0efbc54112251ba0d3e8911e256ac6bd5e9da56c77faa1799137a56067',
+                    '75e2df45abc46622853e1afa0122d653fee8b327ed8d0c925d219e92d9b7d6ca',
+                    'ada57b2514800f8412ede49b0cd4b28b7ea3bc9187f3660e62036c7a7c247bd9',
                 ),
             ),
             Misconception(
                 name='service-ip',
                 feedback="That is a Service's ClusterIP (from the Service CIDR), not a node's address.",
                 answers=(
-                    '5471163a8b8e95c9155515427f3b3c4aa8ad79678782b0917ea4d248241728ad',
-                    '6aa4d6201e8a9ec362a441f2d02199d76aae66f006d96c027e55028aac8cb042',
+                    '39d04cfa741a4243a1ce220fa7b35705ca46776d86392f258622c856b0f5bc8e',
+                    '755491b4c6c83e2f50639510179065860bd5918397290db119c4e0e66cc12172',
                 ),
             ),
         ),
@@ -306,9 +306,9 @@ EXERCISES = [
         title='How many nodes',
         prompt='How many Node objects does `k8slab.kind(workers=2)` register?',
         normaliser='count',
-        salt='b6368c9b38a00191',
+        salt='0e1ca6e4c4e88429',
         answers=(
-            'b2b75bb6e2ca98866017a881747eee80c94996ecbcbf6851772f8e7f81eb157f',
+            '531c6c42599479c5894f54a34934bfb515901da157c8eeeec6e7930d2349a6f6',
         ),
         misconceptions=(
             Misconception(
@@ -318,7 +318,7 @@ EXERCISES = [
                     'podCIDR, and runs pods of its own.'
                 ),
                 answers=(
-                    '0fcf32d798a8d871514e829179fd4b12e0a909d1eaa764b697432538ab1564db',
+                    '4e8256340025cc4005c10d70ad8c830d597dee0ccd30d9fb8ada6de786de4769',
                 ),
             ),
         ),
@@ -340,9 +340,9 @@ EXERCISES = [
         title="my-shell's IP",
         prompt='The pod `my-shell` was created on kind-worker (the first pod there). Which IP did it get?',
         normaliser='ip',
-        salt='ff42b102e05774da',
+        salt='5d8ad16a6646226a',
         answers=(
-            '88a959dfb31b0116a7aba1d62be6f0964d72922479bc10ee241217f85a00abe9',
+            'bd75a63432de94485414c83f6f1bd6d5c2d4cf4fd616e60315b003cd905d699a',
         ),
         misconceptions=(
             Misconception(
@@ -352,7 +352,7 @@ EXERCISES = [
                     "IP comes from the node's pod range, not the node network."
                 ),
                 answers=(
-                    'edcef26b90c66b65eb8905cc7c4370ff54c2dbc93852c8378bb0d0e0be985b82',
+                    '717c304f49a1c739c1f265da9d19020efc89502e4f95ef5df35299bfa5703903',
                 ),
             ),
             Misconception(
@@ -362,15 +362,15 @@ EXERCISES = [
                     'comes after it.'
                 ),
                 answers=(
-                    'a737f7e33b43d6ba2e5ddce0f15b65e98faacc023a334afb24e0a5967cb88275',
+                    'ba9a945bd30116cc0334d3f00ed5cee6e0ac3c64d2a33b0db9a26047039b7342',
                 ),
             ),
             Misconception(
                 name='other-node',
                 feedback="That address is in another node's pod range; my-shell runs on kind-worker.",
                 answers=(
-                    'd9fd8ad0a31d830e3238f056b1dc3ed27de68ece6fbe343c473579168ea0e21a',
-                    'b92a9c3a0568a990c20294ddf5f8fe457285ebdc90e7d7eec02da2ac9be6cf58',
+                    '809033faa8d471ffb8df0fa5ee691503abd5d498926d61cf5e04e87d2c8d9e15',
+                    '129dceed516404044c28d2604ab9422ab8fb1db053e7d2bdc7c9f24caad627bc',
                 ),
             ),
         ),
@@ -396,9 +396,9 @@ EXERCISES = [
             'which next-hop IP does kind-worker forward it?'
         ),
         normaliser='ip',
-        salt='7c5ad775771500f3',
+        salt='ca9682ee0423d6f7',
         answers=(
-            '3f6eac45325d90d77101b904664384d59c41b81faea52d6ef004c9d31d0bc5f5',
+            '894eefabb544fbac11cee7939f96001fca87f3017f27a269be1186ba48469805',
         ),
         misconceptions=(
             Misconception(
@@ -408,7 +408,7 @@ EXERCISES = [
                     "a more specific route for kind-worker2's pod range, and a /24 beats the default /0."
                 ),
                 answers=(
-                    'db080b465b3f10aa71a5b927a12fd065f993ab42816ce0f043e992238ff6a02b',
+                    '098786997b9c80fe5ea752069bd8692f1ca13af6bc02fedc8b1bb4c5cbc9622a',
                 ),
             ),
             Misconception(
@@ -418,7 +418,7 @@ EXERCISES = [
                     'kind-worker2, so it hands the packet to a neighbour on a network it is attached to.'
                 ),
                 answers=(
-                    '57714ab6f13f336cb4555af25779c09baf7edcb8ff147fe8a3b75b29b1a0776b',
+                    '29c86170030d471c6973be0d864a70fc42d6c580e8068591811706fcf853b117',
                 ),
             ),
             Misconception(
@@ -428,8 +428,8 @@ EXERCISES = [
                     'packet, on the network between the nodes.'
                 ),
                 answers=(
-                    '13462322ec95b52b1199405e740006a86f934257bb2036a32b987db600f2db29',
-                    '9273db8c9cda6a7c3ed3458e6b86b5df4f3c48eed0f076dbfc1170e425007ac6',
+                    '5595a1f6ddb8290e737a3a3468aa53d7eb02492e3cca6c32a3a6b88ddafbce0c',
+                    'bf80eb6336caa5a40cd5e50d461118e85126279fc223aaf5a5f9ccfb6616fe60',
                 ),
             ),
         ),
@@ -462,9 +462,9 @@ EXERCISES = [
         ),
         normaliser='choice',
         options=('delivered', 'dropped', 'rejected'),
-        salt='bbbb5b0b58e9b1a0',
+        salt='83a8e7f5c755d6fb',
         answers=(
-            '2f412f69dce650b41ae513a51781825efcb165712a2ad273a1ab17eea97a1b57',
+            '751fbf68f03df1b997838f3793152f2741d1b214b10e800ce3744e9694f97b08',
         ),
         misconceptions=(
             Misconception(
@@ -474,7 +474,7 @@ EXERCISES = [
                     'laptop is not a node; what does its routing table know about 10.244.0.0/16?'
                 ),
                 answers=(
-                    '5df9b0006961fe8e1ec7651ba693a20f456c4c97c3b1fc79ce04c267859bbcaa',
+                    'dc3387fb8fcf9b9c5f051c47ea4b19da4a497707bbde040061628d7650a92963',
                 ),
             ),
             Misconception(
@@ -484,7 +484,7 @@ EXERCISES = [
                     'a route to the pod range there.'
                 ),
                 answers=(
-                    'befbcfbf2477ab8667da074c6f5d41bdc9fc39138a3e0dd0f235a4caebe65549',
+                    '1a1e4f8a615bfdfa77c89e9428ccdba7d338f1aed995b51bbdfb19f7e384784f',
                 ),
             ),
         ),
@@ -513,9 +513,9 @@ EXERCISES = [
             'kindnet, the CNI plugin',
             "docker, when it starts the node's container",
         ),
-        salt='367ef4aeca124742',
+        salt='ec736188e92eec0e',
         answers=(
-            'f2154a9548a71561c48e449a7c036b09eedf964afb86285de7dd784683ba9370',
+            '17193565851bd08fbe24c3c2fba45752010fc1a8222fd8ac209bcd3a03b047c7',
         ),
         misconceptions=(
             Misconception(
@@ -525,7 +525,7 @@ EXERCISES = [
                     'does not choose it.'
                 ),
                 answers=(
-                    '70ad87defdaec11082fe3a007c377a17a35bf218cf7fe236b871683852b138ed',
+                    'cf7ed992b23870241bb9781ac5b79e640b4adea370ca3eaf6ba717de22311069',
                 ),
             ),
             Misconception(
@@ -535,7 +535,7 @@ EXERCISES = [
                     'choose it: the range is already on the Node object.'
                 ),
                 answers=(
-                    'd8d003fd509dd590d4ce213bda68a27625929db7daf2775ab4be6f86cb120d46',
+                    '60f147a7f69d68af01bad3be71b2e0369164e6f4de91021faef8fcfa7f6f4f23',
                 ),
             ),
             Misconception(
@@ -545,7 +545,7 @@ EXERCISES = [
                     'ranges.'
                 ),
                 answers=(
-                    '033bda0503f5071561802f9f31519a2ab731407d208cf60680974586abe709ba',
+                    '4aca3c3b7bf3e80d2932b995b924bd366bdf0feecbe4990920e8b66fc094a4a0',
                 ),
             ),
         ),
@@ -570,9 +570,9 @@ EXERCISES = [
         ),
         normaliser='choice',
         options=('True', 'False'),
-        salt='d0a92823ada3f1b9',
+        salt='54b0ac9311f8f531',
         answers=(
-            '211b63130946dbe414e17ec68066f1a7a553fe7bdb53dacf3d9477974a06440d',
+            'dd828e25294d214ec85028b033cc7e7a96fec97f8c46aea6e558cb00719af9b7',
         ),
         misconceptions=(
             Misconception(
@@ -582,7 +582,7 @@ EXERCISES = [
                     'pod-to-pod traffic: the Kubernetes network model requires pods to reach each other without NAT.'
                 ),
                 answers=(
-                    '17095fc9d5f668904213797071a69067ce3f687202c9cbed0a7692474edf2a68',
+                    'e664ff7239cd9de8c42de423959e23c810ad7e2f640d6938ada0c6b97ad7ff25',
                 ),
             ),
         ),
@@ -651,8 +651,8 @@ EXERCISES = [
                 "b's image should serve on port 80."
             ),
             (
-                'Create them with a manifest, `cluster.apply(...)`, or a dict each with '
-                '`cluster.store.create({...})` followed by `cluster.settle()`.'
+                'Write both pods in one YAML manifest (two documents separated by `---`) and pass it to '
+                '`cluster.apply(...)`.'
             ),
             (
                 'Check by hand first: `print(cluster.trace("pod/a", "pod/b", 80))` should end with delivered and '
@@ -660,12 +660,12 @@ EXERCISES = [
             ),
         ),
         solution=(
-            'k8s1:Mp9DP+LYPYnEtdXxrFI/EkEiAQ7sI/sUXsnVMELgQJJm9cBnT7cMRHL6tB6XvIN3CfACv8C64TZE2FVbcOHC+iAT+GphM/z'
-            'HB8uBvOGADh0Yykz5KwbG9YoOxFf/YOgYuAuFyamdGIcmV8vJl+ENan4KO5KJoXCXc6AZ/S8dxAMrQgqoETgPmjwekB46V3vTqUu'
-            'lTZOTl7pfkzOrdaDSSsOUhVnnoYJUnqAEjJD4rRT5tPQM7evewEV/iB+vcozhxRNdE/EhHi0ILFjz1vBUUfx4aT2lfk6NyqnhwGR'
-            'mJXwk3ilWlxhMmAMaMdHrRsaiFY1m7rZwFO9zJZaKsSxLKI2FeBUPJ5Ye71itmtKyGGU2q4+wv4mjH7Xf+7lOU1BQvsP1woGm/Rr'
-            'mxZlvOkfFjb+2DPxEp0+fPiRaGPPjIZah0k15+lQiwypQ+/8apQM6Tp4b4wvzAyspCZN0fmjSDmiHrdZ4v0MFRmVVxJEuatgTuUU'
-            '1+ZSP/pxUtoFAJwMLYQEd0+eCgWN7MA=='
+            'k8s1:Mp+7/+jcPfnEz5/2w/g6aWaKWEkEoLoTzhvdBJmRTv6n+NiiKA/OQ8/yggKQgSbs5ZwWyD0iRU5Y/UFixvSJ1//BqHLIc5y'
+            '9H55l5lOPgI7l0eD4nPRz941N4uu+suSn20n5HC0OAhAFj3LHX/2mhkOWrcJ7TExe9QrRn3Fk2jqKaZKq+zcwBH6R3WkWD/EarMM'
+            '8OzoJfNwwTya/enL/23pVBO1YBssbHaTusVrQQZOmyHBJUX+eYeMMiCYqKOLD126DF0MG5YKO+8NCHR+kHBxZV5AqSCgztkBZnmE'
+            '/nyp31lp/vwe/PXcttq1Jh86HPFFkF8gsPQirGaL/IGN52IHbxB2kr5Lgcy0raTndwkBIYmZIOuFP+XSvUkIFE75Gj+UIsHAF+5W'
+            '/nS8xEUAcv/b8J5Gl1f/fHj/bSjFqWLXnguEz3F6Xuk+8S0m49+GEPwbPDB5fyZciA5WnUB/lBWaI7Dzeps8fKZn3n1Ozp4/CCS6'
+            'V/9e2qg=='
         ),
         probe=_a_reaches_b,
     ),

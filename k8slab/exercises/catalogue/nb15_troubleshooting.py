@@ -15,8 +15,9 @@ from k8slab.exercises.model import Exercise, Probe
 from k8slab.exercises.tasks import reach
 
 NOTEBOOK = "15-troubleshooting"
-SERVICES_PENDING = ("This scenario needs Services in the simulated cluster (the EndpointSlice controller, "
-                    "kube-proxy and CoreDNS), which are still being built; it is not available yet.")
+SERVICES_PENDING = ("This scenario needs Services that work on the data plane: kube-proxy programming each "
+                    "node's Service rules (and CoreDNS answering names) in the simulated cluster, which is still "
+                    "being built; it is not available yet.")
 
 
 def _mtu_setup():
