@@ -78,8 +78,7 @@ class Result:
                 lines += [f"    {line}" for line in s.text.rstrip("\n").splitlines()]
                 continue
             head = f"{s.label}: " if s.label else ""
-            wrapped = textwrap.wrap(head + s.text, WIDTH - 2, break_long_words=False, break_on_hyphens=False)
-            lines += [f"  {line}" for line in wrapped or [""]]
+            lines += [f"  {line}" for line in _wrap(head + s.text) or [""]]
         if self.note:
             lines.append(f"  ({self.note})")
         return "\n".join(lines)
@@ -110,6 +109,13 @@ class Result:
             parts.append(f'<div style="color:#666">({html.escape(self.note)})</div>')
         parts.append("</div>")
         return "\n".join(parts)
+
+
+def _wrap(text: str) -> list[str]:
+    """Wrap prose, never inside a `code span` (so a command can be copied from the text form)."""
+    keep = re.sub(r"`[^`]+`", lambda m: m.group(0).replace(" ", "\u00a0"), text)
+    return [line.replace("\u00a0", " ")
+            for line in textwrap.wrap(keep, WIDTH - 2, break_long_words=False, break_on_hyphens=False)]
 
 
 def inline_code(text: str) -> str:

@@ -163,3 +163,9 @@ def test_the_repository_does_not_show_the_answers():
             answer = str(vault.reveal(ex.id, ex.solution)["answer"])
             source = inspect.getsource(catalogue.module_of(ex.id))
             assert not _leaks(source, answer), ex.id
+
+
+def test_text_form_never_breaks_a_command():
+    check("00.worker-pod-cidr", "10.244.77.0/24")
+    res = check("00.worker-pod-cidr", "10.244.78.0/24")
+    assert '`cluster.exec("kind-control-plane", "ip route")`' in str(res)
