@@ -14,18 +14,33 @@ down to MAC addresses, veth names and pod name suffixes.
 
 from __future__ import annotations
 
+import random
 from ipaddress import IPv4Network
 
 from k8slab.api.meta import rfc3339
 from k8slab.api.store import Store
+from k8slab.components import kubeadm
+from k8slab.components.apps import app_for
 from k8slab.components.controller import Controllers
+from k8slab.components.coredns import CoreDNS
+from k8slab.components.daemonset import DaemonSetController
+from k8slab.components.deployment import DeploymentController
+from k8slab.components.endpoints import EndpointsController
+from k8slab.components.endpointslice import EndpointSliceController
+from k8slab.components.flannel import Flannel
 from k8slab.components.kindnet import Kindnet
+from k8slab.components.kube_proxy import kubelet_iptables
+from k8slab.components.kube_proxy.daemon import KubeProxy
 from k8slab.components.kubelet import Kubelet
 from k8slab.components.node import docker_network, start_node_container
 from k8slab.components.node_ipam import NodeIPAM
+from k8slab.components.replicaset import ReplicaSetController
+from k8slab.components.scheduler import Scheduler
 from k8slab.linux.kernel import Kernel
 
 KUBERNETES_VERSION = "v1.33.1"
+# What the cluster's DNS forwards outside: no internet here, so a small fixed table.
+UPSTREAM = {"example.com": "93.184.215.14", "www.example.com": "93.184.215.14"}
 
 
 class Cluster:
@@ -50,25 +65,68 @@ class Cluster:
                            dispatch="manual", graceful_pod_deletion=True)
         self.loop = Controllers(self.store)
         net = IPv4Network(node_network)
-        gateway = str(net.network_address + 1)
-        self.host = docker_network(self.kernel, name, f"{gateway}/{net.prefixlen}")
+        self.gateway = str(net.network_address + 1)
+        self.node_network = net
+        self.flannel_backend = flannel_backend
+        self.host = docker_network(self.kernel, name, f"{self.gateway}/{net.prefixlen}")
         self.machines: dict = {}
         self.kubelets: dict[str, Kubelet] = {}
-        self.loop.add(NodeIPAM(pod_subnet))
-        for node_name, role, ip in self._node_plan(workers, net):
-            m = start_node_container(self.kernel, self.host, node_name, ip, net.prefixlen, gateway)
-            self.machines[node_name] = m
-            kubelet = Kubelet(m, role, cluster_dns=str(IPv4Network(service_subnet).network_address + 10),
-                              version=KUBERNETES_VERSION)
-            kubelet.register(self.store)
-            self.kubelets[node_name] = self.loop.add(kubelet)
-            if cni == "kindnet":
-                self.loop.add(Kindnet(m, pod_subnet))
-            else:
-                from k8slab.components.flannel import Flannel
-
-                self.loop.add(Flannel(m, pod_subnet, backend=flannel_backend))
+        self.kube_proxies: dict = {}
+        self.dns = CoreDNS(services=lambda: self.store.list("services"),
+                           endpointslices=lambda: self.store.list("endpointslices.discovery.k8s.io"),
+                           pods=lambda: self.store.list("pods"), namespaces=lambda: self.store.list("namespaces"),
+                           upstream=dict(UPSTREAM), clock=lambda: self.kernel.now, seed=seed)
+        plan = self._node_plan(workers, net)
+        # kubeadm init on the control plane: its node, the controllers, the add-ons.
+        control = plan[0]
+        self._join(*control)
+        for controller in (NodeIPAM(pod_subnet), Scheduler(control[0], random.Random(seed)),
+                           DeploymentController(), ReplicaSetController(), DaemonSetController(),
+                           EndpointSliceController(), EndpointsController()):
+            self.loop.add(controller)
+        bootstrap = (kubeadm.static_pods(control[0], control[2])
+                     + kubeadm.kubernetes_service(service_subnet, control[2])
+                     + kubeadm.kube_proxy(proxy_mode) + kubeadm.coredns(service_subnet)
+                     + (kubeadm.kindnet(pod_subnet) if cni == "kindnet" else kubeadm.flannel())
+                     + kubeadm.local_path_provisioner())
+        for obj in bootstrap:
+            self.store.create(obj, validate=False)
         self.settle()
+        # kubeadm join on the workers, a little later; kind is done about a minute after it began.
+        self.kernel.advance(15)
+        for node_name, role, ip in plan[1:]:
+            self._join(node_name, role, ip)
+        self.settle()
+        self.advance(45)
+
+    def _join(self, node_name: str, role: str, ip: str) -> None:
+        """Start a node container, its kubelet (which registers the Node) and its node daemons."""
+        m = start_node_container(self.kernel, self.host, node_name, ip, self.node_network.prefixlen, self.gateway)
+        self.machines[node_name] = m
+        kubelet = Kubelet(m, role, cluster_dns=str(IPv4Network(self.service_subnet).network_address + 10),
+                          version=KUBERNETES_VERSION, apps=self._app_for)
+        kubelet.register(self.store)
+        self.kubelets[node_name] = self.loop.add(kubelet)
+        kubelet_iptables(m.netns)
+        if self.cni == "kindnet":
+            self.loop.add(Kindnet(m, self.pod_subnet))
+        else:
+            self.loop.add(Flannel(m, self.pod_subnet, backend=self.flannel_backend))
+        if self.proxy_mode != "none":
+            self.kube_proxies[node_name] = self.loop.add(KubeProxy(m, self.proxy_mode, self.pod_subnet))
+
+    def stop_kube_proxy(self, node: str) -> None:
+        """Stop kube-proxy on a node: its rules stay as they were and go stale (a lesson's fault)."""
+        proxy = self.kube_proxies.pop(node, None)
+        if proxy is not None:
+            self.loop.remove(proxy)
+
+    def _app_for(self, container: dict, pod_name: str):
+        """What a container runs; CoreDNS answers from this cluster's API objects."""
+        app = app_for(container, pod_name)
+        if app.name == "coredns":
+            app.respond = self.dns.respond
+        return app
 
     def _node_plan(self, workers: int, net: IPv4Network) -> list[tuple[str, str, str]]:
         """Node names as kind names them, and addresses as docker handed them out in seed 000

@@ -64,6 +64,7 @@ RESOURCES: tuple[Resource, ...] = (
     Resource("pods", "pod", ["po"], "Pod", "", "v1", True),
     Resource("serviceaccounts", "serviceaccount", ["sa"], "ServiceAccount", "", "v1", True),
     Resource("services", "service", ["svc"], "Service", "", "v1", True),
+    Resource("daemonsets", "daemonset", ["ds"], "DaemonSet", "apps", "v1", True),
     Resource("deployments", "deployment", ["deploy"], "Deployment", "apps", "v1", True),
     Resource("replicasets", "replicaset", ["rs"], "ReplicaSet", "apps", "v1", True),
     Resource("leases", "lease", [], "Lease", "coordination.k8s.io", "v1", True),

@@ -51,9 +51,10 @@ from .resources import Resource, by_qualified, for_kind, lookup, no_match_error
 DEFAULT_NAMESPACES = ("default", "kube-node-lease", "kube-public", "kube-system")
 UNDELETABLE_NAMESPACES = ("default", "kube-public", "kube-system")
 # Kinds whose spec changes bump metadata.generation (the others never show a generation).
-GENERATION_KINDS = frozenset({"Pod", "Deployment", "ReplicaSet", "Ingress", "IngressClass", "NetworkPolicy"})
+GENERATION_KINDS = frozenset({"Pod", "Deployment", "ReplicaSet", "DaemonSet", "Ingress", "IngressClass",
+                              "NetworkPolicy"})
 # Kinds with a status subresource: an update of the object keeps the stored status.
-STATUS_KINDS = frozenset({"Pod", "Service", "Deployment", "ReplicaSet", "Node", "Namespace", "Ingress"})
+STATUS_KINDS = frozenset({"Pod", "Service", "Deployment", "ReplicaSet", "DaemonSet", "Node", "Namespace", "Ingress"})
 _META_ORDER = ("name", "generateName", "namespace", "selfLink", "uid", "resourceVersion", "generation",
                "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds", "labels", "annotations",
                "ownerReferences", "finalizers", "managedFields")

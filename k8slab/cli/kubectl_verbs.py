@@ -804,7 +804,9 @@ def run_drain(ctx: Ctx) -> int:
                     continue
             to_delete.append(pod)
         if errors:
-            text = "\n".join(f"cannot delete {msg}: {', '.join(keys)}" for msg, keys in errors.items())
+            # utilerrors.NewAggregate: one error as it is, several as "[e1, e2]"
+            msgs = [f"cannot delete {msg}: {', '.join(keys)}" for msg, keys in errors.items()]
+            text = msgs[0] if len(msgs) == 1 else "[" + ", ".join(msgs) + "]"
             ctx.err(f'error: unable to drain node "{name}" due to error: {text}, continuing command...\n')
             fatal.append(text)
             remaining.append(name)

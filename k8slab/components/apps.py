@@ -40,6 +40,12 @@ Commercial support is available at
 """
 
 
+# Ports the control-plane and node components listen on (host network).
+CONTROL_PLANE = {"kube-apiserver": (6443,), "etcd": (2379, 2380, 2381), "kube-controller-manager": (10257,),
+                 "kube-scheduler": (10259,), "kube-proxy": (10249, 10256), "kindnetd": (), "flannel": (),
+                 "local-path-provisioner": ()}
+
+
 @dataclass
 class App:
     """A container's program: sockets it listens on, its answer to a request, its command line.
@@ -109,9 +115,13 @@ def app_for(container: dict, pod_name: str) -> App:
         listen = _flag(args, "listen", ":5678")
         return App("http-echo", "/http-echo " + " ".join(args), [("tcp", int(listen.rsplit(":", 1)[1]))],
                    text + "\n", pod_name=pod_name)
+    if name in CONTROL_PLANE:
+        return App(name, " ".join(args) or name, [("tcp", port) for port in CONTROL_PLANE[name]],
+                   '{"kind":"Status","apiVersion":"v1","status":"Failure","reason":"Forbidden","code":403}\n'
+                   if name == "kube-apiserver" else "ok", pod_name=pod_name)
     if name == "coredns":
-        return App("coredns", "/coredns -conf /etc/coredns/Corefile", [("udp", 53), ("tcp", 53), ("tcp", 9153)],
-                   pod_name=pod_name)
+        return App("coredns", "/coredns -conf /etc/coredns/Corefile",
+                   [("udp", 53), ("tcp", 53), ("tcp", 8080), ("tcp", 8181), ("tcp", 9153)], pod_name=pod_name)
     ports = [(p.get("protocol", "TCP").lower(), int(p["containerPort"])) for p in container.get("ports", [])
              if "containerPort" in p]
     defaults = {"busybox": "sh", "alpine": "/bin/sh", "curl": "sleep infinity", "netshoot": "zsh"}

@@ -62,8 +62,9 @@ class Kubelet(Controller):
     resources = ("pods",)
 
     def __init__(self, machine, role: str = "worker", cluster_dns: str = "10.96.0.10",
-                 cluster_domain: str = "cluster.local", version: str = "v1.33.1") -> None:
+                 cluster_domain: str = "cluster.local", version: str = "v1.33.1", apps=None) -> None:
         super().__init__()
+        self.apps = apps or app_for   # (container, pod name) -> App: what the image runs
         self.machine = machine
         self.role = role
         self.cluster_dns = cluster_dns
@@ -235,7 +236,7 @@ class Kubelet(Controller):
 
     def start_container(self, pod: dict, sb: Sandbox, c: dict, restarts: int = 0) -> Container:
         """Start an app container inside the sandbox: its program binds its sockets there."""
-        app = app_for(c, pod["metadata"]["name"])
+        app = self.apps(c, pod["metadata"]["name"])
         ctr = Container(c["name"], self.ids(32), app, c.get("image", ""), restarts)
         sb.containers[c["name"]] = ctr
         for proto, port in app.listens:

@@ -61,30 +61,33 @@ def test_custom_columns_nodes_is_seed_000(c):
 
 
 def test_get_nodes_and_wide_age_from_the_virtual_clock(c):
+    # kind's timeline: the control plane first, workers joining 15 s later, done a minute after the start.
     c.advance(3 * 60 + 25)
     out, _, _ = run(c, "get nodes")
     assert out == ("NAME                 STATUS   ROLES           AGE     VERSION\n"
-                   "kind-control-plane   Ready    control-plane   3m25s   v1.33.1\n"
-                   "kind-worker          Ready    <none>          3m25s   v1.33.1\n"
-                   "kind-worker2         Ready    <none>          3m25s   v1.33.1\n")
+                   "kind-control-plane   Ready    control-plane   4m25s   v1.33.1\n"
+                   "kind-worker          Ready    <none>          4m10s   v1.33.1\n"
+                   "kind-worker2         Ready    <none>          4m10s   v1.33.1\n")
     out, _, _ = run(c, "get no -o wide")
     assert out.splitlines()[0].split() == ["NAME", "STATUS", "ROLES", "AGE", "VERSION", "INTERNAL-IP",
                                            "EXTERNAL-IP", "OS-IMAGE", "KERNEL-VERSION", "CONTAINER-RUNTIME"]
-    assert out.splitlines()[2].split()[:7] == ["kind-worker", "Ready", "<none>", "3m25s", "v1.33.1", "172.18.0.2",
+    assert out.splitlines()[2].split()[:7] == ["kind-worker", "Ready", "<none>", "4m10s", "v1.33.1", "172.18.0.2",
                                                "<none>"]
 
 
 def test_get_ns_and_pods_all_namespaces(web):
     web.advance(90)
     out, _, _ = run(web, "get ns")
-    assert out == ("NAME              STATUS   AGE\n"
-                   "default           Active   90s\n"
-                   "kube-node-lease   Active   90s\n"
-                   "kube-public       Active   90s\n"
-                   "kube-system       Active   90s\n")
+    # The namespaces exist from the cluster's first second; kind's creation took a minute before.
+    assert out == ("NAME                 STATUS   AGE\n"
+                   "default              Active   2m30s\n"
+                   "kube-node-lease      Active   2m30s\n"
+                   "kube-public          Active   2m30s\n"
+                   "kube-system          Active   2m30s\n"
+                   "local-path-storage   Active   2m30s\n")
     out, _, _ = run(web, "get pods -A")
     assert out.splitlines()[0].split() == ["NAMESPACE", "NAME", "READY", "STATUS", "RESTARTS", "AGE"]
-    assert "default     web" in out
+    assert "default              web" in out
 
 
 def test_output_flag_spellings_are_equivalent(web):
@@ -95,8 +98,8 @@ def test_output_flag_spellings_are_equivalent(web):
 
 
 def test_flags_anywhere_and_namespace(web):
-    assert run(web, "-n kube-system get pods")[1] == "No resources found in kube-system namespace.\n"
-    assert run(web, "get pods --namespace=kube-system")[1] == "No resources found in kube-system namespace.\n"
+    assert run(web, "-n kube-public get pods")[1] == "No resources found in kube-public namespace.\n"
+    assert run(web, "get pods --namespace=kube-public")[1] == "No resources found in kube-public namespace.\n"
     assert run(web, "get --all-namespaces pods")[0].startswith("NAMESPACE")
     assert run(web, "kubectl get pods --context kind-kind")[2] == 0
 

@@ -115,7 +115,7 @@ def test_rollout_restart_stamps_the_template(c):
     c.advance(5)
     assert run(c, "rollout restart deployment/api")[0] == "deployment.apps/api restarted\n"
     ann = c.store.get("deployments", "api")["spec"]["template"]["metadata"]["annotations"]
-    assert ann == {"kubectl.kubernetes.io/restartedAt": "2025-01-12T10:00:05Z"}
+    assert ann == {"kubectl.kubernetes.io/restartedAt": "2025-01-12T10:01:05Z"}  # kind was ready at 10:01:00
     assert run(c, "rollout restart")[1] == "error: required resource not specified\n"
     assert run(c, "rollout status svc/nope")[1] == 'Error from server (NotFound): services "nope" not found\n'
 
@@ -127,12 +127,14 @@ def test_cordon_uncordon_drain(c):
     out, err, code = run(c, "drain kind-worker")
     assert code == 1
     # pkg/drain/filters.go: "cannot delete " + unmanagedFatal (which starts with "cannot delete" too)
-    assert err.startswith('error: unable to drain node "kind-worker" due to error: cannot delete cannot delete Pods '
-                          "that declare no controller (use --force to override): default/web, continuing command...\n")
-    out, err, code = run(c, "drain kind-worker --force")
+    # kindnet and kube-proxy run as DaemonSet pods on every kind node, so kind users need --ignore-daemonsets.
+    assert err.startswith('error: unable to drain node "kind-worker" due to error: [cannot delete cannot delete Pods '
+                          "that declare no controller (use --force to override): default/web, cannot delete "
+                          "DaemonSet-managed Pods (use --ignore-daemonsets to ignore): kube-system/kindnet-")
+    out, err, code = run(c, "drain kind-worker --force --ignore-daemonsets")
     assert out == ("node/kind-worker already cordoned\nevicting pod default/web\npod/web evicted\n"
                    "node/kind-worker drained\n")
-    assert err == "Warning: deleting Pods that declare no controller: default/web\n"
+    assert err.startswith("Warning: deleting Pods that declare no controller: default/web")
     assert run(c, "uncordon kind-worker")[0] == "node/kind-worker uncordoned\n"
     assert run(c, "cordon")[1] == "error: USAGE: cordon NODE [flags]\nSee 'kubectl cordon -h' for help and examples\n"
 
@@ -145,7 +147,7 @@ def test_describe_pod_layout(c):
     # tabbedString: tabwriter(minwidth 0, tabwidth 8, padding 2); the first block aligns on "Service Account:"
     assert lines[0] == "Name:             web"
     assert "Node:             kind-worker/172.18.0.2" in lines
-    assert "Start Time:       Sun, 12 Jan 2025 10:00:00 +0000" in lines
+    assert "Start Time:       Sun, 12 Jan 2025 10:01:00 +0000" in lines
     assert "IPs:" in lines and "  IP:  10.244.1.2" in lines
     assert "  web:" in lines and "    Port:           80/TCP" in lines
     assert "Conditions:" in lines and lines[lines.index("Conditions:") + 1].split() == ["Type", "Status"]

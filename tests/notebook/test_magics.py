@@ -31,7 +31,7 @@ def run(ip, capsys, cell):
 def test_cell_magic_applies_yaml(ip, capsys):
     out, err = run(ip, capsys, "%%kubectl apply -f -\n" + PODS)
     assert out == "pod/client unchanged\npod/web unchanged\n" and err == ""
-    assert sorted(p["metadata"]["name"] for p in ip.user_ns["c"].store.list("pods")) == ["client", "web"]
+    assert sorted(p["metadata"]["name"] for p in ip.user_ns["c"].store.list("pods", "default")) == ["client", "web"]
 
 
 def test_cell_magic_bad_yaml_says_so_on_stderr(ip, capsys):
@@ -78,7 +78,8 @@ def test_k8s_trace_text_and_view(ip, capsys):
 
 
 def test_k8s_show_layers_chains(ip, capsys):
-    assert run(ip, capsys, "%k8s show")[0].startswith("Cluster kind: 3 nodes, 2 pods")
+    # 2 pods of ours + CoreDNS x2 + the local-path provisioner (host-network pods have no box of their own)
+    assert run(ip, capsys, "%k8s show")[0].startswith("Cluster kind: 3 nodes, 5 pods, 2 services")
     assert "encapsulation overhead" in run(ip, capsys, "%k8s layers")[0]
     assert run(ip, capsys, "%k8s chains kind-worker nat")[0].startswith("# kind-worker: iptables -t nat")
     assert run(ip, capsys, "%k8s frobnicate")[1].startswith('unknown command "frobnicate" for "k8s"')

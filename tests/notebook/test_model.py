@@ -20,12 +20,14 @@ def test_kind_topology_has_nodes_pods_veths_and_the_node_network(kind_cluster):
     for b in t.boxes:
         kinds.setdefault(b.kind, []).append(b.label)
     assert kinds["node"] == ["kind-control-plane", "kind-worker", "kind-worker2"]
-    assert sorted(kinds["pod"]) == ["client", "web"]
+    assert sorted(p for p in kinds["pod"] if "/" not in p) == ["client", "web"]  # kube-system pods are namespaced
+    assert sorted(p.rsplit("-", 2)[0] for p in kinds["pod"] if "/" in p) == [
+        "kube-system/coredns", "kube-system/coredns", "local-path-storage/local-path-provisioner"]
     assert kinds["network"] == ["node network 172.18.0.0/16"]
     client = next(b for b in t.boxes if b.kind == "pod" and b.label == "client")
     assert client.lines[0] == "10.244.1.2" and client.parent == "node:kind-worker"
     veths = [e for e in t.edges if e.kind == "veth"]
-    assert len(veths) == 2 + 3  # two pods' pairs, three node eth0 <-> docker bridge ports
+    assert len(veths) == 5 + 3  # five pods' pairs, three node eth0 <-> docker bridge ports
     assert not [e for e in t.edges if e.kind == "tunnel"]  # kindnet routes, no VXLAN
 
 
@@ -77,7 +79,8 @@ def test_services_are_virtual_ips_linked_to_their_endpoints(kind_cluster):
     c.settle()
     t = model.topology(c)
     svc = [b for b in t.boxes if b.kind == "svc"]
-    assert len(svc) == 1 and svc[0].label.startswith("svc/web  10.96.")
+    assert [b.label.split()[0] for b in svc] == ["svc/kubernetes", "svc/web", "svc/kube-dns"]
+    assert svc[1].label.startswith("svc/web  10.96.")
     assert any(b.kind == "services" for b in t.boxes)
 
 

@@ -41,7 +41,7 @@ def test_svgs_are_well_formed(flannel_cluster):
 def test_mimebundle_outside_a_kernel_is_text_and_svg(kind_cluster):
     bundle = kind_cluster.show()._repr_mimebundle_()
     assert set(bundle) == {"text/plain", "image/svg+xml"}
-    assert bundle["text/plain"].startswith("Cluster kind: 3 nodes, 2 pods, 0 services (cni kindnet")
+    assert bundle["text/plain"].startswith("Cluster kind: 3 nodes, 5 pods, 2 services (cni kindnet")
     assert repr(kind_cluster.show()) == bundle["text/plain"]
 
 
