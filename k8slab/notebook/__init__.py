@@ -16,10 +16,14 @@ from k8slab.notebook.session import use
 
 
 def load_ipython_extension(ipython) -> None:
-    """Register the magics and their tab completion with a running IPython."""
+    """Register the magics and their tab completion with a running IPython, and put the
+    exercise helpers (``check``, ``solution``, ``quiz``, ``progress``) in the notebook's namespace."""
+    import k8slab
     from k8slab.notebook.magics import register
 
     register(ipython)
+    ipython.push({"k8slab": k8slab, "check": k8slab.check, "solution": k8slab.solution,
+                  "quiz": k8slab.quiz, "progress": k8slab.progress}, interactive=False)
 
 
 def topology(cluster, **options):
