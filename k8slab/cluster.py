@@ -185,6 +185,37 @@ class Cluster:
         kubelet = self.kubelets.get(obj["spec"].get("nodeName", ""))
         return kubelet.sandboxes.get(obj["metadata"]["uid"]) if kubelet else None
 
+    # -- things a lesson does to a pod ---------------------------------------------------------------
+    def _pod_and_kubelet(self, pod: str, namespace: str):
+        obj = self.store.get("pods", pod.removeprefix("pod/"), namespace)
+        kubelet = self.kubelets.get(obj["spec"].get("nodeName", ""))
+        if kubelet is None or obj["metadata"]["uid"] not in kubelet.sandboxes:
+            raise LookupError(f'pod "{obj["metadata"]["name"]}" is not running')
+        return obj, kubelet
+
+    def restart_container(self, pod: str, container: str | None = None, namespace: str = "default") -> None:
+        """An app container dies and the kubelet restarts it: same sandbox, same IP, RESTARTS + 1."""
+        obj, kubelet = self._pod_and_kubelet(pod, namespace)
+        kubelet.restart_container(obj, container or obj["spec"]["containers"][0]["name"])
+        self.settle()
+
+    def kill_sandbox(self, pod: str, namespace: str = "default") -> None:
+        """The pause container dies: the kubelet makes a new sandbox, so the pod gets a new IP."""
+        obj, kubelet = self._pod_and_kubelet(pod, namespace)
+        kubelet.lose_sandbox(obj)
+        self.settle()
+
+    def set_healthy(self, pod: str, healthy: bool, container: str | None = None, namespace: str = "default") -> None:
+        """Make a pod's program answer its probes (or fail them: HTTP 500). With a readinessProbe the
+        pod turns NotReady and leaves every Service's endpoints, and so every node's rules."""
+        obj, kubelet = self._pod_and_kubelet(pod, namespace)
+        sb = kubelet.sandboxes[obj["metadata"]["uid"]]
+        for name, ctr in sb.containers.items():
+            if container in (None, name):
+                ctr.app.healthy = healthy
+        kubelet.sync_status(obj)
+        self.settle()
+
     def netns_of(self, who: str, namespace: str = "default"):
         """The network namespace behind ``pod/NAME``, a node name, or ``external`` (the host the
         cluster's docker network lives on, where a client outside the cluster sits)."""

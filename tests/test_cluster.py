@@ -148,3 +148,51 @@ def test_deleting_a_pod_tears_its_sandbox_down():
     assert not [n for n in c.machine("kind-worker").netns.links if n.startswith("veth")]
     assert "10.244.1.2 dev" not in c.exec("kind-worker", "ip route")
     assert c.exec("kind-worker", "ls /run/cni-ipam-state/kindnet") == "last_reserved_ip.0\n"
+
+
+def test_pause_container_keeps_the_ip_and_losing_the_sandbox_changes_it():
+    c = k8slab.kind(workers=2)
+    c.kubectl("run web --image=nginx")
+    ip = c.store.get("pods", "web", "default")["status"]["podIP"]
+    c.advance(30)
+    c.restart_container("web")
+    c.advance(20)
+    st = c.store.get("pods", "web", "default")["status"]
+    assert st["podIP"] == ip and st["containerStatuses"][0]["restartCount"] == 1
+    assert "1 (20s ago)" in c.kubectl("get pods")
+    c.kill_sandbox("web")
+    st = c.store.get("pods", "web", "default")["status"]
+    assert st["podIP"] != ip and st["containerStatuses"][0]["restartCount"] == 2
+    # host-local hands out the next address; the old one is free again
+    assert c.exec(st["hostIP"] and c.store.get("pods", "web", "default")["spec"]["nodeName"],
+                  "ls /run/cni-ipam-state/kindnet").split() == [st["podIP"], "last_reserved_ip.0"]
+
+
+def test_an_unready_pod_leaves_the_service_rules():
+    c = k8slab.kind(workers=2)
+    c.apply("""apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web}
+spec:
+  replicas: 2
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      containers:
+      - {name: nginx, image: "nginx:1.27", readinessProbe: {httpGet: {path: /, port: 80}}}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: web}
+spec: {selector: {app: web}, ports: [{port: 80}]}
+""")
+    pods = [p["metadata"]["name"] for p in c.store.list("pods", "default")]
+    ips = [c.store.get("pods", p, "default")["status"]["podIP"] for p in pods]
+    dnat = c.exec("kind-worker", "iptables-save -t nat | grep 'default/web' | grep -c DNAT")
+    assert dnat == "2\n"
+    c.set_healthy(pods[0], False)
+    assert "0/1" in c.kubectl(f"get pod {pods[0]}")
+    rules = c.exec("kind-worker", "iptables-save -t nat | grep 'default/web' | grep DNAT")
+    assert ips[0] not in rules and ips[1] in rules
+    assert c.trace("kind-worker", "svc/web", 80).endpoint == f"{ips[1]}:80"

@@ -38,6 +38,7 @@ class Container:
     restarts: int = 0
     running: bool = False
     started_at: float = 0.0
+    last_exit: tuple | None = None      # (started, finished, exit code, reason) of the previous run
     error: str = ""
     sockets: list = field(default_factory=list)
 
@@ -234,10 +235,11 @@ class Kubelet(Controller):
                                f"{ip}\t{fqdn}\n")
         fs.write("/etc/hostname", f"{hostname}\n")
 
-    def start_container(self, pod: dict, sb: Sandbox, c: dict, restarts: int = 0) -> Container:
+    def start_container(self, pod: dict, sb: Sandbox, c: dict, restarts: int = 0,
+                        last_exit: tuple | None = None) -> Container:
         """Start an app container inside the sandbox: its program binds its sockets there."""
         app = self.apps(c, pod["metadata"]["name"])
-        ctr = Container(c["name"], self.ids(32), app, c.get("image", ""), restarts)
+        ctr = Container(c["name"], self.ids(32), app, c.get("image", ""), restarts, last_exit=last_exit)
         sb.containers[c["name"]] = ctr
         for proto, port in app.listens:
             try:
@@ -268,7 +270,8 @@ class Kubelet(Controller):
         for s in old.sockets:
             sb.netns.sockets.unbind(*s)
         spec = next(c for c in pod["spec"]["containers"] if c["name"] == name)
-        self.start_container(pod, sb, spec, old.restarts + 1)
+        now = self.machine.netns.kernel.now
+        self.start_container(pod, sb, spec, old.restarts + 1, (old.started_at, now, 137, "Error"))
         self.sync_status(pod)
 
     def teardown(self, uid: str) -> None:
@@ -291,14 +294,19 @@ class Kubelet(Controller):
 
     def lose_sandbox(self, pod: dict) -> None:
         """The pause container dies: the kubelet builds a new sandbox (a new IP) and restarts all."""
+        old = self.sandboxes.get(pod["metadata"]["uid"])
+        before = {n: (c.restarts, c.started_at) for n, c in old.containers.items()} if old else {}
         self.teardown(pod["metadata"]["uid"])
         self._event(pod, "Normal", "SandboxChanged", "Pod sandbox changed, it will be killed and re-created.")
         key = (pod["metadata"]["namespace"], pod["metadata"]["name"])
         self.start_pod(pod, key)
         sb = self.sandboxes.get(pod["metadata"]["uid"])
+        now = self.machine.netns.kernel.now
         if sb is not None:
-            for ctr in sb.containers.values():
-                ctr.restarts += 1
+            for name, ctr in sb.containers.items():
+                restarts, started = before.get(name, (0, now))
+                ctr.restarts = restarts + 1
+                ctr.last_exit = (started, now, 137, "Error")
         self.sync_status(pod)
 
     # -- status ----------------------------------------------------------------------------------
@@ -319,6 +327,11 @@ class Kubelet(Controller):
                 st["imageID"] = _image_id(ctr.image)
                 st["ready"] = self.probe_ready(pod, c, sb, ctr)
                 st["state"] = {"running": {"startedAt": _ts(ctr.started_at)}}
+                if ctr.last_exit is not None:
+                    started_at, finished, code, reason = ctr.last_exit
+                    st["lastState"] = {"terminated": {"containerID": f"containerd://{ctr.id}", "exitCode": code,
+                                                      "finishedAt": _ts(finished), "reason": reason,
+                                                      "startedAt": _ts(started_at)}}
             else:
                 st["containerID"] = f"containerd://{ctr.id}"
                 st["imageID"] = _image_id(ctr.image)
