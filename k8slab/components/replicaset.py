@@ -21,9 +21,11 @@ Pods are indexed by their controller's uid, so a reconcile looks only at its own
 
 from __future__ import annotations
 
+import json
+
 from k8slab.api.errors import APIError
 from k8slab.api.labels import from_label_selector
-from k8slab.api.meta import clone, parse_rfc3339
+from k8slab.api.meta import parse_rfc3339
 from k8slab.components.controller import Controller
 from k8slab.components.events import record
 
@@ -76,6 +78,21 @@ def owner_reference(owner: dict) -> dict:
             "kind": owner["kind"], "name": meta["name"], "uid": meta["uid"]}
 
 
+_TEMPLATE_JSON: dict = {}
+
+
+def _spec_copy(rs: dict, spec: dict) -> dict:
+    """A fresh copy of the template's pod spec (decoded from a cached JSON text: much faster than a
+    deep copy when thousands of pods come from one template)."""
+    key = (rs["metadata"]["uid"], rs["metadata"].get("generation"))
+    text = _TEMPLATE_JSON.get(key)
+    if text is None:
+        if len(_TEMPLATE_JSON) > 10_000:
+            _TEMPLATE_JSON.clear()
+        text = _TEMPLATE_JSON[key] = json.dumps(spec)
+    return json.loads(text)
+
+
 def pod_from_template(rs: dict) -> dict:
     """``GetPodFromTemplate``: labels, annotations, finalizers and spec of the template, the
     generateName prefix ``<rs>-`` and the controller reference."""
@@ -89,7 +106,7 @@ def pod_from_template(rs: dict) -> dict:
     if tmeta.get("finalizers"):
         meta["finalizers"] = list(tmeta["finalizers"])
     meta["ownerReferences"] = [owner_reference(rs)]
-    return {"apiVersion": "v1", "kind": "Pod", "metadata": meta, "spec": clone(template.get("spec") or {})}
+    return {"apiVersion": "v1", "kind": "Pod", "metadata": meta, "spec": _spec_copy(rs, template.get("spec") or {})}
 
 
 class ReplicaSetController(Controller):

@@ -276,6 +276,8 @@ class Scheduler(Controller):
         self._svc_anchor: dict = {}              # (ns, key, value) -> set of service keys
         self._rs_selectors: dict = {}            # (ns, name) -> tuple of Requirements
         self._static_cache: dict = {}
+        self._last_req = None
+        self._zoned = 0                          # how many nodes carry a zone label
 
     @property
     def rng(self):
@@ -304,8 +306,12 @@ class Scheduler(Controller):
         name = node["metadata"]["name"]
         if event.type == "DELETED":
             info = self.nodes.pop(name, None)
+            if info is not None and info.zone is not None:
+                self._zoned -= 1
             if info is not None and info.bucket is not None:
                 info.bucket.remove(info, self.nodes)
+                if not info.bucket.names:
+                    self.buckets.pop(info.bucket.key, None)
             return
         info = self.nodes.get(name)
         new = info is None
@@ -329,7 +335,11 @@ class Scheduler(Controller):
             return
         info.labels, info.taints, info.unschedulable, info.alloc = labels, taints, bool(spec.get("unschedulable")), \
             alloc_t
+        if info.zone is not None:
+            self._zoned -= 1
         info.zone = labels.get(ZONE)
+        if info.zone is not None:
+            self._zoned += 1
         class_key = (tuple(sorted((k, v) for k, v in labels.items() if k != HOSTNAME)),
                      tuple(tuple(sorted(t.items())) for t in taints), info.unschedulable)
         cid = self._classes.get(class_key)
@@ -387,15 +397,16 @@ class Scheduler(Controller):
                 return
         self.enqueue(key)
 
-    def _account(self, key, spec: dict, node_name: str) -> None:
+    def _account(self, key, spec: dict, node_name: str, req=None) -> None:
         info = self.nodes.get(node_name)
         self.pod_node[key] = node_name
         if info is None:
             return
-        try:
-            req = pod_requests(spec)
-        except QuantityError:
-            req = pod_requests({})
+        if req is None:
+            try:
+                req = pod_requests(spec)
+            except QuantityError:
+                req = pod_requests({})
         ports = _host_ports(spec)
         info.pods[key] = (req, ports)
         info.req_cpu += req.cpu
@@ -559,6 +570,7 @@ class Scheduler(Controller):
             self._emit(pod, "Warning", "FailedScheduling", "Scheduling", f"skip schedule deleting pod: {ns}/{name}")
             return
         node, message = self.schedule(pod)
+        req = self._last_req
         if node is None:
             self._fail(key, pod, message)
             return
@@ -568,7 +580,7 @@ class Scheduler(Controller):
             self._fail(key, pod, str(e))
             return
         self.unschedulable.pop(key, None)
-        self._account(key, pod.get("spec") or {}, node)
+        self._account(key, pod.get("spec") or {}, node, req)
         self._emit(pod, "Normal", "Scheduled", "Binding", f"Successfully assigned {ns}/{name} to {node}")
 
     def _emit(self, pod, type_, reason, action, note) -> None:
@@ -600,11 +612,12 @@ class Scheduler(Controller):
 
     def schedule(self, pod: dict) -> tuple[str | None, str]:
         """Pick a node for ``pod``: ``(node, "")``, or ``(None, FailedScheduling message)``."""
+        self._last_req = None
         if not self.nodes:
             return None, ERR_NO_NODES
         spec = pod.get("spec") or {}
         try:
-            req = pod_requests(spec)
+            req = self._last_req = pod_requests(spec)
         except QuantityError as e:
             return None, str(e)
         ports = _host_ports(spec)
@@ -780,13 +793,17 @@ class Scheduler(Controller):
         single = {e.names[0]: e for e in feasible if e.names is not None}
         holders = []
         zone_counts: dict = {}
+        nodes = self.nodes
+        any_zone = self._zoned > 0
         for node_name, cnt in sc.nodes.items():
-            info = self.nodes.get(node_name)
+            info = nodes.get(node_name)
             if info is None:
                 continue
-            if info.zone is not None and required_affinity_matches(spec, info.labels, info.name):
+            if any_zone and info.zone is not None and required_affinity_matches(spec, info.labels, info.name):
                 zone_counts[info.zone] = zone_counts.get(info.zone, 0) + cnt
-            e = single.get(node_name) or (whole.get(info.bucket.key) if info.bucket is not None else None)
+            e = single.get(node_name) if single else None
+            if e is None and info.bucket is not None:
+                e = whole.get(info.bucket.key)
             if e is not None:
                 e.excluded.add(node_name)
                 holders.append((node_name, cnt, e))
@@ -801,7 +818,14 @@ class Scheduler(Controller):
             return _go_round(score)
 
         raws = [raw(0, e.bucket.rep.zone) for e in feasible]
-        single_raws = [(raw(cnt, e.bucket.rep.zone), n, e) for n, cnt, e in holders]
+        memo: dict = {}
+        single_raws = []
+        for n, cnt, e in holders:
+            z = e.bucket.rep.zone
+            r = memo.get((cnt, z))
+            if r is None:
+                r = memo[(cnt, z)] = raw(cnt, z)
+            single_raws.append((r, n, e))
         present = [r for r, e in zip(raws, feasible) if len(e.excluded) < len(e.pool)] + [s[0] for s in single_raws]
         lo, hi = min(present), max(present)
 
