@@ -17,6 +17,7 @@ import re
 import shlex
 from dataclasses import dataclass
 
+from k8slab.cli.net_tools import COMMANDS as NET_COMMANDS
 from k8slab.linux.fs import FileSystemError
 from k8slab.linux.iproute2 import bridge as _bridge
 from k8slab.linux.iproute2 import ip as _ip
@@ -50,6 +51,7 @@ class Target:
     processes: list
     tools: set | None
     cluster: object
+    image: str = ""
 
 
 def resolve(cluster, target: str, namespace: str = "default", container: str | None = None) -> Target:
@@ -72,7 +74,7 @@ def resolve(cluster, target: str, namespace: str = "default", container: str | N
             tools = IMAGE_TOOLS.get(image)
             ctr = sb.containers.get(c["name"])
             procs = _pod_processes(obj, sb, ctr)
-            return Target("pod", name, sb.netns, sb.fs, procs, tools, cluster)
+            return Target("pod", name, sb.netns, sb.fs, procs, tools, cluster, c.get("image", ""))
     m = cluster.machine(target)
     return Target("node", target, m.netns, m.fs, m.processes, None, cluster)
 
@@ -315,3 +317,4 @@ COMMANDS = {
     "echo": _cmd_echo, "grep": _cmd_grep, "head": _cmd_head, "tail": _cmd_tail, "wc": _cmd_wc, "sort": _cmd_sort,
     "env": _cmd_env,
 }
+COMMANDS.update(NET_COMMANDS)

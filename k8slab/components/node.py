@@ -55,6 +55,12 @@ def docker_network(kernel, name: str = "kind", subnet_gateway: str = "172.18.0.1
     host.set_link_up(bridge)
     host.add_address(bridge, subnet_gateway)
     host.set_sysctl("net.ipv4.ip_forward", 1)
+    # The laptop's own way out to the internet: a device beyond which nothing is modelled, so
+    # what the docker host sends out there (a pod IP, a ClusterIP) leaves and never comes back.
+    host.add_dummy("eth0")
+    host.set_link_up("eth0")
+    host.add_address("eth0", "192.168.1.23/24")
+    host.add_route("default", via="192.168.1.1", dev="eth0")
     return host
 
 

@@ -251,8 +251,8 @@ class _Walker:
             return self.ip_rcv(ns, dev, pkt)
         if isinstance(dev, Vxlan):
             return self.vxlan_xmit(ns, dev, nexthop, pkt)
-        if not isinstance(dev, (Veth, Bridge)):  # dummy devices swallow what they are given
-            self.drop(ns, dev, f"{dev.name} ({dev.kind}) discards what is sent to it", pkt)
+        if not isinstance(dev, (Veth, Bridge)):  # a dummy device swallows what it is given
+            self.drop(ns, dev, f"sent out of {dev.name} ({dev.kind}) in {ns.name}: nothing beyond it answers", pkt)
         mac = self.neighbour(ns, dev, nexthop, pkt)
         frame = Ether(src=dev.mac, dst=mac) / pkt
         self.hop(ns, dev, "xmit", f"out {dev.name} to {mac}", None, pkt, frame)
@@ -376,6 +376,8 @@ class _Walker:
             self.hop(ns, dev, "route", f"{pkt.dst} is local: deliver", _route_rule(r), pkt)
             return self.local_in(ns, dev, pkt, ctx)
         if not r.ok:
+            if r.type == "blackhole":  # ip_error(): EINVAL, dropped without a word
+                self.drop(ns, dev, f"{pkt.dst} matches a blackhole route: dropped silently", pkt, _route_rule(r))
             # ip_error(): a host that does not forward drops silently; a router says why.
             if ns.sysctl("net.ipv4.ip_forward") != "1":
                 self.drop(ns, dev, f"not for this host and net.ipv4.ip_forward = 0: {pkt.dst} not forwarded",

@@ -462,9 +462,9 @@ EXERCISES = [
         ),
         normaliser='choice',
         options=('delivered', 'dropped', 'rejected'),
-        salt='83a8e7f5c755d6fb',
+        salt='722b5875e8bffd77',
         answers=(
-            '751fbf68f03df1b997838f3793152f2741d1b214b10e800ce3744e9694f97b08',
+            'ff4ff1e23bc76408fe8a4f5bc2e5cf26c73b8483ff8aefb3ee8cfcfdc79f7c88',
         ),
         misconceptions=(
             Misconception(
@@ -474,17 +474,18 @@ EXERCISES = [
                     'laptop is not a node; what does its routing table know about 10.244.0.0/16?'
                 ),
                 answers=(
-                    'dc3387fb8fcf9b9c5f051c47ea4b19da4a497707bbde040061628d7650a92963',
+                    'bc931ebe6c11d410cc2ed9e16f3a605686876d5fa7482aa3d534a7132be8082e',
                 ),
             ),
             Misconception(
-                name='dropped-on-the-way',
+                name='refused',
                 feedback=(
-                    'Nothing on the way dropped it. Think about whether the packet ever leaves your laptop: look for '
-                    'a route to the pod range there.'
+                    'Nobody says no: a rejection needs someone to answer (a RST or an ICMP error). Follow the '
+                    'packet: which route does your laptop use for 10.244.2.2, and does anything on that path know '
+                    'the pod?'
                 ),
                 answers=(
-                    '1a1e4f8a615bfdfa77c89e9428ccdba7d338f1aed995b51bbdfb19f7e384784f',
+                    '713e74288cdd8d058087f109b84a0a0e14960825476fb5e00620e9444880d2be',
                 ),
             ),
         ),
@@ -493,10 +494,11 @@ EXERCISES = [
             '`print(cluster.trace("external", "pod/web", 80))` shows what happens; the last line is the verdict.',
         ),
         solution=(
-            'k8s1:73ufu2Jg4S88TzrOzK1YBuq9+pVPe6OOS1pMed0tsu8OxUL9cCiyr1j33f3xrkait9LLrWHVWnZ9FPU480m7mf7LOOaV80t'
-            '6FI/U9toWEfr4Y+2rA1bITM9wNSsfCyeR8lVQ9oEOwgwSXy77qVSB88yZIdQ+tpRABPlIqdfL6LBJdT4o7E2WKIdUM9rSK6MWbjk'
-            'kLNWZ/pK6PQ8OpJh3OJo5pLprfmaaOTQyJp+CfPNElI13sy0anA/xiy49EPxkLPAA+jCabeVMg3cFf1EKi5YSQ7ajDsCMQGS7xLd'
-            'PNMFmlICR943G7R3Z+wxROWrDOnWZB7byXyICtRGnC55Ld+aJyoNX74fZ/Do='
+            'k8s1:73uPemxg5j88Ne8lw7p6WF40+G7a5czb/bbxV6xm9vvUhsA2oHDqtLkw8Pk22gcGyAKRnxI3MXeGtiupzHSWSpv3gr/nAPM'
+            'h36pedfEfptF8yCLBxoHd68EO5FT0M3vjPMGXvGMNuCq5GRWAOgSoKijO1DcF/RU5J39VEAdnuXAvkV117oyVHTiHaPYH7ZwasQs'
+            '0dc1uMIcv9uu6MgHTy6m32ccmtS8jVgIvyudPFRn4EqZdL1V4NqofFPDCAhIyTVkhkgn3Ev79qTgM7t/7eSK4TsU8VI/pJ6+7oCi'
+            'TNqEXM48kx6BfTbES/dBbIMzWwQcXcL00J0ienj50V7Mn5bilfKj15W5WizUP/jAVJmHvxCYF9P0xucQPdVRFiFdVrBe90QSVV6X'
+            'GTC3o2z+D'
         ),
         observe=_verdict("external", "pod/web", 80),
         setup=_with_pods(("web", "kind-worker2", "nginx")),
