@@ -47,13 +47,36 @@ def schema_for(api_version: str, kind: str) -> dict | None:
     return dict(top, definitions=data["definitions"])
 
 
+def _import_jsonschema():
+    """``import jsonschema``, without the optional ``rfc3987_syntax`` it would load on the way.
+
+    That package (installed next to JupyterLab) compiles dozens of grammars when imported: about
+    a second, paid on a learner's first ``kubectl apply``, for the "iri" string format, which no
+    Kubernetes schema uses. jsonschema skips it when the import fails, so make it fail, briefly."""
+    import sys
+
+    if "jsonschema" in sys.modules:
+        return sys.modules["jsonschema"]
+    missing = object()
+    saved = sys.modules.get("rfc3987_syntax", missing)
+    if saved is missing:
+        sys.modules["rfc3987_syntax"] = None  # an import of it now raises ImportError
+    try:
+        import jsonschema
+    except ImportError:  # pragma: no cover
+        return None
+    finally:
+        if saved is missing:
+            del sys.modules["rfc3987_syntax"]
+    return jsonschema
+
+
 def _validator(res: Resource):
     key = f"{res.api_version}/{res.kind}"
     v = _validators.get(key)
     if v is None:
-        try:
-            import jsonschema
-        except ImportError:  # pragma: no cover - jsonschema is a runtime dependency; without it, no structural check
+        jsonschema = _import_jsonschema()
+        if jsonschema is None:  # pragma: no cover - a runtime dependency; without it, no structural check
             return None
         schema = schema_for(res.api_version, res.kind)
         if schema is None:
