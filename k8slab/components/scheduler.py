@@ -221,12 +221,15 @@ class Bucket:
 class _SelectorCount:
     """Pods matching one spread selector in one namespace, counted per node (bound, not terminating)."""
 
-    __slots__ = ("ns", "reqs", "nodes")
+    __slots__ = ("key", "ns", "reqs", "nodes", "groups", "zones")
 
-    def __init__(self, ns, reqs) -> None:
+    def __init__(self, key, ns, reqs) -> None:
+        self.key = key
         self.ns = ns
         self.reqs = reqs
         self.nodes: dict[str, int] = {}
+        self.groups: dict = {}     # bucket key -> {count: set of nodes}: who holds how many, by bucket
+        self.zones: dict = {}      # zone -> count of matching pods on nodes of that zone
 
     def matches(self, labels: dict) -> bool:
         return all(r.matches(labels) for r in self.reqs)
@@ -278,6 +281,7 @@ class Scheduler(Controller):
         self._static_cache: dict = {}
         self._last_req = None
         self._zoned = 0                          # how many nodes carry a zone label
+        self._node_selectors: dict = {}          # node -> keys of the selectors with pods on it
 
     @property
     def rng(self):
@@ -337,9 +341,17 @@ class Scheduler(Controller):
             alloc_t
         if info.zone is not None:
             self._zoned -= 1
-        info.zone = labels.get(ZONE)
+        old_zone, info.zone = info.zone, labels.get(ZONE)
         if info.zone is not None:
             self._zoned += 1
+        if old_zone != info.zone:
+            for skey in self._node_selectors.get(name, ()):
+                sc = self._selectors[skey]
+                cnt = sc.nodes[name]
+                if old_zone is not None:
+                    sc.zones[old_zone] -= cnt
+                if info.zone is not None:
+                    sc.zones[info.zone] = sc.zones.get(info.zone, 0) + cnt
         class_key = (tuple(sorted((k, v) for k, v in labels.items() if k != HOSTNAME)),
                      tuple(tuple(sorted(t.items())) for t in taints), info.unschedulable)
         cid = self._classes.get(class_key)
@@ -351,9 +363,11 @@ class Scheduler(Controller):
 
     def _rebucket(self, info: NodeInfo) -> None:
         key = (info.class_id, info.state_key())
+        old_key = None
         if info.bucket is not None:
             if info.bucket.key == key:
                 return
+            old_key = info.bucket.key
             info.bucket.remove(info, self.nodes)
             if not info.bucket.names:
                 self.buckets.pop(info.bucket.key, None)
@@ -362,6 +376,35 @@ class Scheduler(Controller):
             b = self.buckets[key] = Bucket(key)
         b.add(info)
         info.bucket = b
+        for skey in self._node_selectors.get(info.name, ()):
+            sc = self._selectors[skey]
+            cnt = sc.nodes[info.name]
+            _group_move(sc, info.name, old_key, cnt, key, cnt)
+
+    def _count(self, sc: _SelectorCount, node: str, delta: int) -> None:
+        """Change how many of ``sc``'s pods ``node`` holds, keeping groups, zones and the reverse index."""
+        old = sc.nodes.get(node, 0)
+        new = old + delta
+        info = self.nodes.get(node)
+        bk = info.bucket.key if info is not None and info.bucket is not None else None
+        _group_move(sc, node, bk, old, bk, new)
+        if new:
+            sc.nodes[node] = new
+            if not old:
+                self._node_selectors.setdefault(node, set()).add(sc.key)
+        else:
+            sc.nodes.pop(node, None)
+            held = self._node_selectors.get(node)
+            if held is not None:
+                held.discard(sc.key)
+                if not held:
+                    del self._node_selectors[node]
+        if info is not None and info.zone is not None:
+            z = sc.zones.get(info.zone, 0) + delta
+            if z:
+                sc.zones[info.zone] = z
+            else:
+                sc.zones.pop(info.zone, None)
 
     def _retry_unschedulable(self) -> None:
         for key in list(self.unschedulable):
@@ -493,7 +536,7 @@ class Scheduler(Controller):
         sc = self._selectors.get(skey)
         if sc is not None:
             return sc
-        sc = self._selectors[skey] = _SelectorCount(ns, reqs)
+        sc = self._selectors[skey] = _SelectorCount(skey, ns, reqs)
         eq = [r for r in reqs if r.op in ("=", "==") or (r.op == "in" and len(r.values) == 1)]
         if eq:
             pools = [self._by_label.get((ns, r.key, r.values[0]), set()) for r in eq]
@@ -503,10 +546,10 @@ class Scheduler(Controller):
         else:
             pool = self._by_ns.get(ns, set())
             self._unanchored.setdefault(ns, []).append(skey)
-        for pkey in pool:
+        for pkey in list(pool):
             labels, node = self._pod_labels.get(pkey, (None, None))
             if node and sc.matches(labels):
-                sc.nodes[node] = sc.nodes.get(node, 0) + 1
+                self._count(sc, node, 1)
         return sc
 
     def _spread_update(self, key, pod: dict | None, node: str | None) -> None:
@@ -546,13 +589,9 @@ class Scheduler(Controller):
         for skey in dict.fromkeys(cands):
             sc = self._selectors[skey]
             if old_node and sc.matches(old_labels):
-                n = sc.nodes[old_node] - 1
-                if n:
-                    sc.nodes[old_node] = n
-                else:
-                    del sc.nodes[old_node]
+                self._count(sc, old_node, -1)
             if node and sc.matches(new_labels):
-                sc.nodes[node] = sc.nodes.get(node, 0) + 1
+                self._count(sc, node, 1)
 
     # --- scheduling -----------------------------------------------------------------------------------
     def resync(self, now: float) -> None:
@@ -752,105 +791,115 @@ class Scheduler(Controller):
             a = MAX_NODE_SCORE * e.aff_raw // max_aff if max_aff else 0
             e.base = W_TAINT * t + W_AFFINITY * a + W_FIT * e.fit + W_BALANCED * e.balanced
         reqs = self.default_selector(pod)
-        singles: list = []   # (score, node) for nodes scored one by one
         if reqs:
-            singles = self._spread(pod, reqs, feasible, count)
+            groups = self._spread(pod, reqs, feasible, count)
         else:
-            for e in feasible:
-                e.score = e.base
-        scored = [e for e in feasible if len(e.excluded) < len(e.pool)]
-        best = max([e.score for e in scored] + [s[0] for s in singles])
-        tied = [e for e in scored if e.score == best]
-        tied_singles = [s[1] for s in singles if s[0] == best]
-        sizes = [len(e.pool) - len(e.excluded) for e in tied]
-        total = sum(sizes) + len(tied_singles)
+            groups = [(e.base, len(e.pool), e.pool, None) for e in feasible]
+        best = max(g[0] for g in groups)
+        tied = [g for g in groups if g[0] == best]
+        total = sum(g[1] for g in tied)
         r = self.rng.randrange(total) if total > 1 else 0
-        for e, size in zip(tied, sizes):
+        for _, size, pool, held in tied:
             if r < size:
-                return self._pick(e, r)
+                return self._pick(pool, held, r)
             r -= size
-        return tied_singles[r]
+        raise AssertionError("unreachable")
 
-    def _pick(self, e: _Entry, r: int) -> str:
-        pool, excluded = e.pool, e.excluded
-        if not excluded:
+    def _pick(self, pool, held, r: int) -> str:
+        """The ``r``-th node of ``pool`` (a list, or a set of equal nodes), skipping the nodes in
+        ``held`` (a selector's per-node counts: nodes with matching pods score apart)."""
+        if not isinstance(pool, list):
+            return sorted(pool)[r]
+        if held is None:
             return pool[r]
-        if len(excluded) * 2 < len(pool):   # mostly eligible: draw until an eligible node comes up
+        counts, n_held = held
+        if len(pool) > 2 * n_held:   # mostly eligible: draw until an eligible node comes up
             while True:
                 n = pool[self.rng.randrange(len(pool))]
-                if n not in excluded:
+                if n not in counts:
                     return n
-        return [n for n in pool if n not in excluded][r]
+        return [n for n in pool if n not in counts][r]
 
     def _spread(self, pod, reqs, feasible: list, count: int) -> list:
-        """PodTopologySpread with the system default constraints (PreScore, Score, NormalizeScore):
-        sets each entry's score for its nodes without matching pods, and returns ``(score, node)``
-        for the nodes that have some."""
+        """PodTopologySpread with the system default constraints (PreScore, Score, NormalizeScore).
+        Returns groups of equally scored nodes: ``(score, size, pool, held)``."""
         ns = pod["metadata"].get("namespace", "")
         spec = pod.get("spec") or {}
         sc = self._selector_counts(ns, reqs)
-        whole = {e.bucket.key: e for e in feasible if e.names is None}
-        single = {e.names[0]: e for e in feasible if e.names is not None}
-        holders = []
-        zone_counts: dict = {}
-        nodes = self.nodes
-        any_zone = self._zoned > 0
-        for node_name, cnt in sc.nodes.items():
-            info = nodes.get(node_name)
-            if info is None:
-                continue
-            if any_zone and info.zone is not None and required_affinity_matches(spec, info.labels, info.name):
-                zone_counts[info.zone] = zone_counts.get(info.zone, 0) + cnt
-            e = single.get(node_name) if single else None
-            if e is None and info.bucket is not None:
-                e = whole.get(info.bucket.key)
-            if e is not None:
-                e.excluded.add(node_name)
-                holders.append((node_name, cnt, e))
+        if self._zoned and (spec.get("nodeSelector") or (((spec.get("affinity") or {}).get("nodeAffinity") or {})
+                                                         .get("requiredDuringSchedulingIgnoredDuringExecution"))):
+            zone_counts: dict = {}   # only nodes matching the pod's node affinity count (nodeAffinityPolicy Honor)
+            for node_name, cnt in sc.nodes.items():
+                info = self.nodes.get(node_name)
+                if info is not None and info.zone is not None and \
+                        required_affinity_matches(spec, info.labels, info.name):
+                    zone_counts[info.zone] = zone_counts.get(info.zone, 0) + cnt
+        else:
+            zone_counts = sc.zones
         zones = {e.bucket.rep.zone if e.bucket.rep.zone is not None else "" for e in feasible}
         w_host, w_zone = math.log(count + 2), math.log(len(zones) + 2)
         (_, skew_host), (_, skew_zone) = DEFAULT_CONSTRAINTS
+        memo: dict = {}
 
         def raw(cnt: int, zone) -> int:
-            score = cnt * w_host + (skew_host - 1)
-            if zone is not None:
-                score += zone_counts.get(zone, 0) * w_zone + (skew_zone - 1)
-            return _go_round(score)
-
-        raws = [raw(0, e.bucket.rep.zone) for e in feasible]
-        memo: dict = {}
-        single_raws = []
-        for n, cnt, e in holders:
-            z = e.bucket.rep.zone
-            r = memo.get((cnt, z))
+            r = memo.get((cnt, zone))
             if r is None:
-                r = memo[(cnt, z)] = raw(cnt, z)
-            single_raws.append((r, n, e))
-        present = [r for r, e in zip(raws, feasible) if len(e.excluded) < len(e.pool)] + [s[0] for s in single_raws]
-        lo, hi = min(present), max(present)
+                score = cnt * w_host + (skew_host - 1)
+                if zone is not None:
+                    score += zone_counts.get(zone, 0) * w_zone + (skew_zone - 1)
+                r = memo[(cnt, zone)] = _go_round(score)
+            return r
 
-        def norm(s: int) -> int:
-            return MAX_NODE_SCORE if hi == 0 else MAX_NODE_SCORE * (hi + lo - s) // hi
-
-        for r, e in zip(raws, feasible):
-            e.score = e.base + W_SPREAD * norm(r)
-        return [(e.base + W_SPREAD * norm(r), n) for r, n, e in single_raws]
+        raws = []   # (raw, entry, size, pool, held)
+        for e in feasible:
+            zone = e.bucket.rep.zone
+            if e.names is not None:
+                cnt = sc.nodes.get(e.names[0], 0)
+                raws.append((raw(cnt, zone), e, 1, e.names, None))
+                continue
+            by_count = sc.groups.get(e.bucket.key) or {}
+            held = sum(len(v) for v in by_count.values())
+            if held < len(e.pool):
+                raws.append((raw(0, zone), e, len(e.pool) - held, e.pool, (sc.nodes, held) if held else None))
+            for cnt, nodes in by_count.items():
+                raws.append((raw(cnt, zone), e, len(nodes), nodes, None))
+        lo = min(x[0] for x in raws)
+        hi = max(x[0] for x in raws)
+        out = []
+        for r, e, size, pool, held in raws:
+            norm = MAX_NODE_SCORE if hi == 0 else MAX_NODE_SCORE * (hi + lo - r) // hi
+            out.append((e.base + W_SPREAD * norm, size, pool, held))
+        return out
 
 
 class _Entry:
     """Feasible nodes that score alike: a whole bucket (``names`` None) or one node of it."""
 
-    __slots__ = ("bucket", "names", "taint_raw", "aff_raw", "fit", "balanced", "base", "score", "excluded")
+    __slots__ = ("bucket", "names", "taint_raw", "aff_raw", "fit", "balanced", "base")
 
     def __init__(self, bucket, names, taint_raw, aff_raw, fit, balanced) -> None:
         self.bucket, self.names, self.taint_raw, self.aff_raw = bucket, names, taint_raw, aff_raw
         self.fit, self.balanced = fit, balanced
-        self.base = self.score = 0
-        self.excluded: set = set()
+        self.base = 0
 
     @property
     def pool(self) -> list:
         return self.names if self.names is not None else self.bucket.names
+
+
+def _group_move(sc: _SelectorCount, node: str, old_bucket, old_cnt: int, new_bucket, new_cnt: int) -> None:
+    if old_cnt:
+        by_count = sc.groups.get(old_bucket)
+        if by_count is not None:
+            nodes = by_count.get(old_cnt)
+            if nodes is not None:
+                nodes.discard(node)
+                if not nodes:
+                    del by_count[old_cnt]
+                    if not by_count:
+                        del sc.groups[old_bucket]
+    if new_cnt:
+        sc.groups.setdefault(new_bucket, {}).setdefault(new_cnt, set()).add(node)
 
 
 def _go_round(x: float) -> int:

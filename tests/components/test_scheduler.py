@@ -213,3 +213,71 @@ def test_bad_quantity_never_raises():
     store.create(pod("odd", requests={"cpu": "lots"}), validate=False)
     loop.settle()
     assert scheduled(store) == {"odd": None}
+
+
+def _naive_best(sched, store, pod_obj):
+    """Every feasible node scored one by one with the plugins' formulas: the set of best nodes."""
+    import math
+
+    from k8slab.components.resources import pod_requests
+    from k8slab.components.scheduler import _go_round
+
+    spec = pod_obj["spec"]
+    req = pod_requests(spec)
+    reqs = sched.default_selector(pod_obj)
+    feasible = []
+    for info in sched.nodes.values():
+        st = sched._static(spec, spec.get("tolerations") or [], info)
+        if st[0] is None and not sched._fit(info, req, []):
+            feasible.append((info, st))
+    counts, zones = {}, {}
+    for p in store.list("pods", "default"):
+        n = p["spec"].get("nodeName")
+        if n and reqs and all(r.matches(p["metadata"].get("labels") or {}) for r in reqs):
+            counts[n] = counts.get(n, 0) + 1
+            z = sched.nodes[n].zone
+            if z is not None:
+                zones[z] = zones.get(z, 0) + 1
+    max_t = max(st[1] for _, st in feasible)
+    raws = {}
+    zone_values = {i.zone if i.zone is not None else "" for i, _ in feasible}
+    for info, _ in feasible:
+        s = counts.get(info.name, 0) * math.log(len(feasible) + 2) + 2
+        if info.zone is not None:
+            s += zones.get(info.zone, 0) * math.log(len(zone_values) + 2) + 4
+        raws[info.name] = _go_round(s)
+    lo, hi = min(raws.values()), max(raws.values())
+    scores = {}
+    for info, st in feasible:
+        fit, bal = sched._resource_scores(info, req)
+        t = 100 - (100 * st[1] // max_t if max_t else 0)
+        spread = (100 if hi == 0 else 100 * (hi + lo - raws[info.name]) // hi) if reqs else 0
+        scores[info.name] = 3 * t + fit + bal + 2 * spread
+    best = max(scores.values())
+    return {n for n, s in scores.items() if s == best}
+
+
+def test_bucketed_scoring_agrees_with_scoring_every_node():
+    import random
+
+    rnd = random.Random(7)
+    for trial in range(15):
+        store, _ = kind_store(workers=0, seed=trial)
+        for i in range(rnd.randint(2, 7)):
+            labels = {"topology.kubernetes.io/zone": rnd.choice("ab")} if rnd.random() < 0.6 else {}
+            taints = [{"key": "spot", "effect": "PreferNoSchedule"}] if rnd.random() < 0.3 else None
+            store.create(node(f"n{i}", labels=labels, taints=taints), validate=False)
+        sched = Scheduler()
+        loop = loop_with(store, sched)
+        for app in ("a", "b"):
+            store.create({"apiVersion": "v1", "kind": "Service", "metadata": {"name": app},
+                          "spec": {"selector": {"app": app}, "ports": [{"port": 80}]}})
+        for j in range(rnd.randint(5, 25)):
+            app = rnd.choice("ab")
+            cpu = rnd.choice([None, {"cpu": "500m", "memory": "1Gi"}, {"cpu": "2"}])
+            p = store.create(pod(f"p{j}", labels={"app": app}, requests=cpu))
+            store.dispatch()
+            node_name, _ = sched.schedule(p)
+            if node_name is not None:
+                assert node_name in _naive_best(sched, store, p), (trial, j)
+            loop.settle()
