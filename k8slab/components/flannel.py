@@ -66,18 +66,22 @@ class Flannel(Controller):
         self.lease: str | None = None
 
     def key_for(self, event):
-        return "nodes"
+        return event.object["metadata"]["name"]
 
-    def reconcile(self, key) -> None:
+    def reconcile(self, name) -> None:
         m = self.machine
-        me = self.store.try_get("nodes", m.name)
-        if me is None or not me.get("spec", {}).get("podCIDR"):
-            return
         if self.lease is None:
+            me = self.store.try_get("nodes", m.name)
+            if me is None or not me.get("spec", {}).get("podCIDR"):
+                return
             self.acquire(me)
-        for node in self.store.list("nodes"):
-            if node["metadata"]["name"] != m.name:
-                self.sync_remote(node)
+            for node in self.store.list("nodes"):  # the nodes seen before the lease
+                if node["metadata"]["name"] != m.name:
+                    self.sync_remote(node)
+            return
+        node = self.store.try_get("nodes", name)
+        if node is not None and name != m.name:
+            self.sync_remote(node)
 
     def acquire(self, me: dict) -> None:
         """Take the node's podCIDR as the lease: subnet.env, the backend device, the annotations,
@@ -132,9 +136,9 @@ class Flannel(Controller):
         if not cidr or not public_ip or ann.get(ANN + "backend-type") != self.backend:
             return
         ns = self.machine.netns
-        if any(str(r.dst) == cidr for r in ns.routes("main")):
-            return
         subnet = IPv4Network(cidr)
+        if any(r.dst == subnet for r in ns.table("main").candidates(subnet)):
+            return
         if self.backend == "host-gw":
             ns.add_route(cidr, via=public_ip, dev="eth0")
             return

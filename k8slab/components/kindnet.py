@@ -8,6 +8,8 @@ while everything leaving the cluster is masqueraded.
 
 from __future__ import annotations
 
+from ipaddress import IPv4Network
+
 from k8slab.components.controller import Controller
 
 CNI_CONFIG_PATH = "/etc/cni/net.d/10-kindnet.conflist"
@@ -41,33 +43,38 @@ class Kindnet(Controller):
         self._masq_synced = False
 
     def key_for(self, event):
-        return "nodes"  # kindnetd reconciles the whole node list each time
+        # kindnetd walks the node list; what changes its work is one node at a time.
+        return event.object["metadata"]["name"]
 
-    def reconcile(self, key) -> None:
+    def reconcile(self, name) -> None:
         m = self.machine
         if not self._masq_synced:
             self.sync_masquerade()
-        for node in self.store.list("nodes"):
-            ip = next((a["address"] for a in node.get("status", {}).get("addresses", [])
-                       if a["type"] == "InternalIP"), None)
-            cidr = node.get("spec", {}).get("podCIDR")
-            if not ip or not cidr:
-                continue
-            if ip == m.ip:
-                text = render_conflist(cidr, m.netns.link("eth0").mtu)
-                if not m.fs.exists(CNI_CONFIG_PATH) or m.fs.read(CNI_CONFIG_PATH) != text:
-                    m.fs.write(CNI_CONFIG_PATH, text)
-                continue
-            self.sync_route(ip, cidr)
+        node = self.store.try_get("nodes", name)
+        if node is None:
+            return
+        ip = next((a["address"] for a in node.get("status", {}).get("addresses", [])
+                   if a["type"] == "InternalIP"), None)
+        cidr = node.get("spec", {}).get("podCIDR")
+        if not ip or not cidr:
+            return
+        if ip == m.ip:
+            text = render_conflist(cidr, m.netns.link("eth0").mtu)
+            if not m.fs.exists(CNI_CONFIG_PATH) or m.fs.read(CNI_CONFIG_PATH) != text:
+                m.fs.write(CNI_CONFIG_PATH, text)
+            return
+        self.sync_route(ip, cidr)
 
     def sync_route(self, node_ip: str, pod_cidr: str) -> None:
         """``netlink.Route{Dst: podCIDR, Gw: nodeIP}``; a route with another gateway is replaced."""
         ns = self.machine.netns
-        for r in ns.routes("main"):
-            if str(r.dst) == pod_cidr:
+        dst = IPv4Network(pod_cidr)
+        for r in ns.table("main").candidates(dst):
+            if r.dst == dst:
                 if r.gateway is not None and str(r.gateway) == node_ip:
                     return
                 ns.del_route(pod_cidr)
+                break
         ns.add_route(pod_cidr, via=node_ip)
 
     def sync_masquerade(self) -> None:
