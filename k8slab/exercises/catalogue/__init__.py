@@ -17,7 +17,13 @@ from functools import cache
 from k8slab.exercises.model import KINDS, Exercise
 
 # Notebook catalogue modules, in course order.
-MODULES = ("nb00_welcome", "nb03_pause_container", "nb06_vxlan_overlay", "nb15_troubleshooting")
+MODULES = (
+    "nb00_welcome",
+    "nb03_pause_container",
+    "nb06_vxlan_overlay",
+    "nb07_services",
+    "nb15_troubleshooting",
+)
 ID_PATTERN = re.compile(r"^\d\d\.[a-z0-9]+(-[a-z0-9]+)*$")
 
 
