@@ -19,7 +19,7 @@ def test_correct_in_any_equivalent_form():
     assert check("00.node-count", "three").correct
     assert check("00.quiz-who-assigns-podcidr", "B").correct
     assert check("00.tf-pod-to-pod-nat", False).correct
-    assert check("00.predict-from-laptop", "Rejected").correct
+    assert check("00.predict-from-laptop", "Dropped").correct
 
 
 def test_misconceptions_are_named():
