@@ -19,6 +19,7 @@ from k8slab.exercises.model import KINDS, Exercise
 # Notebook catalogue modules, in course order.
 MODULES = (
     "nb00_welcome",
+    "nb01_cluster_anatomy",
     "nb03_pause_container",
     "nb06_vxlan_overlay",
     "nb07_services",
