@@ -7,7 +7,10 @@ From there the walk only asks the data plane, step by step:
 * routing decisions by longest-prefix match in the namespace's tables (``ip route get``);
 * netfilter hooks in the kernel's order, rule by rule, with conntrack and NAT
   (PREROUTING, INPUT, FORWARD, OUTPUT, POSTROUTING);
-* neighbour resolution (ARP over the link when there is no entry), veth pairs,
+* IPVS (``ip_vs``) where a namespace has virtual servers: a packet for one is scheduled to a
+  real server at LOCAL_IN (or LOCAL_OUT when sent from that host) and sent on through
+  OUTPUT and POSTROUTING; the real server's answer is rewritten back at FORWARD / LOCAL_IN;
+* neighbour resolution (ARP over the link when there is no entry, proxy ARP entries), veth pairs,
   bridges forwarding by their FDB (which learns), VXLAN encapsulation onto the underlay
   and decapsulation at the remote VTEP;
 * delivery to a listening socket, or a drop or reject with its reason; TTL, ``ip_forward``
@@ -83,7 +86,7 @@ ICMP_ERRNO = {
 class Hop:
     """One step of a walk.
 
-    ``stage`` is one of: ``send``, ``route``, ``netfilter``, ``neigh``, ``arp``, ``xmit``,
+    ``stage`` is one of: ``send``, ``route``, ``netfilter``, ``ipvs``, ``neigh``, ``arp``, ``xmit``,
     ``veth``, ``bridge``, ``vxlan-encap``, ``vxlan-decap``, ``forward``, ``deliver``, ``drop``,
     ``icmp``. ``rule`` is the exact text that decided it (an ``ip route`` line, iptables rules,
     an FDB or neighbour entry), or None."""
@@ -219,6 +222,14 @@ class _Walker:
         ctx = ctx or self.new_ctx(ns)
         ctx.in_iface, ctx.out_iface = None, r.dev.name
         after = self.nf(ns, "OUTPUT", pkt, ctx)
+        if _ipvs_table(ns, "services") is not None:  # ip_vs_local_request4: a local client of a virtual server
+            m = self.ipvs_in(ns, r.dev, after, ctx)
+            if m is not None:
+                local = self.ipvs_xmit(ns, r.dev, after, m, ctx, local_client=True)
+                if local is None:
+                    return None
+                after, pkt = local, local  # the real server is this host: looped back to it
+                r = _route.lookup(ns, after.dst)
         if after.dst != pkt.dst:  # DNAT in OUTPUT: route again, as ip_route_me_harder does
             r = _route.lookup(ns, after.dst, src=after.src)
             if not r.ok:
@@ -330,6 +341,74 @@ class _Walker:
         after = self.nf(ns, "POSTROUTING", after, ctx)
         return Packet((frame[Ether],) + after.layers)
 
+    # -- IPVS -------------------------------------------------------------------------------
+    def ipvs_in(self, ns, dev: Link | None, pkt: Packet, ctx):
+        """IPVS for a packet at LOCAL_IN / LOCAL_OUT: the match (real server chosen, packet
+        DNATed), None if no virtual server owns it; a virtual server without real servers
+        answers ICMP port unreachable (``ip_vs_leave``)."""
+        from k8slab.linux.ipvs import ipvs_lookup
+
+        if ctx.ct is not None and ctx.ct_dir != 0:  # not ORIGINAL: a reply is no new request
+            return None
+        m = ipvs_lookup(ns, pkt, ns.kernel.now)
+        if m is not None:
+            return m
+        t = pkt.transport()
+        if isinstance(t, (TCP, UDP)):
+            vs = ns.netfilter.ipvs.services.get((pkt.proto.upper(), pkt.dst, t.dport))
+            if vs is not None and not vs.real_servers:
+                self.hop(ns, dev, "ipvs", f"virtual server {vs.ip}:{vs.port} ({vs.protocol}) has no real server",
+                         _vs_line(vs), pkt)
+                self.icmp_error(ns, dev or ns.link("lo"), pkt, 3, 3)
+        return None
+
+    def ipvs_xmit(self, ns, dev: Link | None, before: Packet, m, ctx, local_client: bool) -> Packet | None:
+        """``ip_vs_nat_xmit``: route the DNATed packet to its real server and send it through
+        OUTPUT (for a packet from elsewhere) and POSTROUTING. Returns the packet when the real
+        server is this host (it goes on to the local socket), else None."""
+        vs, rs, after = m.virtual, m.real, m.packet
+        ct = ctx.ct
+        if ct is not None:  # net.ipv4.vs.conntrack=1: ip_vs_update_conntrack, replies come from the real server
+            proto, _, rdst, _, rb = ct.reply
+            if proto in (6, 17) and ct.reply[1] != rs.ip:
+                ns.netfilter.conntrack.set_reply(ct, (proto, rs.ip, rdst, rs.port, rb))
+        rule = _vs_line(vs) + "\n" + _rs_line(rs)
+        self.hop(ns, dev, "ipvs", f"virtual server {vs.ip}:{vs.port} ({vs.protocol}, {vs.scheduler}"
+                 + (f", persistent {vs.persistent}" if vs.persistent else "")
+                 + f") -> real server {rs} ({rs.forward})", rule, before, after)
+        r = _route.lookup(ns, after.dst)
+        if not r.ok:
+            self.drop(ns, dev, f"IPVS: no route to the real server {after.dst}: {r.error}", after)
+        if r.type == "local":
+            self.hop(ns, r.dev, "route", f"IPVS: the real server {after.dst} is this host: delivered here",
+                     _route_rule(r), after)
+            return after
+        ip = after[IPv4]
+        if ip.ttl <= 1:
+            self.hop(ns, dev, "forward", f"TTL {ip.ttl} would reach 0", None, after)
+            self.icmp_error(ns, dev or ns.link("lo"), after, 11, 0)
+        dec = after.replace(IPv4, ttl=ip.ttl - 1)
+        self.hop(ns, r.dev, "route", f"IPVS output route: {_route_what(r)}; TTL {ip.ttl} -> {ip.ttl - 1}",
+                 _route_rule(r), after, dec)
+        ctx.in_iface, ctx.out_iface = None, r.dev.name
+        if not local_client:  # ip_vs_nat_send_or_cont: NF_HOOK(LOCAL_OUT) then dst_output
+            dec = self.nf(ns, "OUTPUT", dec, ctx)
+        dec = self.nf(ns, "POSTROUTING", dec, ctx)
+        self.xmit(ns, r.dev, r.nexthop, dec)
+        return None
+
+    def ipvs_out(self, ns, dev: Link | None, pkt: Packet) -> Packet:
+        """``ip_vs_out``: a real server's answer on an IPVS connection gets the virtual server's
+        address back as its source."""
+        from k8slab.linux.ipvs import ipvs_reply
+
+        back = ipvs_reply(ns, pkt)
+        if back is None:
+            return pkt
+        self.hop(ns, dev, "ipvs", f"answer from real server {pkt.src}:{pkt.sport}: source rewritten to the "
+                 f"virtual server {back.src}:{back.sport}", None, pkt, back)
+        return back
+
     # -- neighbours -------------------------------------------------------------------------
     def neighbour(self, ns, dev: Link, nexthop: IPv4Address, pkt: Packet) -> str:
         """The MAC to send to ``nexthop`` on ``dev``: the neighbour table, else ARP."""
@@ -398,13 +477,30 @@ class _Walker:
             self.icmp_error(ns, in_dev, pkt, 3, 4, mtu=r.dev.mtu)
         ctx.out_iface = r.dev.name
         after = self.nf(ns, "FORWARD", pkt, ctx)
+        if _ipvs_table(ns, "conns") is not None:  # ip_vs_reply4 at FORWARD: a real server's answer
+            after = self.ipvs_out(ns, r.dev, after)
         dec = after.replace(IPv4, ttl=after[IPv4].ttl - 1)
         self.hop(ns, r.dev, "forward", f"TTL {after[IPv4].ttl} -> {after[IPv4].ttl - 1}", None, after, dec)
         dec = self.nf(ns, "POSTROUTING", dec, ctx)
         self.xmit(ns, r.dev, r.nexthop, dec)
 
     def local_in(self, ns, dev: Link, pkt: Packet, ctx) -> None:
+        ct = ctx.ct
+        src_nat_pending = ct is not None and "src" not in ct.nat_done
         pkt = self.nf(ns, "INPUT", pkt, ctx)
+        if _ipvs_table(ns, "conns") is not None:  # ip_vs_reply4 at LOCAL_IN: the answer to a local client
+            pkt = self.ipvs_out(ns, dev, pkt)
+        if _ipvs_table(ns, "services") is not None:  # ip_vs_remote_request4
+            m = self.ipvs_in(ns, dev, pkt, ctx)
+            if m is not None:
+                if src_nat_pending and ct is ctx.ct and not ct.snat:
+                    # IPVS (priority NAT_SRC - 1) takes the packet before nat INPUT binds a source NAT,
+                    # so POSTROUTING still decides one (KUBE-POSTROUTING's MASQUERADE).
+                    ct.nat_done.discard("src")
+                r = self.ipvs_xmit(ns, dev, pkt, m, ctx, local_client=False)
+                if r is None:
+                    return None
+                pkt = r  # the real server is this host: delivered here, as rewritten
         t = pkt.transport()
         if isinstance(t, UDP):
             vx = _vxlan_for_port(ns, t.dport)
@@ -449,8 +545,11 @@ class _Walker:
     # -- errors sent back ---------------------------------------------------------------------
     def icmp_error(self, ns, dev: Link, offending: Packet, type_: int, code: int, mtu: int = 0) -> None:
         """The kernel in ``ns`` tells the sender no: an ICMP error walks back (``walk.reply``)."""
-        r = _route.lookup(ns, offending.src)
-        src = str(r.src) if r.ok and r.src is not None else (_primary(dev) or offending.dst)
+        if ns.local_address_type(offending.dst) == "local":
+            src = offending.dst  # icmp_send: a packet for a local address (a VIP too) is answered from it
+        else:
+            r = _route.lookup(ns, offending.src)
+            src = str(r.src) if r.ok and r.src is not None else (_primary(dev) or offending.dst)
         quoted = Packet(offending.layers[: offending.index(IPv4) + 2])
         err = IPv4(src=src, dst=offending.src, df=False) / ICMP(type_, code, mtu=mtu) / quoted
         self.hop(ns, dev, "icmp", f"sends {err[ICMP].summary()} to {offending.src}", None, offending, err)
@@ -552,6 +651,25 @@ def receive(dev: Link, frame: Packet, origin: tuple | None = None) -> Walk:
 
 
 # -- helpers --------------------------------------------------------------------------------
+
+def _ipvs_table(ns, what: str):
+    """The namespace's IPVS table if it has ``services`` / ``conns`` (never creates one)."""
+    table = getattr(getattr(ns, "netfilter", None), "ipvs", None)
+    return table if table is not None and getattr(table, what) else None
+
+
+def _vs_line(vs) -> str:
+    """A virtual server's line in ``ipvsadm -Ln``."""
+    return f"{vs.protocol:<4} {vs.ip}:{vs.port} {vs.scheduler}" + (f" persistent {vs.persistent}"
+                                                                     if vs.persistent else "")
+
+
+def _rs_line(rs) -> str:
+    """A real server's line in ``ipvsadm -Ln`` (trailing column padding dropped)."""
+    return (f"  -> {str(rs):<28} {rs.forward:<7} {rs.weight:<6} {rs.active_conns:<10} "
+            f"{rs.inact_conns}")
+
+
 
 def _name(dev) -> str | None:
     return dev if dev is None or isinstance(dev, str) else dev.name

@@ -183,17 +183,52 @@ def test_ping_to_cluster_ip_answers_without_the_access_filter():
     assert w.reply is not None and w.reply.verdict == "delivered"
 
 
-@pytest.mark.xfail(strict=True, reason="walk.py does not call ipvs_lookup at LOCAL_IN yet: a SYN to a ClusterIP "
-                                       "in IPVS mode reaches the node's own stack and is refused")
 def test_cluster_ip_tcp_through_ipvs_walk():
+    """pod2 (host2) -> ClusterIP: host2's IPVS schedules the real server at LOCAL_IN, routes the
+    DNATed packet across the VXLAN to pod1 (host1); the answer is rewritten back to the VIP
+    at host2's FORWARD, and the connection shows in ``ipvsadm -Ln``."""
     services, slices = readme_objects()
     net, host, proxier = node()
-    assert proxier.sync(services, slices).ok
     net.pods[0].sockets.bind("tcp", "0.0.0.0", 53, "dns")
     slices[1]["endpoints"][0]["addresses"] = ["10.244.0.2"]
     assert proxier.sync(services, slices).ok
+    host2 = net.hosts[1]
+    kubelet_iptables(host2)
+    assert IPVSProxier(host2, ProxierConfig("host2", ["172.18.0.3"])).sync(services, slices).ok
     w = send(net.pods[1], IPv4(src="0.0.0.0", dst="10.0.0.10") / TCP(40000, 53, "S"))
     assert w.verdict == "delivered" and w.endpoint == "10.244.0.2:53", str(w)
+    ipvs_hop = next(h for h in w.hops if h.stage == "ipvs")
+    assert ipvs_hop.netns == "host2" and ipvs_hop.rule.splitlines()[0] == "TCP  10.0.0.10:53 rr"
+    assert ipvs_hop.after.dst == "10.244.0.2" and w.packet.src == "10.244.1.2"  # pod CIDR: no masquerade
+    assert w.reply.verdict == "delivered", str(w.reply)
+    assert (w.reply.packet.src, w.reply.packet.sport) == ("10.0.0.10", 53)
+    assert any(h.stage == "ipvs" and h.netns == "host2" for h in w.reply.hops)
+    assert "  -> 10.244.0.2:53                Masq    1      0          1         " in \
+        ipvs_of(host2).ipvsadm_ln().splitlines()
+
+
+def test_ipvs_from_the_node_itself_is_masqueraded():
+    """A client on the node (source: the VIP, as ``ip route get`` picks for a kube-ipvs0 address):
+    IPVS at LOCAL_OUT, KUBE-MARK-MASQ in nat OUTPUT, MASQUERADE to the node's address."""
+    services, slices = readme_objects()
+    net, host, proxier = node()
+    net.pods[0].sockets.bind("tcp", "0.0.0.0", 53, "dns")
+    slices[1]["endpoints"][0]["addresses"] = ["10.244.0.2"]
+    assert proxier.sync(services, slices).ok
+    w = send(host, IPv4(src="0.0.0.0", dst="10.0.0.10") / TCP(40000, 53, "S"))
+    assert w.verdict == "delivered" and w.endpoint == "10.244.0.2:53", str(w)
+    assert w.packet.src == "10.244.0.1"  # masqueraded to cni0's address on the way to the pod
+    assert w.reply.verdict == "delivered" and w.reply.packet.src == "10.0.0.10", str(w.reply)
+
+
+def test_ipvs_virtual_server_without_real_servers_refuses():
+    """ip_vs_leave: a virtual server with no real server answers ICMP port unreachable."""
+    services, slices = readme_objects()
+    net, host, proxier = node()
+    assert proxier.sync(services, slices[:1]).ok
+    w = send(net.pods[0], IPv4(src="0.0.0.0", dst="10.0.0.10") / TCP(40000, 53, "S"))
+    assert w.verdict == "rejected", str(w)
+    assert any(h.stage == "ipvs" and "no real server" in h.what for h in w.hops)
 
 
 @pytest.mark.xfail(strict=True, reason="netfilter: the physdev match lacks --physdev-is-in, which IPVS mode "
