@@ -310,11 +310,60 @@ def _cmd_env(t, args, stdin):
         "/etc/hostname"), "", 0
 
 
+IPVS_PORT_NAMES = {53: "domain", 80: "http", 443: "https", 8080: "http-alt"}  # getservbyport, Debian netbase
+
+
+def _cmd_ipvsadm(t, args, stdin):
+    """``ipvsadm [-L|-l] [-n] [-t|-u VIP:PORT]``: the namespace's IPVS table as ipvsadm lists it."""
+    from k8slab.linux.ipvs import ipvs_of
+
+    tryhelp = "Try `ipvsadm -h' or 'ipvsadm --help' for more information.\n"
+    numeric, proto, want, listing = False, None, None, not args
+    it = iter(args)
+    for a in it:
+        if a in ("-t", "-u", "--tcp-service", "--udp-service"):
+            proto, want = ("TCP" if a in ("-t", "--tcp-service") else "UDP"), next(it, None)
+            if want is None:
+                return "", f"{a}: missing argument\n", 255
+        elif a in ("--list", "--numeric"):
+            listing, numeric = listing or a == "--list", numeric or a == "--numeric"
+        elif a.startswith("-") and not a.startswith("--") and set(a[1:]) <= set("Lln"):
+            listing, numeric = listing or bool(set(a[1:]) & set("Ll")), numeric or "n" in a
+        else:
+            return "", tryhelp, 255
+    if not listing:
+        return "", tryhelp, 255
+    table = ipvs_of(t.netns)
+    text = table.ipvsadm_ln()
+    if want is not None:
+        vs = next((v for v in table.services.values() if v.protocol == proto and f"{v.ip}:{v.port}" == want), None)
+        if vs is None:
+            return "", "No such service\n", 1
+        lines = text.splitlines(keepends=True)
+        start = next(i for i, ln in enumerate(lines) if ln.startswith(f"{proto:<4} {want} "))
+        end = next((i for i in range(start + 1, len(lines)) if not lines[i].startswith("  ->")), len(lines))
+        text = "".join(lines[1:3] + lines[start:end])
+    if not numeric:  # names for well-known ports (no reverse DNS for cluster addresses on a node)
+        text = re.sub(r"(\d+\.\d+\.\d+\.\d+):(\d+)\b( *)",
+                      lambda m: _port_name(m), text)
+    return text, "", 0
+
+
+def _port_name(m) -> str:
+    name = IPVS_PORT_NAMES.get(int(m.group(2)))
+    if name is None:
+        return m.group(0)
+    old = f"{m.group(1)}:{m.group(2)}"
+    new = f"{m.group(1)}:{name}"
+    pad = m.group(3)
+    return new + (" " * max(1, len(old) + len(pad) - len(new)) if pad else "")
+
+
 COMMANDS = {
     "ip": _cmd_ip, "bridge": _cmd_bridge, "iptables": _cmd_iptables, "iptables-save": _cmd_iptables_save,
     "iptables-nft": _cmd_iptables, "iptables-nft-save": _cmd_iptables_save, "conntrack": _cmd_conntrack,
     "cat": _cmd_cat, "ls": _cmd_ls, "hostname": _cmd_hostname, "ps": _cmd_ps, "sysctl": _cmd_sysctl,
     "echo": _cmd_echo, "grep": _cmd_grep, "head": _cmd_head, "tail": _cmd_tail, "wc": _cmd_wc, "sort": _cmd_sort,
-    "env": _cmd_env,
+    "env": _cmd_env, "ipvsadm": _cmd_ipvsadm,
 }
 COMMANDS.update(NET_COMMANDS)
