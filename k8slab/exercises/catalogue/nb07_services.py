@@ -146,6 +146,11 @@ def _dnat_port(c) -> str:
     return sorted({t.rsplit(":", 1)[1] for t in _dnat_targets(c)})[0]
 
 
+def _dnat_port_choice(c) -> str:
+    """The option letter whose number is the port kube-proxy DNATs to."""
+    return {"80": "a", "8080": "c"}.get(_dnat_port(c), "d")
+
+
 def _web_endpoints_in_rules(c) -> str:
     return str(len(set(_dnat_targets(c))))
 
@@ -172,9 +177,9 @@ EXERCISES = [
             '192.0.2.0/24.'
         ),
         normaliser='cidr',
-        salt='f28acf37c0ba8463',
+        salt='8ad6eb417d9f4fd8',
         answers=(
-            '4b52d24ccb734c1a4e377ffa442420f620766e26703189d38564a54563438300',
+            '56183947c1f303471c858625f651a6bde1c9bd2ef01f3189d8fc29d508e4d272',
         ),
         misconceptions=(
             Misconception(
@@ -184,7 +189,7 @@ EXERCISES = [
                     "Services are numbered from a separate range so that no ClusterIP can ever be a pod's address."
                 ),
                 answers=(
-                    'fbd38965f26559d22b0db73c93553d85a52f7ada53efe60c2973eeaf62ef62b6',
+                    '5a840a1380bc39e9991c1d0be1c054e3d2d5ccd97c2f006488b8e2c110004e1a',
                 ),
             ),
             Misconception(
@@ -194,7 +199,7 @@ EXERCISES = [
                     'from a range the API server keeps for Services.'
                 ),
                 answers=(
-                    '062365c33cc65afd06da395d6c57d0afa93b38c5bb60f1e513bdf139b293dbf6',
+                    '706cb628a5aaceb7263b70cc0e474431246d69d6938e0b9b52b202febdec8f20',
                 ),
             ),
             Misconception(
@@ -204,8 +209,8 @@ EXERCISES = [
                     'its own range; read the flag the API server in this cluster runs with.'
                 ),
                 answers=(
-                    'c04920d5205f98e335df62df91cd9c5d3ae1b31bbd13eb551bd2647de921ec4f',
-                    'f147ced5f54a701478df357b288511bdcdc0609c5ea7cfe9ce12b0fcebc45896',
+                    'cc333cd773bd18eb39b144a5bb814201a48e0612c33c8df762c69f945c465f2e',
+                    '25c88b5314f7640d65aa92542e6aeb571151024531060d8e5ed773c1820f00d0',
                 ),
             ),
         ),
@@ -226,16 +231,21 @@ EXERCISES = [
     ),
     Exercise(
         id='07.endpoint-port',
-        kind='value',
+        kind='choice',
         title="The port in web's EndpointSlice",
         prompt=(
-            'The Service web says `port 80, targetPort http`. Which port number does its EndpointSlice list for the '
-            'pods?'
+            'The Service web says `port: 80, targetPort: http`. Which port does its EndpointSlice list for the pods?'
         ),
-        normaliser='port',
-        salt='9aa8f9bfd56c9a10',
+        normaliser='choice',
+        options=(
+            "80: the Service's port",
+            'http: the name, as the Service gives it',
+            '8080: the number of the container port named http',
+            'none: ports are only kept in the Service',
+        ),
+        salt='423c633825d6a002',
         answers=(
-            '2b6b980d6659e8307e8ec47071467f67560414abc54aa1a89b28841a7fb80d9f',
+            '8fc1cd31844e0ac2a12ff91f9768972e28ed1ef9c2e7084b897207ce16eb5591',
         ),
         misconceptions=(
             Misconception(
@@ -245,7 +255,26 @@ EXERCISES = [
                     'where the pods themselves listen, the targetPort resolved in each pod.'
                 ),
                 answers=(
-                    'ee3fce10a5ad8af070467ef9b8b6de5c0e406602a11508e8d47188f307850a01',
+                    '9119ff6decf025222a60a49fdb280df218ad8e4ca83d011bb1633e885b727663',
+                ),
+            ),
+            Misconception(
+                name='name-not-resolved',
+                feedback=(
+                    'The name is resolved, pod by pod, to a number; kube-proxy needs a number to write its DNAT rule.'
+                ),
+                answers=(
+                    'a80657819af438e79d8e63aac66f9617522476b9d84c25ffb44a287530564ea0',
+                ),
+            ),
+            Misconception(
+                name='no-ports',
+                feedback=(
+                    'Every EndpointSlice carries a ports list; that is how kube-proxy knows which port to rewrite '
+                    'the destination to.'
+                ),
+                answers=(
+                    '65d1f60aa5f708e6a570162601e3fccd509700173f7eb39060bb80c18b94e7b7',
                 ),
             ),
         ),
@@ -254,11 +283,11 @@ EXERCISES = [
             '`%kubectl get endpointslices -l kubernetes.io/service-name=web` has a PORTS column.',
         ),
         solution=(
-            'k8s1:uvD04W+bjdGXNhxRnj53LILK6P+TcWjRDYPuVoU6QZEpTASigITzkC0e6x1UaDLOUHlXEI0gp2no43mmAB8eqbWn5Dg0gZI'
-            'ctrnSFsvQJrktgZOmyCy7WqF+MAlzzsThy7iOWuZ2aaCTRL/0KVvKpWdj+CiIOUFrswYowaB6sFFrgl5RMT8WECfmWdVP0c5bXc7'
-            'b7y66Tdi0xHis9eoHFOVGDLTbNf4T2hbOJvUfBYNovo1NlJNiEDL8elFOXvKlAii5JNk='
+            'k8s1:uvCs4eO/jdGX98x2A+8pzqBJ3i22OGTc67AMamT0/cDNWw21OZ4CnXZm9gde/qJ52/Q3DmilYxbWbGMK3P0tTgeyhJ1FI04'
+            'narUaIzNR0XJzKYC9p1h8KnAvkRO5C2iiTbpXdypV548GisBOPpI5mdiByYqQoG3iLyKeLft7gLwZUwrRbOYRhBwhKf+pMGOpCXI'
+            'kx70aeOB8zXK4NSyeiH6Xx2sFSWUF2QrzqG7GDp2TD4bK2H7b0iz+d3s7LBA+KdI='
         ),
-        observe=_dnat_port,
+        observe=_dnat_port_choice,
         setup=_web_cluster,
     ),
     Exercise(
@@ -270,9 +299,9 @@ EXERCISES = [
             'connections to the Service web be spread? Predict, then look.'
         ),
         normaliser='count',
-        salt='5790ef083b20ed3c',
+        salt='26b211ebff53b73c',
         answers=(
-            '34d8dad982868812b228de174735d17d51e45f483a5fdb14923b55d7917ed7ee',
+            'ca2f8bd859fd6978530b01af0a63e57518a14cb99bbe330b80236fefa64a94fc',
         ),
         misconceptions=(
             Misconception(
@@ -282,7 +311,7 @@ EXERCISES = [
                     "sets the endpoint's condition to ready=false, and kube-proxy leaves it out."
                 ),
                 answers=(
-                    'e4d7677d9cd917d06b78c80457a94b6a9167407ee23e5794d012b3adb6562bd6',
+                    'b67a0d2576f57ba48aa1547366ed31b38dcab51f2dc1065dc99dbc13b7aa53ee',
                 ),
             ),
             Misconception(
@@ -292,7 +321,7 @@ EXERCISES = [
                     'left out.'
                 ),
                 answers=(
-                    '438638e22ed9434ab2ffbac779629785fc9acb7c79a229f59c229900b32c2d14',
+                    '6f148abf9234fc40fbd508c0a41edfc18a5357c5a9234b0134b69ae9d00cc1d1',
                 ),
             ),
         ),
@@ -326,9 +355,9 @@ EXERCISES = [
             "directly at the pods' own IPs: the cluster DNS answers the Service's name with them",
             'it cannot; a Service without a ClusterIP has no endpoints',
         ),
-        salt='c1daa10cfa846c1c',
+        salt='51f72f68755890c9',
         answers=(
-            'c4f1ab6b0d5f5bdc9813f99b0f9fb1e8fd7caf3ddefd9cc506148f3658f6b9e3',
+            '15351d81f9fe43e8616b9d886fb1061e56a27e41752bed80e571c6431d4eb70a',
         ),
         misconceptions=(
             Misconception(
@@ -338,7 +367,7 @@ EXERCISES = [
                     'writes nothing for it.'
                 ),
                 answers=(
-                    'e8014492d4d27c10b47253eedc273b2032c94cc16ea1459687d868f10dda7cbb',
+                    '9c5e1cdf1986d7b1ae4e51e7af63c7190f9709ccd84fd990941e4d3de1738de0',
                 ),
             ),
             Misconception(
@@ -348,7 +377,7 @@ EXERCISES = [
                     'the nodes.'
                 ),
                 answers=(
-                    'e377bcaec86f2ad57c4969e8670d8d9fa193f923e7d3f57ebded9b30f5f5304c',
+                    '8f8b084713c80571cc57916acd61515368f41fc858f78d29304d71f3431fe9bf',
                 ),
             ),
             Misconception(
@@ -358,7 +387,7 @@ EXERCISES = [
                     'missing.'
                 ),
                 answers=(
-                    '73171166cf8fe25684f239ae0cb9b3d3b12ec662be446c02ffbffb793ae17349',
+                    '9b60ede9826aa391e1b0dfd13b4f1e408edcc67e097b89d87487e5c08ad7d75b',
                 ),
             ),
         ),
