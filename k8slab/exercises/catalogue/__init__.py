@@ -23,6 +23,7 @@ MODULES = (
     "nb03_pause_container",
     "nb06_vxlan_overlay",
     "nb07_services",
+    "nb08_kube_proxy_iptables",
     "nb15_troubleshooting",
 )
 ID_PATTERN = re.compile(r"^\d\d\.[a-z0-9]+(-[a-z0-9]+)*$")
