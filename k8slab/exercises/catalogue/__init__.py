@@ -21,9 +21,9 @@ MODULES = (
     "nb00_welcome",
     "nb01_cluster_anatomy",
     "nb03_pause_container",
+    "nb05_across_nodes",
     "nb06_vxlan_overlay",
     "nb07_services",
-    "nb08_kube_proxy_iptables",
     "nb15_troubleshooting",
 )
 ID_PATTERN = re.compile(r"^\d\d\.[a-z0-9]+(-[a-z0-9]+)*$")
