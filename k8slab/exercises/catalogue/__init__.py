@@ -24,6 +24,7 @@ MODULES = (
     "nb05_across_nodes",
     "nb06_vxlan_overlay",
     "nb07_services",
+    "nb08_kube_proxy_iptables",
     "nb15_troubleshooting",
 )
 ID_PATTERN = re.compile(r"^\d\d\.[a-z0-9]+(-[a-z0-9]+)*$")
