@@ -32,6 +32,7 @@ A spec (one file per notebook, or several)::
 from __future__ import annotations
 
 import argparse
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -53,15 +54,16 @@ def _string(text: str, indent: str, room: int) -> str:
     """A Python string literal, split into implicitly concatenated pieces when it is long."""
     if len(repr(text)) <= room:
         return repr(text)
-    words = text.split(" ")
+    # Words with the spaces after them, so the pieces join back to exactly the text (runs of spaces
+    # matter in code: an example's YAML indentation must survive the split).
+    words = re.findall(r"[^ ]+ *| +", text)
     pieces, cur = [], ""
     for w in words:
-        cand = f"{cur} {w}" if cur else w
-        if len(repr(cand + " ")) > WIDTH - len(indent) - 2 and cur:
-            pieces.append(cur + " ")
+        if len(repr(cur + w)) > WIDTH - len(indent) - 2 and cur.strip():
+            pieces.append(cur)
             cur = w
         else:
-            cur = cand
+            cur += w
     pieces.append(cur)
     inner = indent + INDENT
     return "(\n" + "\n".join(inner + repr(p) for p in pieces) + "\n" + indent + ")"

@@ -147,7 +147,7 @@ def test_progress_can_be_off(monkeypatch):
 
 
 def test_pending_exercises_say_so():
-    res = check("15.wrong-selector", cluster=k8slab.kind(workers=1))
+    res = check("15.kube-proxy-stopped", cluster=k8slab.kind(workers=1))
     assert res.status == "pending" and "not available yet" in str(res)
 
 
