@@ -217,6 +217,8 @@ def validate(exercise_ids=None) -> list[Finding]:
         exercises = catalogue.exercises()
     except catalogue.CatalogueError as e:
         return [Finding("catalogue", "", problems=[str(e)])]
+    except Exception as e:  # noqa: BLE001 - a catalogue module that does not import: say which error, no traceback
+        return [Finding("catalogue", "", problems=[f"a catalogue module does not import: {type(e).__name__}: {e}"])]
     answers = plain_answers()
     chosen = [ex for ex in exercises if not exercise_ids or ex.id in exercise_ids]
     return [validate_exercise(ex, answers) for ex in chosen]

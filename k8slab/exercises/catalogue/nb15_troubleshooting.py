@@ -58,6 +58,20 @@ NGINX_PAGE_MARK = "Welcome to nginx!"   # what the web pods serve: the data plan
 TRIES = 12                              # requests per verify: each picks an endpoint at random, as kube-proxy does
 
 
+def _safe(probe):
+    """A probe that reports what went wrong instead of raising (a Service or pod the learner deleted)."""
+    import functools
+
+    @functools.wraps(probe)
+    def run(c) -> Probe:
+        try:
+            return probe(c)
+        except Exception as e:  # noqa: BLE001 - the store's NotFound, a lookup error: say it, never a traceback
+            return Probe(False, "error", str(e).strip("'\"") or type(e).__name__)
+
+    return run
+
+
 def _deployment(name: str, labels: dict, container: dict, replicas: int = 2) -> dict:
     return {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": name, "labels": dict(labels)},
             "spec": {"replicas": replicas, "selector": {"matchLabels": dict(labels)},
@@ -168,6 +182,7 @@ def _wrong_selector_setup():
     return _cluster([web, api, _service("web", {"app": "web"}), _service("api", {NAME: "api"}), _client()])
 
 
+@_safe
 def _wrong_selector_probe(c) -> Probe:
     got = _web_answers(c)
     if got.code == "wrong-backend" and "shop api" in got.detail:
@@ -181,6 +196,7 @@ def _wrong_target_port_setup():
                      _client()])
 
 
+@_safe
 def _wrong_target_port_probe(c) -> Probe:
     got = _web_answers(c)
     if got.code == "timeout":
@@ -198,6 +214,7 @@ def _failing_readiness_setup():
     return c
 
 
+@_safe
 def _failing_readiness_probe(c) -> Probe:
     got = _web_answers(c)
     if got.code == "http-error":
@@ -221,6 +238,7 @@ def _clients_on(c, node: str) -> list[str]:
                   if p["spec"].get("nodeName") == node and p.get("status", {}).get("podIP"))
 
 
+@_safe
 def _kube_proxy_stopped_probe(c) -> Probe:
     """From every client pod on each worker, and from each worker node itself (its own traffic crosses
     the same rules): every request must get the web page."""
