@@ -284,7 +284,7 @@ def _apply_one(store, obj: dict, namespace: str | None, source: str, validate: b
                 f'Resource={res.plural}", GroupVersionKind: "{group_version}, Kind={res.kind}"\n'
                 f'Name: "", Namespace: "{ns}"\nfrom server for: "{source}": resource name may not be empty')
         if meta.get("generateName"):
-            raise ClientError("from " + meta["generateName"] + ": cannot use generate name with apply")
+            raise ClientError(f"from {meta['generateName']}: cannot use generate name with apply")
     # what kubectl records as the applied configuration
     applied = dict(obj)
     applied_meta = dict(meta)

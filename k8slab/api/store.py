@@ -82,12 +82,14 @@ class WatchEvent:
 class Watch:
     """A subscription made by :meth:`Store.watch`; ``events`` collects events when no handler is given."""
 
-    def __init__(self, store, handler, resource, namespace, start):
+    def __init__(self, store, handler, resource, namespace, start, field=None, order=0):
         self.store = store
         self.handler = handler
         self.resource = resource
         self.namespace = namespace
         self.start = start
+        self.field = field          # (dotted path, value): a field selector such as spec.nodeName=kind-worker
+        self.order = order          # subscription order: events reach watchers in it
         self.events: list[WatchEvent] = []
         self.active = True
 
@@ -98,6 +100,9 @@ class Watch:
             return False
         if self.namespace is not None and event.object["metadata"].get("namespace") != self.namespace:
             return False
+        if self.field is not None:
+            path, value = self.field
+            return _field(event.object, path) == value or (event.old is not None and _field(event.old, path) == value)
         return True
 
     def deliver(self, event: WatchEvent) -> None:
@@ -111,6 +116,15 @@ class Watch:
         self.active = False
         if self in self.store._watches:
             self.store._watches.remove(self)
+        bucket = self.store._watch_bucket(self)
+        if self in bucket:
+            bucket.remove(self)
+
+
+def _field(obj: dict, path: str):
+    for part in path.split("."):
+        obj = obj.get(part) if isinstance(obj, dict) else None
+    return obj
 
 
 class Store:
@@ -141,6 +155,11 @@ class Store:
         self._dependents: dict[str, set[tuple[str, str, str]]] = {}
         self._queue: deque = deque()
         self._watches: list[Watch] = []
+        self._watch_order = 0
+        self._watch_all: list[Watch] = []
+        self._watch_by_resource: dict[str, list[Watch]] = {}
+        self._watch_by_field: dict[tuple, list[Watch]] = {}
+        self._indexed_paths: dict[str, set[str]] = {}
         self._dispatching = False
         for ns in namespaces:
             self.create({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": ns}}, validate=False)
@@ -724,22 +743,53 @@ class Store:
 
     # --- watches -----------------------------------------------------------------------------------
 
-    def watch(self, handler=None, resource=None, namespace: str | None = None, *, send_initial: bool = False) -> Watch:
+    def watch(self, handler=None, resource=None, namespace: str | None = None, *, send_initial: bool = False,
+              field: tuple[str, str] | None = None) -> Watch:
         """Subscribe to events of one resource (or all with ``resource=None``), in one namespace or all.
 
         ``handler(event)`` is called for each :class:`WatchEvent`, in order; without a handler the
         events are collected in the returned Watch's ``events``. ``send_initial`` first delivers an
-        ADDED event for every existing object (an informer's initial list), sorted.
+        ADDED event for every existing object (an informer's initial list), sorted. ``field``
+        (``("spec.nodeName", "kind-worker")``) is a field selector, as a kubelet watches only its
+        own pods; a MODIFIED event reaches it when the old or the new object matches (a binding).
+        Such watches are indexed, so an event costs only the watchers it can concern.
         """
         res = None if resource is None else self.resource(resource)
-        w = Watch(self, handler, res, namespace, self._rv)
+        if field is not None and res is None:
+            raise ValueError("a field-selected watch needs a resource")
+        self._watch_order += 1
+        w = Watch(self, handler, res, namespace, self._rv, field, self._watch_order)
         self._watches.append(w)
+        self._watch_bucket(w).append(w)
+        if field is not None:
+            self._indexed_paths.setdefault(res.qualified, set()).add(field[0])
         if send_initial:
             resources = [res] if res is not None else [by_qualified(q) for q in sorted(self._data)]
             for r in resources:
                 for obj in self.list(r, namespace):
-                    w.deliver(WatchEvent("ADDED", obj, None, r, self._rv))
+                    if field is None or _field(obj, field[0]) == field[1]:
+                        w.deliver(WatchEvent("ADDED", obj, None, r, self._rv))
         return w
+
+    def _watch_bucket(self, w: Watch) -> list:
+        if w.resource is None:
+            return self._watch_all
+        if w.field is None:
+            return self._watch_by_resource.setdefault(w.resource.qualified, [])
+        return self._watch_by_field.setdefault((w.resource.qualified, w.field[0], w.field[1]), [])
+
+    def _watchers(self, event: WatchEvent) -> list[Watch]:
+        """The watches an event may concern, in subscription order."""
+        q = event.resource.qualified
+        found = list(self._watch_all) + self._watch_by_resource.get(q, [])
+        for path in self._indexed_paths.get(q, ()):
+            values = {_field(event.object, path)}
+            if event.old is not None:
+                values.add(_field(event.old, path))
+            for v in values:
+                found += self._watch_by_field.get((q, path, v), [])
+        found.sort(key=lambda w: w.order)
+        return found
 
     def _enqueue(self, event: WatchEvent) -> None:
         self._queue.append(event)
@@ -766,7 +816,7 @@ class Store:
                 if type(item) is tuple:
                     self._collect(item[1])
                     continue
-                for w in list(self._watches):
+                for w in self._watchers(item):
                     if w.active and w.wants(item):
                         w.deliver(item)
         finally:

@@ -36,6 +36,7 @@ class Controller:
 
     name: str = ""
     resources: tuple[str, ...] = ()
+    field: tuple[str, str] | None = None   # a field selector for every watch (the kubelet's spec.nodeName)
 
     def __init__(self) -> None:
         self.queue: deque = deque()
@@ -79,7 +80,7 @@ class Controllers:
         controller.store = self.store
         controller.loop = self
         for resource in controller.resources:
-            self.store.watch(controller.on_event, resource=resource, send_initial=True)
+            self.store.watch(controller.on_event, resource=resource, send_initial=True, field=controller.field)
         self.controllers.append(controller)
         return controller
 

@@ -66,6 +66,7 @@ class Kubelet(Controller):
                  cluster_domain: str = "cluster.local", version: str = "v1.33.1", apps=None) -> None:
         super().__init__()
         self.apps = apps or app_for   # (container, pod name) -> App: what the image runs
+        self.field = ("spec.nodeName", machine.name)  # like the kubelet: only the pods bound to this node
         self.machine = machine
         self.role = role
         self.cluster_dns = cluster_dns
