@@ -32,6 +32,7 @@ from k8slab.components.kindnet import Kindnet
 from k8slab.components.kube_proxy import kubelet_iptables
 from k8slab.components.kube_proxy.daemon import KubeProxy
 from k8slab.components.kubelet import Kubelet
+from k8slab.components.loadbalancer import LoadBalancerController
 from k8slab.components.node import docker_network, start_node_container
 from k8slab.components.node_ipam import NodeIPAM
 from k8slab.components.replicaset import ReplicaSetController
@@ -82,7 +83,7 @@ class Cluster:
         self._join(*control)
         for controller in (NodeIPAM(pod_subnet), Scheduler(control[0], random.Random(seed)),
                            DeploymentController(), ReplicaSetController(), DaemonSetController(),
-                           EndpointSliceController(), EndpointsController()):
+                           EndpointSliceController(), EndpointsController(), LoadBalancerController(self.machines)):
             self.loop.add(controller)
         bootstrap = (kubeadm.static_pods(control[0], control[2])
                      + kubeadm.kubernetes_service(service_subnet, control[2])

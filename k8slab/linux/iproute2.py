@@ -305,10 +305,17 @@ def route_get_text(result: RouteResult, src_given: bool = False) -> str:
     return " ".join(parts) + " \n    " + " ".join(cache) + " \n"
 
 
-def neigh_show(ns: NetNS, dev: str | None = None, address: str | None = None, nud: str | None = None) -> str:
-    """``ip neigh show [dev D] [ADDR] [nud STATE|all]`` (NOARP entries hidden by default)."""
+def neigh_show(ns: NetNS, dev: str | None = None, address: str | None = None, nud: str | None = None,
+               proxy: bool = False) -> str:
+    """``ip neigh show [proxy] [dev D] [ADDR] [nud STATE|all]`` (NOARP entries hidden by default;
+    ``proxy`` lists the proxy entries, and only them, as the kernel's pneigh dump does)."""
     link = ns.link(dev) if dev is not None else None
     out = []
+    if proxy:
+        for p in ns.neigh.proxies():
+            if (link is None or p.dev is link) and (address is None or str(p.dst) == address):
+                out.append(p.line(omit_dev=link is not None))
+        return "".join(line + "\n" for line in out)
     for e in ns.neigh:
         if link is not None and e.dev is not link:
             continue
@@ -1015,6 +1022,7 @@ ROUTE_GET_FLAGS := [ fibmatch ]
 def _ip_neigh(ns, argv, opts) -> Result:
     if not argv or _matches(argv[0], "show") or _matches(argv[0], "list") or argv[0] == "lst":
         dev = addr = nud = None
+        proxy = False
         rest = argv[1:]
         while rest:
             w = rest.pop(0)
@@ -1022,22 +1030,27 @@ def _ip_neigh(ns, argv, opts) -> Result:
                 dev = rest.pop(0)
             elif w == "nud":
                 nud = rest.pop(0)
+            elif w == "proxy":
+                proxy = True
             elif addr is None:
                 addr = str(_addr(w))
             else:
                 raise _garbage("to", w)
         if opts["family"] == 6:
             return "", "", 0
-        return neigh_show(ns, dev, addr, nud), "", 0
+        return neigh_show(ns, dev, addr, nud, proxy), "", 0
     cmd = argv[0]
     if cmd not in ("add", "replace", "change", "del", "delete") and not _matches(cmd, "delete"):
         raise _unknown(cmd, "neigh")
     dst = dev = lladdr = None
     nud = "permanent"
+    proxy = False
     rest = argv[1:]
     while rest:
         w = rest.pop(0)
-        if w == "dev":
+        if _matches(w, "proxy") and rest and dst is None:
+            dst, proxy = str(_addr(rest.pop(0))), True
+        elif w == "dev":
             dev = rest.pop(0)
         elif w == "lladdr":
             v = rest.pop(0)
@@ -1055,6 +1068,13 @@ def _ip_neigh(ns, argv, opts) -> Result:
             dst = str(_addr(w))
         else:
             raise _garbage("to", w)
+    if proxy:  # a proxy entry may name no device (any); lladdr and nud do not apply
+        link = ns.link(dev) if dev is not None else None
+        if cmd.startswith("d"):
+            ns.neigh.delete_proxy(dst, link)
+        else:
+            ns.neigh.add_proxy(dst, link, replace=cmd != "add")
+        return "", "", 0
     if dst is None or dev is None:
         raise _Usage("Device and destination are required arguments.", 255)
     link = ns.link(dev)

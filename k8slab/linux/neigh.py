@@ -3,8 +3,10 @@
 States are the kernel's NUD states as ``ip neigh`` names them. The packet walk resolves
 next hops itself (sending ARP requests through the data plane); this module stores what it
 learns and what CNI plugins write (flannel writes ``PERMANENT`` entries on ``flannel.1``).
-Ageing runs on the virtual clock: :meth:`NeighTable.age` turns REACHABLE entries older than
-``reachable_time`` into STALE, as the kernel's timer does.
+Proxy entries (``ip neigh add proxy ADDR dev DEV``, the kernel's ``pneigh`` table) are kept
+apart and listed only by ``ip neigh show proxy``. Ageing runs on the virtual clock:
+:meth:`NeighTable.age` turns REACHABLE entries older than ``reachable_time`` into STALE, as
+the kernel's timer does.
 
 >>> from k8slab.linux.kernel import Kernel
 >>> ns = Kernel().add_netns("n")
@@ -63,15 +65,58 @@ class Neighbour:
         return " ".join(out) + " "
 
 
+@dataclass(slots=True, eq=False)
+class ProxyNeighbour:
+    """A proxy entry: the kernel answers ARP for ``dst`` arriving on ``dev`` (None: any device)."""
+
+    dst: IPv4Address
+    dev: Link | None
+
+    def line(self, omit_dev: bool = False) -> str:
+        """The ``ip neigh show proxy`` line (iproute2 6.1.0: no lladdr, no state, trailing space)."""
+        out = [str(self.dst)]
+        if self.dev is not None and not omit_dev:
+            out.append(f"dev {self.dev.name}")
+        out.append("proxy")
+        return " ".join(out) + " "
+
+
 class NeighTable:
     """Entries keyed by (ifindex, address), listed in insertion order (the kernel lists in
     hash order, which a learner cannot predict either)."""
 
-    __slots__ = ("_entries", "reachable_time")
+    __slots__ = ("_entries", "_proxies", "reachable_time")
 
     def __init__(self) -> None:
         self._entries: dict[tuple[int, int], Neighbour] = {}
+        self._proxies: dict[tuple[int, int], ProxyNeighbour] = {}
         self.reachable_time = 30.0
+
+    # -- proxy entries (pneigh) -----------------------------------------------------------------
+    def proxies(self) -> list[ProxyNeighbour]:
+        return list(self._proxies.values())
+
+    def add_proxy(self, dst: str | IPv4Address, dev: Link | None, replace: bool = False) -> ProxyNeighbour:
+        """``ip neigh add proxy``: ``File exists`` if present and not ``replace``."""
+        dst = IPv4Address(dst)
+        key = (id(dev) if dev is not None else 0, int(dst))
+        if key in self._proxies and not replace:
+            raise NetlinkError.rtnl("File exists", "EEXIST")
+        entry = self._proxies[key] = ProxyNeighbour(dst, dev)
+        return entry
+
+    def delete_proxy(self, dst: str | IPv4Address, dev: Link | None) -> ProxyNeighbour:
+        key = (id(dev) if dev is not None else 0, int(IPv4Address(dst)))
+        if key not in self._proxies:
+            raise NetlinkError.rtnl("No such file or directory", "ENOENT")
+        return self._proxies.pop(key)
+
+    def proxy_lookup(self, dst: str | IPv4Address, dev: Link) -> ProxyNeighbour | None:
+        """``pneigh_lookup``: an entry for ``dst`` on ``dev`` or on any device."""
+        if not self._proxies:
+            return None
+        n = int(IPv4Address(dst))
+        return self._proxies.get((id(dev), n)) or self._proxies.get((0, n))
 
     def __iter__(self) -> Iterator[Neighbour]:
         return iter(list(self._entries.values()))
@@ -119,6 +164,8 @@ class NeighTable:
         """Forget every entry on ``dev`` (the kernel does when it goes down or away)."""
         for key in [k for k, e in self._entries.items() if e.dev is dev]:
             del self._entries[key]
+        for key in [k for k, e in self._proxies.items() if e.dev is dev]:
+            del self._proxies[key]
 
     def age(self, now: float) -> None:
         """REACHABLE entries not confirmed within ``reachable_time`` become STALE."""

@@ -434,8 +434,10 @@ class _Walker:
             if port_ans is not None:
                 br.fdb.learn(ans_dev.mac, port_ans, ns.kernel.now)
         reply = Ether(src=ans_dev.mac, dst=dev.mac, type=0x0806) / ARP(2, ans_dev.mac, str(nexthop), dev.mac, src)
+        by = "" if ans_dev.netns.local_address_type(nexthop) == "local" else f", {_arp_proxy(ans_dev, nexthop)}"
         self.hop(ns, dev, "arp", f"who-has {nexthop} tell {src}: {nexthop} is-at {ans_dev.mac} "
-                 f"({ans_dev.netns.name} {ans_dev.name})", ns.neigh.lookup(nexthop, dev).line().rstrip(), req, reply)
+                 f"({ans_dev.netns.name} {ans_dev.name}{by})", ns.neigh.lookup(nexthop, dev).line().rstrip(), req,
+                 reply)
         return ans_dev.mac
 
     # -- the input path ---------------------------------------------------------------------
@@ -750,8 +752,26 @@ def _arp_owner(dev: Link, ip: IPv4Address):
                 if p is not cand and isinstance(p, Veth) and p.running:
                     frontier.append((p.peer, crossed + [(br, cand, p)]))
             continue
-        if cand.netns.local_address_type(ip) == "local":
+        if cand.netns.local_address_type(ip) == "local" or _arp_proxy(cand, ip) is not None:
             return cand, crossed
+    return None
+
+
+def _arp_proxy(dev: Link, ip: IPv4Address) -> str | None:
+    """Who answers ``who-has ip`` on ``dev`` for an address that is not its own, or None:
+    a user-space responder bound to it (``sockets`` proto ``arp``, as MetalLB's speaker), or a
+    proxy neighbour entry (``ip neigh add proxy``) where the kernel's conditions hold
+    (``arp_process``: forwarding on, a unicast route to ``ip`` through another device)."""
+    ns = dev.netns
+    owner = ns.sockets.lookup("arp", str(ip), 0)
+    if owner is not None and getattr(owner, "dev", dev.name) == dev.name:
+        return f"answered from user space by {getattr(owner, 'name', owner)}"
+    proxy = getattr(ns.neigh, "proxy_lookup", None)
+    entry = proxy(ip, dev) if proxy is not None else None
+    if entry is not None and ns.sysctl("net.ipv4.ip_forward") == "1":
+        r = _route.lookup(ns, ip)
+        if r.ok and r.type == "unicast" and r.dev is not dev:
+            return f"proxy ARP: {entry.line().rstrip()}"
     return None
 
 
