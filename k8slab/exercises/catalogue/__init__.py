@@ -21,6 +21,7 @@ MODULES = (
     "nb00_welcome",
     "nb01_cluster_anatomy",
     "nb03_pause_container",
+    "nb04_cni_one_node",
     "nb05_across_nodes",
     "nb06_vxlan_overlay",
     "nb07_services",
