@@ -20,6 +20,7 @@ from k8slab.exercises.model import KINDS, Exercise
 MODULES = (
     "nb00_welcome",
     "nb01_cluster_anatomy",
+    "nb02_pods_and_namespaces",
     "nb03_pause_container",
     "nb04_cni_one_node",
     "nb05_across_nodes",
