@@ -198,3 +198,14 @@ spec: {selector: {app: web}, ports: [{port: 80}]}
     rules = c.exec("kind-worker", "iptables-save -t nat | grep 'default/web' | grep DNAT")
     assert ips[0] not in rules and ips[1] in rules
     assert c.trace("kind-worker", "svc/web", 80).endpoint == f"{ips[1]}:80"
+
+
+def test_two_clusters_in_one_process_do_not_share_pod_templates():
+    """Seeded clusters repeat uids; nothing cached by uid may leak from one cluster into the next."""
+    manifest = ("apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  replicas: 1\n"
+                "  selector: {matchLabels: {app: web}}\n  template:\n    metadata: {labels: {app: web}}\n"
+                "    spec:\n      containers: [{name: c, image: IMAGE}]\n")
+    a, b = k8slab.kind(workers=1), k8slab.kind(workers=1)
+    a.apply(manifest.replace("IMAGE", "nginx"))
+    b.apply(manifest.replace("IMAGE", "busybox"))
+    assert [p["spec"]["containers"][0]["image"] for p in b.store.list("pods", "default")] == ["busybox"]

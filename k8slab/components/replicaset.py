@@ -78,22 +78,20 @@ def owner_reference(owner: dict) -> dict:
             "kind": owner["kind"], "name": meta["name"], "uid": meta["uid"]}
 
 
-_TEMPLATE_JSON: dict = {}
-
-
-def _spec_copy(rs: dict, spec: dict) -> dict:
+def _spec_copy(rs: dict, spec: dict, cache: dict) -> dict:
     """A fresh copy of the template's pod spec (decoded from a cached JSON text: much faster than a
-    deep copy when thousands of pods come from one template)."""
+    deep copy when thousands of pods come from one template). ``cache`` belongs to one controller,
+    so one store: uids repeat between seeded clusters, and must not share a template."""
     key = (rs["metadata"]["uid"], rs["metadata"].get("generation"))
-    text = _TEMPLATE_JSON.get(key)
+    text = cache.get(key)
     if text is None:
-        if len(_TEMPLATE_JSON) > 10_000:
-            _TEMPLATE_JSON.clear()
-        text = _TEMPLATE_JSON[key] = json.dumps(spec)
+        if len(cache) > 10_000:
+            cache.clear()
+        text = cache[key] = json.dumps(spec)
     return json.loads(text)
 
 
-def pod_from_template(rs: dict) -> dict:
+def pod_from_template(rs: dict, cache: dict | None = None) -> dict:
     """``GetPodFromTemplate``: labels, annotations, finalizers and spec of the template, the
     generateName prefix ``<rs>-`` and the controller reference."""
     template = (rs.get("spec") or {}).get("template") or {}
@@ -106,7 +104,9 @@ def pod_from_template(rs: dict) -> dict:
     if tmeta.get("finalizers"):
         meta["finalizers"] = list(tmeta["finalizers"])
     meta["ownerReferences"] = [owner_reference(rs)]
-    return {"apiVersion": "v1", "kind": "Pod", "metadata": meta, "spec": _spec_copy(rs, template.get("spec") or {})}
+    spec = template.get("spec") or {}
+    return {"apiVersion": "v1", "kind": "Pod", "metadata": meta,
+            "spec": _spec_copy(rs, spec, cache) if cache is not None else json.loads(json.dumps(spec))}
 
 
 class ReplicaSetController(Controller):
@@ -118,6 +118,7 @@ class ReplicaSetController(Controller):
     def __init__(self) -> None:
         super().__init__()
         self.owned: dict[str, dict] = {}          # controller uid -> {pod key: pod}
+        self._template_json: dict = {}            # (rs uid, generation) -> the pod spec as JSON text
         self.orphans: dict[str, dict] = {}        # namespace -> {pod key: pod}
         self.selectors: dict[str, dict] = {}      # namespace -> {rs name: Selector}
         self.pod_owner: dict = {}                 # pod key -> controller uid
@@ -172,7 +173,7 @@ class ReplicaSetController(Controller):
         diff = len(active) - int(spec.get("replicas", 1))
         if diff < 0:
             for _ in range(min(-diff, BURST_REPLICAS)):
-                pod = pod_from_template(rs)
+                pod = pod_from_template(rs, self._template_json)
                 try:
                     created = self.store.create(pod, ns, validate=False, copy=False)
                 except APIError as e:
