@@ -49,6 +49,7 @@ HOSTNAME = "kubernetes.io/hostname"
 ZONE = "topology.kubernetes.io/zone"
 MAX_NODE_SCORE = 100
 UNSCHEDULABLE_RETRY = 300.0   # podMaxInUnschedulablePodsDuration
+ACTIVE_SELECTORS = 16
 
 # Filter reasons, as the plugins word them.
 ERR_UNSCHEDULABLE = "node(s) were unschedulable"
@@ -228,7 +229,7 @@ class _SelectorCount:
         self.ns = ns
         self.reqs = reqs
         self.nodes: dict[str, int] = {}
-        self.groups: dict = {}     # bucket key -> {count: set of nodes}: who holds how many, by bucket
+        self.groups: dict | None = None   # bucket key -> {count: set of nodes}, while in use
         self.zones: dict = {}      # zone -> count of matching pods on nodes of that zone
 
     def matches(self, labels: dict) -> bool:
@@ -282,6 +283,7 @@ class Scheduler(Controller):
         self._last_req = None
         self._zoned = 0                          # how many nodes carry a zone label
         self._node_selectors: dict = {}          # node -> keys of the selectors with pods on it
+        self._active: dict = {}                  # selectors whose by-bucket groups are kept, oldest first
 
     @property
     def rng(self):
@@ -378,16 +380,18 @@ class Scheduler(Controller):
         info.bucket = b
         for skey in self._node_selectors.get(info.name, ()):
             sc = self._selectors[skey]
-            cnt = sc.nodes[info.name]
-            _group_move(sc, info.name, old_key, cnt, key, cnt)
+            if sc.groups is not None:
+                cnt = sc.nodes[info.name]
+                _group_move(sc, info.name, old_key, cnt, key, cnt)
 
     def _count(self, sc: _SelectorCount, node: str, delta: int) -> None:
         """Change how many of ``sc``'s pods ``node`` holds, keeping groups, zones and the reverse index."""
         old = sc.nodes.get(node, 0)
         new = old + delta
         info = self.nodes.get(node)
-        bk = info.bucket.key if info is not None and info.bucket is not None else None
-        _group_move(sc, node, bk, old, bk, new)
+        if sc.groups is not None:
+            bk = info.bucket.key if info is not None and info.bucket is not None else None
+            _group_move(sc, node, bk, old, bk, new)
         if new:
             sc.nodes[node] = new
             if not old:
@@ -551,6 +555,22 @@ class Scheduler(Controller):
             if node and sc.matches(labels):
                 self._count(sc, node, 1)
         return sc
+
+    def _activate(self, sc: _SelectorCount) -> None:
+        """Keep by-bucket groups only for the selectors in use lately (the pods being scheduled now):
+        moving a node between buckets then touches a few selectors, not every one it holds pods of."""
+        self._active.pop(sc.key, None)
+        self._active[sc.key] = None
+        if sc.groups is None:
+            sc.groups = {}
+            for node, cnt in sc.nodes.items():
+                info = self.nodes.get(node)
+                bk = info.bucket.key if info is not None and info.bucket is not None else None
+                sc.groups.setdefault(bk, {}).setdefault(cnt, set()).add(node)
+        while len(self._active) > ACTIVE_SELECTORS:
+            old = next(iter(self._active))
+            del self._active[old]
+            self._selectors[old].groups = None
 
     def _spread_update(self, key, pod: dict | None, node: str | None) -> None:
         """Keep the label index and every cached selector count right after a pod event: ``pod`` is
@@ -826,6 +846,7 @@ class Scheduler(Controller):
         ns = pod["metadata"].get("namespace", "")
         spec = pod.get("spec") or {}
         sc = self._selector_counts(ns, reqs)
+        self._activate(sc)
         if self._zoned and (spec.get("nodeSelector") or (((spec.get("affinity") or {}).get("nodeAffinity") or {})
                                                          .get("requiredDuringSchedulingIgnoredDuringExecution"))):
             zone_counts: dict = {}   # only nodes matching the pod's node affinity count (nodeAffinityPolicy Honor)
