@@ -234,11 +234,12 @@ class Cluster:
         return sb.netns
 
     def address_of(self, what: str, namespace: str = "default") -> str:
-        """An IP for ``pod/NAME``, ``svc/NAME`` (its ClusterIP), ``node/NAME`` or a literal address.
+        """An IP for ``pod/NAME``, ``svc/NAME`` (its ClusterIP), ``node/NAME`` (or a node's name) or a
+        literal address.
         (Naming the target is the learner's part; from there on the walk asks only the data plane.)"""
         kind, _, name = what.partition("/")
         if not name:
-            return what
+            return self.machines[what].ip if what in self.machines else what
         if kind in ("pod", "po"):
             ip = self.store.get("pods", name, namespace).get("status", {}).get("podIP")
             if not ip:

@@ -160,3 +160,235 @@ def test_ipvs_curl_and_dns(ipvs):
     assert "Welcome to nginx!" in out
     out = ipvs.exec("pod/client", "nslookup web")
     assert "Name:\tweb.default.svc.cluster.local" in out
+
+
+# -- LoadBalancer (a MetalLB-like controller, layer 2) ----------------------------------------------
+
+def lb_cluster(policy="Cluster", proxy_mode="iptables"):
+    c = k8slab.kind(workers=2, proxy_mode=proxy_mode)
+    c.apply(WEB.replace("spec: {selector: {app: web}, ports: [{port: 80}]}",
+                        f"spec: {{type: LoadBalancer, externalTrafficPolicy: {policy}, selector: {{app: web}}, "
+                        "ports: [{port: 80}]}"))
+    return c
+
+
+def test_load_balancer_gets_an_address_and_kubectl_shows_it():
+    c = lb_cluster()
+    svc = c.store.get("services", "web", "default")
+    assert svc["status"]["loadBalancer"]["ingress"] == [{"ip": "172.18.255.200", "ipMode": "VIP"}]
+    row = next(ln for ln in c.kubectl("get svc").splitlines() if ln.startswith("web "))
+    assert row.split()[:4] == ["web", "LoadBalancer", svc["spec"]["clusterIP"], "172.18.255.200"]
+    assert row.split()[4] == f"80:{svc['spec']['ports'][0]['nodePort']}/TCP"
+    desc = c.kubectl("describe svc web")
+    assert "LoadBalancer Ingress:     172.18.255.200" in desc
+    assert 'Assigned IP ["172.18.255.200"]' in desc and "with protocol \"layer2\"" in desc
+    # A second Service gets the next address; a class of another implementation stays pending.
+    c.apply("apiVersion: v1\nkind: Service\nmetadata: {name: two}\n"
+            "spec: {type: LoadBalancer, selector: {app: web}, ports: [{port: 8080, targetPort: 80}]}\n"
+            "---\napiVersion: v1\nkind: Service\nmetadata: {name: other}\n"
+            "spec: {type: LoadBalancer, loadBalancerClass: example.com/lb, selector: {app: web}, "
+            "ports: [{port: 81, targetPort: 80}]}\n")
+    rows = {ln.split()[0]: ln.split() for ln in c.kubectl("get svc").splitlines()[1:]}
+    assert rows["two"][3] == "172.18.255.201" and rows["other"][3] == "<pending>"
+
+
+def test_load_balancer_trace_from_outside_cluster_policy():
+    """host -> LB IP: the elected node answers ARP (the speaker, from user space), its KUBE-SERVICES
+    "loadbalancer IP" rule jumps to KUBE-EXT (masquerade), KUBE-SVC picks an endpoint; the pod
+    sees the node-side address, and the answer comes back from the LB IP."""
+    c = lb_cluster()
+    t = c.trace("external", "172.18.255.200", 80)
+    assert t.verdict == "delivered", str(t)
+    arp = next(h for h in t.hops if h.stage == "arp")
+    assert "answered from user space by metallb-speaker" in arp.what
+    announcer = next(n for n, m in c.machines.items() if m.netns.sockets.lookup("arp", "172.18.255.200", 0))
+    assert f"({announcer} eth0, " in arp.what
+    assert '--comment "default/web loadbalancer IP"' in rules(t) and "KUBE-EXT-" in rules(t)
+    assert "masquerade traffic for default/web external destinations" in rules(t)
+    assert t.endpoint in {f"{ip}:80" for ip in pod_ips(c)}
+    assert t.walk.packet.src != "172.18.0.1"  # SNAT: the client's address is gone
+    assert t.reply.verdict == "delivered" and t.reply.walk.packet.src == "172.18.255.200"
+    # Only the elected node announces; nothing of it shows in the kernel's neighbour tables.
+    assert [n for n, m in c.machines.items() if m.netns.sockets.lookup("arp", "172.18.255.200", 0)] == [announcer]
+    assert c.exec(announcer, "ip neigh show proxy") == ""
+
+
+def test_load_balancer_local_policy_keeps_the_client_address():
+    """externalTrafficPolicy: Local: only a node with a ready local endpoint is elected, and
+    KUBE-EXT goes to KUBE-SVL without masquerading: the pod sees 172.18.0.1."""
+    c = lb_cluster("Local")
+    t = c.trace("external", "172.18.255.200:80")
+    assert t.verdict == "delivered", str(t)
+    assert t.walk.packet.src == "172.18.0.1"
+    assert "KUBE-SVL-" in rules(t) and "masquerade traffic for" not in rules(t)
+    node = next(h.netns for h in t.hops if h.stage == "netfilter" and "loadbalancer IP" in (h.rule or ""))
+    ep_ip = t.endpoint.split(":")[0]
+    pod = next(p for p in c.store.list("pods", "default") if p["status"].get("podIP") == ep_ip)
+    assert c.machine(pod["spec"]["nodeName"]).netns.name == node
+
+
+def test_load_balancer_moves_with_its_only_endpoint():
+    """Local policy and one replica: the address is announced from the node of that replica."""
+    c = lb_cluster("Local")
+    c.kubectl("scale deployment web --replicas=1")
+    c.settle()
+    pod = next(p for p in c.store.list("pods", "default") if p["metadata"]["name"].startswith("web-")
+               and not p["metadata"].get("deletionTimestamp"))
+    t = c.trace("external", "172.18.255.200", 80)
+    assert t.verdict == "delivered" and t.endpoint == f"{pod['status']['podIP']}:80", str(t)
+    assert c.machine(pod["spec"]["nodeName"]).netns.sockets.lookup("arp", "172.18.255.200", 0) is not None
+
+
+def test_load_balancer_in_ipvs_mode():
+    """IPVS mode: the LB IP is also a virtual server (and bound on kube-ipvs0); the node that gets
+    the frame schedules it."""
+    c = lb_cluster(proxy_mode="ipvs")
+    t = c.trace("external", "172.18.255.200", 80)
+    assert t.verdict == "delivered", str(t)
+    assert any(h.stage == "ipvs" and h.rule.startswith("TCP  172.18.255.200:80 rr") for h in t.hops)
+    assert "inet 172.18.255.200/32 scope global kube-ipvs0" in c.exec("kind-worker", "ip addr show kube-ipvs0")
+
+
+# -- NodePort from outside ------------------------------------------------------------------------------
+
+def nodeport_cluster(policy="Cluster", replicas=1):
+    c = k8slab.kind(workers=2)
+    c.apply(WEB.replace("replicas: 2", f"replicas: {replicas}").replace(
+        "spec: {selector: {app: web}, ports: [{port: 80}]}",
+        f"spec: {{type: NodePort, externalTrafficPolicy: {policy}, selector: {{app: web}}, "
+        "ports: [{port: 80, nodePort: 30080}]}"))
+    pod = next(p for p in c.store.list("pods", "default") if p["metadata"]["name"].startswith("web-"))
+    other = next(n for n in ("kind-worker", "kind-worker2") if n != pod["spec"]["nodeName"])
+    return c, pod, other
+
+
+def test_nodeport_from_outside_cluster_policy_is_masqueraded():
+    """NodePort, Cluster policy, sent to the node without the pod: KUBE-NODEPORTS -> KUBE-EXT
+    (KUBE-MARK-MASQ) -> the endpoint on the other node; the pod sees the first node's address."""
+    c, pod, other = nodeport_cluster()
+    t = c.trace("external", f"{other}:30080")
+    assert t.verdict == "delivered", str(t)
+    assert t.endpoint == f"{pod['status']['podIP']}:80"
+    assert "-A KUBE-NODEPORTS" in rules(t) and "masquerade traffic for default/web external destinations" in rules(t)
+    assert t.walk.packet.src == c.machine(other).ip  # SNAT to the node's address (second hop over eth0)
+    assert t.reply.verdict == "delivered" and t.reply.walk.packet.src == c.machine(other).ip
+    assert t.reply.walk.packet.sport == 30080
+    assert c.trace("external", "node/" + other, 30080).verdict == "delivered"
+
+
+def test_nodeport_local_policy_keeps_the_client_address():
+    c, pod, other = nodeport_cluster("Local")
+    t = c.trace("external", f"{pod['spec']['nodeName']}:30080")
+    assert t.verdict == "delivered", str(t)
+    assert t.endpoint == f"{pod['status']['podIP']}:80" and t.walk.packet.src == "172.18.0.1"
+    assert "KUBE-SVL-" in rules(t)
+
+
+def test_nodeport_local_policy_drops_on_a_node_without_a_local_endpoint():
+    """The classic surprise: Local policy, the node has no local endpoint -> dropped (the client
+    times out), by KUBE-EXTERNAL-SERVICES' "has no local endpoints" DROP."""
+    c, pod, other = nodeport_cluster("Local")
+    t = c.trace("external", f"{other}:30080")
+    assert t.verdict == "dropped", str(t)
+    assert t.reply is None
+    assert "default/web has no local endpoints" in rules(t) and "-j DROP" in rules(t)
+
+
+# -- session affinity, ExternalName, internalTrafficPolicy -----------------------------------------------
+
+def test_session_affinity_client_ip_sticks_per_client():
+    """sessionAffinity: ClientIP: `-m recent --rcheck` rules send a client back to the endpoint its
+    first connection reached (`--set` in KUBE-SEP); other clients are balanced independently."""
+    c = k8slab.kind(workers=2)
+    c.apply(WEB.replace("spec: {selector:", "spec: {sessionAffinity: ClientIP, selector:"))
+    for name in ("a", "b", "d", "e"):
+        client(c, name)
+    seen = {}
+    for name in ("a", "b", "d", "e"):
+        first = c.trace(f"pod/{name}", "svc/web", 80)
+        assert "-m recent --set --name KUBE-SEP-" in rules(first)
+        again = [c.trace(f"pod/{name}", "svc/web", 80) for _ in range(3)]
+        assert {t.endpoint for t in again} == {first.endpoint}
+        assert all("-m recent --rcheck --seconds 10800 --reap" in rules(t) for t in again)
+        seen[name] = first.endpoint
+    assert len(set(seen.values())) == 2  # different clients may land on different endpoints
+    save = c.exec("kind-worker", "iptables-save -t nat")
+    assert save.count("-m recent --rcheck --seconds 10800 --reap --name KUBE-SEP-") == 2
+
+
+def test_session_affinity_in_ipvs_mode_is_persistence():
+    c = k8slab.kind(workers=2, proxy_mode="ipvs")
+    c.apply(WEB.replace("spec: {selector:", "spec: {sessionAffinity: ClientIP, selector:"))
+    client(c)
+    vip = c.store.get("services", "web", "default")["spec"]["clusterIP"]
+    assert f"TCP  {vip}:80 rr persistent 10800" in c.exec("kind-worker", "ipvsadm -Ln").splitlines()
+    assert len({c.trace("pod/client", "svc/web", 80).endpoint for _ in range(4)}) == 1
+
+
+def test_external_name_is_a_cname_and_no_rules():
+    c = k8slab.kind(workers=2)
+    c.apply("apiVersion: v1\nkind: Service\nmetadata: {name: ext}\nspec: {type: ExternalName, externalName: "
+            "example.com}\n")
+    client(c)
+    row = next(ln for ln in c.kubectl("get svc").splitlines() if ln.startswith("ext "))
+    assert row.split()[:5] == ["ext", "ExternalName", "<none>", "example.com", "<none>"]
+    out = c.exec("pod/client", "nslookup ext")
+    assert "canonical name = example.com." in out and "Address: 93.184.215.14" in out
+    for node in c.machines:
+        assert "default/ext" not in c.exec(node, "iptables-save")
+
+
+def test_internal_traffic_policy_local():
+    """internalTrafficPolicy: Local: KUBE-SERVICES jumps to KUBE-SVL (local endpoints only); a pod
+    on a node without one is dropped (no REJECT: the client times out)."""
+    c = k8slab.kind(workers=2)
+    c.apply(WEB.replace("replicas: 2", "replicas: 1").replace(
+        "spec: {selector:", "spec: {internalTrafficPolicy: Local, selector:"))
+    pod = next(p for p in c.store.list("pods", "default") if p["metadata"]["name"].startswith("web-"))
+    here = pod["spec"]["nodeName"]
+    other = next(n for n in ("kind-worker", "kind-worker2") if n != here)
+    client(c, "near", here)
+    client(c, "far", other)
+    t = c.trace("pod/near", "svc/web", 80)
+    assert t.verdict == "delivered" and t.endpoint == f"{pod['status']['podIP']}:80", str(t)
+    assert "KUBE-SVL-" in rules(t) and "KUBE-SVC-" not in rules(t)
+    t = c.trace("pod/far", "svc/web", 80)
+    assert t.verdict == "dropped" and t.reply is None, str(t)
+    assert "has no local endpoints" in rules(t)
+
+
+# -- proxy ARP (kernel neighbour proxy entries) -------------------------------------------------------------
+
+def test_ip_neigh_proxy_entries():
+    c = k8slab.kind(workers=1)
+    n = "kind-worker"
+    assert c.exec(n, "ip neigh add proxy 172.18.255.9 dev eth0") == ""
+    assert c.exec(n, "ip neigh show proxy") == "172.18.255.9 dev eth0 proxy \n"
+    assert c.exec(n, "ip neigh show proxy dev eth0") == "172.18.255.9 proxy \n"
+    assert "172.18.255.9" not in c.exec(n, "ip neigh show")
+    assert "File exists" in c.exec(n, "ip neigh add proxy 172.18.255.9 dev eth0")
+    assert c.exec(n, "ip neigh del proxy 172.18.255.9 dev eth0") == "" and c.exec(n, "ip neigh show proxy") == ""
+
+
+def test_proxy_arp_answers_only_where_the_kernel_would():
+    """arp_process: a proxy entry is answered only with forwarding on and a unicast route to the
+    address through another device. For an address of the kind network (routed out of eth0
+    itself) the node stays silent; for its pod (routed to the pod's veth) it answers."""
+    c = k8slab.kind(workers=1)
+    n = "kind-worker"
+    c.exec(n, "ip neigh add proxy 172.18.255.9 dev eth0")
+    t = c.trace("external", "172.18.255.9", 80)
+    assert t.verdict == "dropped" and "no answer" in next(h for h in t.hops if h.stage == "arp").what
+    client(c, "p", n)
+    pod_ip = c.store.get("pods", "p", "default")["status"]["podIP"]
+    bridge = next(d for d in c.host.links if d.startswith("br-"))
+    c.host.add_route(f"{pod_ip}/32", dev=bridge)  # the laptop sends the pod's address onto the kind network
+    assert c.trace("external", "pod/p", 80).verdict == "dropped"  # no one answers ARP for it
+    c.exec(n, f"ip neigh add proxy {pod_ip} dev eth0")
+    t = c.trace("external", "pod/p", 80)
+    arp = next(h for h in t.hops if h.stage == "arp")
+    assert f"proxy ARP: {pod_ip} dev eth0 proxy" in arp.what and f"({n} eth0, " in arp.what, str(t)
+    assert t.walk.netns == c.sandbox("p").netns.name  # forwarded by the node to the pod
+    c.exec(n, "sysctl -w net.ipv4.ip_forward=0")
+    c.host.neigh.flush_dev(c.host.link(bridge))
+    assert "no answer" in next(h for h in c.trace("external", "pod/p", 80).hops if h.stage == "arp").what
