@@ -12,6 +12,10 @@ writes (observed with iproute2 6.1.0 on Linux 6.x):
 A second address in the same subnet (same prefix length) is *secondary*: it gets only its
 local route, with the primary as ``src``. Addresses are kept in the kernel's order: a new
 primary goes after the last primary of the same or a narrower scope, secondaries at the end.
+
+Each namespace keeps an :class:`AddressIndex` (by IP, by device and subnet, primaries per
+scope), so adding or deleting an address costs O(1) dict work whatever the number of
+addresses (kube-proxy's IPVS mode binds every ClusterIP to ``kube-ipvs0``).
 """
 
 from __future__ import annotations
@@ -53,40 +57,88 @@ class Address:
         return f"<Address {self.cidr} dev {self.dev.name}{' secondary' if self.secondary else ''}>"
 
 
+def _subnet_key(dev: Link, ip: int, prefixlen: int) -> tuple[Link, int, int]:
+    return (dev, ip & (0xFFFFFFFF << (32 - prefixlen)) & 0xFFFFFFFF, prefixlen)
+
+
+class AddressIndex:
+    """A namespace's addresses indexed three ways, kept in step with ``dev.addresses``:
+    ``by_ip`` (local IP as int -> addresses), ``subnets`` ((dev, network int, prefixlen) ->
+    its addresses in list order, the primary first) and ``scopes`` (dev -> {scope: number of
+    primaries}). A device's primaries come first, ordered by narrowing scope (host before
+    global), so a new primary's place is the number of primaries of a scope at least its own."""
+
+    __slots__ = ("by_ip", "subnets", "scopes")
+
+    def __init__(self) -> None:
+        self.by_ip: dict[int, list[Address]] = {}
+        self.subnets: dict[tuple[Link, int, int], list[Address]] = {}
+        self.scopes: dict[Link, dict[int, int]] = {}
+
+    def subnet(self, dev: Link, ip: int, prefixlen: int) -> list[Address]:
+        return self.subnets.get(_subnet_key(dev, ip, prefixlen), [])
+
+    def primary_position(self, dev: Link, scope: int) -> int:
+        """Where ``dev.addresses`` gets a new primary of ``scope`` (as the kernel's
+        ``__inet_insert_ifa``: after the last primary of the same or a narrower scope)."""
+        return sum(n for s, n in self.scopes.get(dev, {}).items() if s >= scope)
+
+    def add(self, addr: Address) -> None:
+        ip = int(addr.local)
+        self.by_ip.setdefault(ip, []).append(addr)
+        self.subnets.setdefault(_subnet_key(addr.dev, ip, addr.prefixlen), []).append(addr)
+        if not addr.secondary:
+            counts = self.scopes.setdefault(addr.dev, {})
+            counts[addr.scope] = counts.get(addr.scope, 0) + 1
+
+    def remove(self, addr: Address) -> None:
+        ip = int(addr.local)
+        for table, key in ((self.by_ip, ip), (self.subnets, _subnet_key(addr.dev, ip, addr.prefixlen))):
+            lst = table[key]
+            lst.remove(addr)
+            if not lst:
+                del table[key]
+        if not addr.secondary:
+            counts = self.scopes[addr.dev]
+            counts[addr.scope] -= 1
+            if not counts[addr.scope]:
+                del counts[addr.scope]
+                if not counts:
+                    del self.scopes[addr.dev]
+
+
 def add_address(ns: NetNS, dev: Link, cidr: str | IPv4Interface, scope: str | int = "global",
                 broadcast: str | None = None) -> Address:
     """``ip addr add CIDR dev DEV [scope S] [brd B]`` with the kernel's side effects."""
     iface = IPv4Interface(cidr) if not isinstance(cidr, IPv4Interface) else cidr
     scope_n = SCOPES[scope] if isinstance(scope, str) else scope
+    plen = iface.network.prefixlen
+    index = ns.address_index
     secondary = False
-    for a in dev.addresses:
-        if a.prefixlen == iface.network.prefixlen and a.network == iface.network:
-            if a.local == iface.ip:
-                raise NetlinkError.extack("ipv4: Address already assigned.", "EEXIST")
-            if not a.secondary:
-                secondary = True
+    for a in index.subnet(dev, int(iface.ip), plen):
+        if a.local == iface.ip:
+            raise NetlinkError.extack("ipv4: Address already assigned.", "EEXIST")
+        if not a.secondary:
+            secondary = True
     bcast = None
     if broadcast == "+":
         bcast = iface.network.broadcast_address
     elif broadcast:
         bcast = IPv4Address(broadcast)
-    addr = Address(iface.ip, iface.network.prefixlen, dev, scope_n, bcast, secondary)
+    addr = Address(iface.ip, plen, dev, scope_n, bcast, secondary)
     if secondary:
         dev.addresses.append(addr)
     else:
-        pos = 0
-        for i, a in enumerate(dev.addresses):
-            if not a.secondary and scope_n <= a.scope:
-                pos = i + 1
-        dev.addresses.insert(pos, addr)
+        dev.addresses.insert(index.primary_position(dev, scope_n), addr)
+    index.add(addr)
     ns.routes_for_new_address(addr)
     return addr
 
 
 def find_address(dev: Link, cidr: str) -> Address | None:
     iface = IPv4Interface(cidr)
-    for a in dev.addresses:
-        if a.local == iface.ip and a.prefixlen == iface.network.prefixlen:
+    for a in dev.netns.address_index.subnet(dev, int(iface.ip), iface.network.prefixlen):
+        if a.local == iface.ip:
             return a
     return None
 
@@ -95,19 +147,16 @@ def del_address(ns: NetNS, dev: Link, cidr: str | IPv4Interface) -> Address:
     """``ip addr del CIDR dev DEV``. Deleting a primary also deletes its secondaries (the
     kernel default, ``promote_secondaries=0``), and the routes that came with them."""
     iface = IPv4Interface(cidr) if not isinstance(cidr, IPv4Interface) else cidr
-    target = None
-    for a in dev.addresses:
-        if a.local == iface.ip and a.prefixlen == iface.network.prefixlen:
-            target = a
-            break
+    group = ns.address_index.subnet(dev, int(iface.ip), iface.network.prefixlen)
+    target = next((a for a in group if a.local == iface.ip), None)
     if target is None:
         raise NetlinkError.extack("ipv4: Address not found.", "EADDRNOTAVAIL")
     doomed = [target]
     if not target.secondary:
-        doomed += [a for a in dev.addresses if a.secondary and a.prefixlen == target.prefixlen
-                   and a.network == target.network]
+        doomed += [a for a in group if a.secondary]
     for a in doomed:
         dev.addresses.remove(a)
+        ns.address_index.remove(a)
         ns.routes_for_removed_address(a)
     return target
 

@@ -72,7 +72,7 @@ class NetNS:
 
     __slots__ = ("kernel", "name", "links", "_by_index", "_ifindex", "tables", "rules", "neigh",
                  "sysctls", "sockets", "nsids", "named_netns", "_running_seq", "_netfilter",
-                 "__weakref__")
+                 "address_index", "__weakref__")
 
     def __init__(self, kernel: Kernel, name: str) -> None:
         self.kernel = kernel
@@ -93,6 +93,7 @@ class NetNS:
         self.named_netns: dict[str, NetNS] = {}
         self._running_seq = 0
         self._netfilter = None
+        self.address_index = _address.AddressIndex()  # by IP, by (device, subnet); see address.py
         lo = Loopback(self, self.next_ifindex(), "lo", "00:00:00:00:00:00", 65536)
         self.register_link(lo)
 
@@ -206,6 +207,7 @@ class NetNS:
                     ns.set_master(p, None)
             for a in list(dev.addresses):
                 dev.addresses.remove(a)
+                ns.address_index.remove(a)
             for table in ns.tables.values():
                 for r in [r for r in table if r.dev is dev]:
                     table.remove(r)
@@ -322,6 +324,10 @@ class NetNS:
     def addresses(self) -> list[Address]:
         return [a for link in self.links_by_index() for a in link.addresses]
 
+    def addresses_of_ip(self, ip: str | IPv4Address) -> list[Address]:
+        """The addresses with this local IP on any device here (O(1), from the index)."""
+        return list(self.address_index.by_ip.get(int(IPv4Address(ip)), ()))
+
     def local_address_type(self, ip: str | IPv4Address) -> str | None:
         """``local`` if ``ip`` is one of ours, ``broadcast`` for a broadcast address, else None
         (what table local says about a /32)."""
@@ -347,8 +353,8 @@ class NetNS:
     def _primary_for(self, addr: Address) -> Address:
         if not addr.secondary:
             return addr
-        for a in addr.dev.addresses:
-            if not a.secondary and a.prefixlen == addr.prefixlen and a.network == addr.network:
+        for a in self.address_index.subnet(addr.dev, int(addr.local), addr.prefixlen):
+            if not a.secondary:
                 return a
         return addr
 
