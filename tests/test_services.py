@@ -392,3 +392,44 @@ def test_proxy_arp_answers_only_where_the_kernel_would():
     c.exec(n, "sysctl -w net.ipv4.ip_forward=0")
     c.host.neigh.flush_dev(c.host.link(bridge))
     assert "no answer" in next(h for h in c.trace("external", "pod/p", 80).hops if h.stage == "arp").what
+
+
+# -- iptables mode: ClusterIP on the same node and across nodes, hairpin ----------------------------
+
+def test_cluster_ip_same_node_and_other_node_iptables():
+    """The statistic rule picks the endpoint with the seeded random source (DNAT in the client's
+    node PREROUTING); conntrack un-DNATs the answer so it comes from the ClusterIP."""
+    c = k8slab.kind(workers=2)
+    c.apply(WEB)
+    client(c)
+    vip = c.store.get("services", "web", "default")["spec"]["clusterIP"]
+    by_node = {p["status"]["podIP"]: p["spec"]["nodeName"] for p in c.store.list("pods", "default")
+               if p["metadata"]["name"].startswith("web-")}
+    seen = {}
+    for _ in range(12):
+        t = c.trace("pod/client", "svc/web", 80)
+        assert t.verdict == "delivered", str(t)
+        assert "KUBE-SEP-" in rules(t)
+        dnat = next(h for h in t.hops if h.stage == "netfilter" and "DNAT" in h.what)
+        assert t.where(dnat) == "kind-worker" and dnat.before.dst == vip
+        assert t.reply.walk.packet.src == vip and any("un-DNAT" in h.what for h in t.reply.hops)
+        seen[by_node[t.endpoint.split(":")[0]]] = t
+    assert set(seen) == {"kind-worker", "kind-worker2"}, "both endpoints picked over a dozen connections"
+    assert any("-m statistic --mode random --probability 0.50000000000" in rules(t) for t in seen.values())
+    across = seen["kind-worker2"]
+    assert any(t_h.netns == c.machine("kind-worker2").netns.name for t_h in across.hops)
+    assert all(h.netns != c.machine("kind-worker2").netns.name for h in seen["kind-worker"].hops)
+
+
+def test_hairpin_through_the_service_is_masqueraded():
+    """A pod reaching itself through its Service: KUBE-SEP's `-s <ep> -j KUBE-MARK-MASQ`, then
+    MASQUERADE, so the pod sees a node-side address as the source."""
+    c = k8slab.kind(workers=2)
+    c.apply(WEB.replace("replicas: 2", "replicas: 1"))
+    pod = next(p for p in c.store.list("pods", "default") if p["metadata"]["name"].startswith("web-"))
+    ip = pod["status"]["podIP"]
+    t = c.trace(f"pod/{pod['metadata']['name']}", "svc/web", 80)
+    assert t.verdict == "delivered" and t.endpoint == f"{ip}:80", str(t)
+    assert "-A KUBE-SEP-" in rules(t) and f"-s {ip}/32" in rules(t) and "MASQUERADE" in rules(t)
+    assert t.walk.packet.src != ip
+    assert t.reply.verdict == "delivered"
