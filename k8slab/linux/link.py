@@ -233,7 +233,9 @@ class Vxlan(Link):
 
 
 class Dummy(Link):
-    """A dummy device: an always-carrier sink (as ``ip link add NAME type dummy``)."""
+    """A dummy device: an always-carrier sink (as ``ip link add NAME type dummy``). The
+    driver's setup sets IFF_NOARP and clears IFF_MULTICAST, so ``ip link`` shows
+    ``<BROADCAST,NOARP>`` down and ``<BROADCAST,NOARP,UP,LOWER_UP>`` up (kube-ipvs0)."""
 
     __slots__ = ()
     kind = "dummy"
@@ -243,6 +245,10 @@ class Dummy(Link):
     @property
     def operstate(self) -> str:
         return "UNKNOWN" if self.admin_up else "DOWN"
+
+    @property
+    def flags(self) -> list[str]:
+        return ["BROADCAST", "NOARP"] + (["UP", "LOWER_UP"] if self.admin_up else [])
 
 
 def veth_pair(ns_a: NetNS, name_a: str, ns_b: NetNS, name_b: str, mac_a: str | None = None,

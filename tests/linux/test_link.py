@@ -114,3 +114,18 @@ def test_link_errors():
     assert ns.link("eth0").mtu == 1500 and ns.link("eth0").master is None
     with pytest.raises(NetlinkError):
         ns.set_mtu("eth0", 10)
+
+
+def test_dummy_device_flags_are_broadcast_noarp():
+    """A dummy device (kube-ipvs0) is NOARP and not MULTICAST (dummy_setup); iproute2 6.1.0 shows
+    ``<BROADCAST,NOARP>`` down and ``<BROADCAST,NOARP,UP,LOWER_UP>`` with state UNKNOWN up."""
+    ns = Kernel(seed=1).add_netns("n")
+    d = ns.add_dummy("kube-ipvs0", mac="1a:ce:f5:5f:c1:4d")
+    assert ip(ns, "link show kube-ipvs0")[0] == (
+        "2: kube-ipvs0: <BROADCAST,NOARP> mtu 1500 qdisc noop state DOWN mode DEFAULT group default qlen 1000\n"
+        "    link/ether 1a:ce:f5:5f:c1:4d brd ff:ff:ff:ff:ff:ff\n")
+    ns.set_link_up(d)
+    assert ip(ns, "link show kube-ipvs0")[0] == (
+        "2: kube-ipvs0: <BROADCAST,NOARP,UP,LOWER_UP> mtu 1500 qdisc noqueue state UNKNOWN mode DEFAULT "
+        "group default qlen 1000\n"
+        "    link/ether 1a:ce:f5:5f:c1:4d brd ff:ff:ff:ff:ff:ff\n")
