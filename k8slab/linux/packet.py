@@ -28,7 +28,8 @@ ETH_P_ARP = 0x0806
 IPPROTO_ICMP = 1
 IPPROTO_TCP = 6
 IPPROTO_UDP = 17
-PROTO_NAMES = {IPPROTO_ICMP: "icmp", IPPROTO_TCP: "tcp", IPPROTO_UDP: "udp"}
+IPPROTO_SCTP = 132
+PROTO_NAMES = {IPPROTO_ICMP: "icmp", IPPROTO_TCP: "tcp", IPPROTO_UDP: "udp", IPPROTO_SCTP: "sctp"}
 PROTO_NUMBERS = {v: k for k, v in PROTO_NAMES.items()}
 BROADCAST_MAC = "ff:ff:ff:ff:ff:ff"
 
@@ -128,6 +129,19 @@ class UDP(Layer):
         return f"UDP {self.sport} > {self.dport}"
 
 
+@dataclass(frozen=True)
+class SCTP(Layer):
+    """The SCTP common header (ports and verification tag); chunks are not modelled."""
+
+    sport: int = 0
+    dport: int = 80
+    vtag: int = 0
+    header_len: ClassVar[int] = 12
+
+    def summary(self) -> str:
+        return f"SCTP {self.sport} > {self.dport}"
+
+
 ICMP_NAMES = {
     (0, 0): "echo-reply",
     (8, 0): "echo-request",
@@ -208,7 +222,8 @@ class Packet:
         for i, layer in enumerate(fixed):
             if isinstance(layer, IPv4) and layer.proto is None and i + 1 < len(fixed):
                 above = fixed[i + 1]
-                proto = {TCP: IPPROTO_TCP, UDP: IPPROTO_UDP, ICMP: IPPROTO_ICMP}.get(type(above))
+                proto = {TCP: IPPROTO_TCP, UDP: IPPROTO_UDP, ICMP: IPPROTO_ICMP,
+                         SCTP: IPPROTO_SCTP}.get(type(above))
                 if proto is not None:
                     fixed[i] = dataclasses.replace(layer, proto=proto)
                     changed = True

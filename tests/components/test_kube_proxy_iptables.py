@@ -683,8 +683,6 @@ def test_failed_restore_is_reported_not_raised():
     assert "iptables-restore" in res.error
 
 
-@pytest.mark.xfail(strict=True, reason="netfilter: no `-m sctp` match, so a Service with an SCTP port makes "
-                                       "the whole iptables-restore fail (k8slab/linux/netfilter/matches.py)")
 def test_sctp_service_restores():
     """TestClusterIPGeneral's SCTP port: kube-proxy writes `-m sctp -p sctp`."""
     svc = [make_service("ns2", "svc2", [p80(53, name="dns-sctp", protocol="SCTP")], clusterIP="172.30.0.42")]

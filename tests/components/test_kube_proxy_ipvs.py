@@ -231,8 +231,6 @@ def test_ipvs_virtual_server_without_real_servers_refuses():
     assert any(h.stage == "ipvs" and "no real server" in h.what for h in w.hops)
 
 
-@pytest.mark.xfail(strict=True, reason="netfilter: the physdev match lacks --physdev-is-in, which IPVS mode "
-                                       "writes for external IPs (k8slab/linux/netfilter/matches.py PhysdevMatch)")
 def test_external_ip_rules_restore():
     services, slices = readme_objects()
     services[1]["spec"]["externalIPs"] = ["192.168.99.9"]

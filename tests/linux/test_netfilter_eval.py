@@ -476,3 +476,45 @@ def test_large_chain_index_keeps_counters_exact():
     assert [s.rulenum for s in r.steps if s.table == "nat" and s.chain == "PREROUTING"][:-1] == expected
     assert [i + 1 for i, x in enumerate(rules) if x.pkts] == expected
     assert c.mark == 0x7
+
+
+def test_sctp_match_ports_ranges_and_negation():
+    """-m sctp tests the SCTP common header's ports; it never matches another protocol's."""
+    from k8slab.linux.packet import SCTP
+
+    nf = Netfilter()
+    ipt(nf, "-N", "S")
+    ipt(nf, "-A", "S", "-p", "sctp", "-m", "sctp", "--dport", "53", "-j", "ACCEPT")
+    ipt(nf, "-A", "S", "-p", "sctp", "--sport", "1000:2000", "!", "--dport", "80", "-j", "DROP")
+    ipt(nf, "-A", "S", "-j", "RETURN")
+    ipt(nf, "-A", "INPUT", "-j", "S")
+
+    def verdict(pkt):
+        return [s.rulenum for s in nf.hook("INPUT", pkt, ctx()).steps if s.chain == "S"]
+
+    sctp = IPv4(src="10.0.0.2", dst="10.0.0.1") / SCTP(sport=40000, dport=53)
+    assert sctp[IPv4].proto == 132 and sctp.proto == "sctp" and len(sctp) == 32
+    assert verdict(sctp) == [1]
+    assert verdict(IPv4(src="10.0.0.2", dst="10.0.0.1") / SCTP(sport=1500, dport=81)) == [2]
+    assert verdict(IPv4(src="10.0.0.2", dst="10.0.0.1") / SCTP(sport=1500, dport=80)) == [3]
+    assert verdict(udp("10.0.0.2", "10.0.0.1", 1500, 53)) == [3]
+
+
+def test_physdev_match_follows_the_kernel_for_bridged_and_routed_packets():
+    """Without bridge info only all-negated physdev rules match; --physdev-is-in asks for an in port."""
+    nf = Netfilter()
+    ipt(nf, "-N", "P")
+    for spec in (["!", "--physdev-is-in"], ["--physdev-is-in", "--physdev-in", "veth+"],
+                 ["--physdev-is-bridged", "!", "--physdev-out", "eth0"], ["--physdev-is-out"]):
+        ipt(nf, "-A", "P", "-m", "physdev", *spec, "-j", "RETURN")
+    ipt(nf, "-A", "FORWARD", "-j", "P")
+
+    def first(**kw):
+        steps = [s.rulenum for s in nf.hook("FORWARD", tcp("10.0.0.2", "10.0.1.2", 1, 80), ctx(**kw)).steps
+                 if s.chain == "P"]
+        return steps[0] if steps else None
+
+    assert first() == 1  # routed: no bridge info
+    assert first(physdev_in="veth1", physdev_out="veth2") == 2
+    assert first(physdev_in="eth1", physdev_out="veth2") == 3
+    assert first(physdev_in="eth1", physdev_out="eth0") == 4

@@ -138,8 +138,8 @@ class PacketView:
         self.src, self.dst = ip_to_int(ip.src), ip_to_int(ip.dst)
         self.proto = ip.proto or 0
         above = p.layers[1] if len(p.layers) > 1 else None
-        self.sport = getattr(above, "sport", None) if self.proto in (6, 17) else None
-        self.dport = getattr(above, "dport", None) if self.proto in (6, 17) else None
+        self.sport = getattr(above, "sport", None) if self.proto in (6, 17, 132) else None
+        self.dport = getattr(above, "dport", None) if self.proto in (6, 17, 132) else None
         if isinstance(above, ICMP):
             self.icmp_type, self.icmp_code = above.type, above.code
         else:

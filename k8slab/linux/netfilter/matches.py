@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 
 from .addr import format_network, int_to_ip, parse_network
-from .errors import NetfilterError
+from .errors import KERNEL, NetfilterError
 
 Predicate = Callable[["object"], bool]
 
@@ -134,6 +134,9 @@ class Match:
     def finalize(self) -> None:
         """Check that the required options are present, with iptables' message if not."""
 
+    def check(self, rule, table: str, builtin: bool) -> None:
+        """Refuse the rule as the kernel's checkentry would (a KERNEL NetfilterError)."""
+
     def save(self) -> str:
         """The text following ``-m NAME`` in iptables-save output (starting with a space, or empty)."""
         return ""
@@ -219,6 +222,52 @@ class TcpMatch(PortsMatch):
 class UdpMatch(PortsMatch):
     def __init__(self):
         PortsMatch.__init__(self, "udp")
+
+
+SCTP_SERVICES = {"amqp": 5672}  # the only sctp entry of netbase's /etc/services
+
+
+def _rule_error(chain: str) -> NetfilterError:
+    return NetfilterError(f"RULE_APPEND failed (Invalid argument): rule in chain {chain}", KERNEL)
+
+
+class SctpMatch(PortsMatch):
+    """``-m sctp [!] --sport/--dport PORT[:PORT]`` (xt_sctp). Saved as given, even ``0:65535``
+    (iptables-save: ``-p sctp -m sctp --dport 80``); ports are named only from sctp entries of
+    /etc/services; the kernel refuses the rule unless it has ``-p sctp``. ``--chunk-types`` is
+    not modelled."""
+
+    def __init__(self):
+        PortsMatch.__init__(self, "sctp")
+
+    def parse(self, opt, args, inv):
+        text = args[0]
+        for part in text.split(":", 1):
+            if part and not (part.isdigit() and int(part) <= 65535) and part not in SCTP_SERVICES:
+                raise NetfilterError(f"invalid port/service `{part}' specified")
+        PortsMatch.parse(self, opt, [_sctp_numeric(text)], inv)
+
+    def check(self, rule, table, builtin):
+        if rule.proto != 132 or rule.pinv:
+            raise _rule_error(rule.chain)
+
+    def listing(self, numeric=True):
+        s = self.name
+        for key, r, inv in (("spt", self.sport, self.sinv), ("dpt", self.dport, self.dinv)):
+            if r is None or r == (0, 65535) and not inv:
+                continue
+            a, b = (r[0], r[1]) if numeric else (_sctp_service(r[0]), _sctp_service(r[1]))
+            mark = "!" if inv else ""
+            s += f" {key}:{mark}{a}" if r[0] == r[1] else f" {key}s:{mark}{a}:{b}"
+        return s
+
+
+def _sctp_numeric(text: str) -> str:
+    return ":".join(str(SCTP_SERVICES.get(p, p)) for p in text.split(":", 1))
+
+
+def _sctp_service(port: int) -> str | int:
+    return next((name for name, p in SCTP_SERVICES.items() if p == port), port)
 
 
 class IcmpMatch(Match):
@@ -752,50 +801,84 @@ class MultiportMatch(Match):
 
 
 class PhysdevMatch(Match):
-    """``-m physdev``: the bridge port a bridged packet came in or goes out on (``ctx.physdev_in/out``)."""
+    """``-m physdev`` (xt_physdev): the bridge ports of a bridged packet (``ctx.physdev_in`` /
+    ``ctx.physdev_out``, set by br_netfilter). As the kernel: a packet with no bridge info
+    matches only if every option given is negated; ``--physdev-is-bridged`` means it leaves by
+    a bridge port, ``--physdev-is-in``/``-is-out`` that the in/out port is known."""
 
     name = "physdev"
-    OPTIONS = {"--physdev-in": 1, "--physdev-out": 1, "--physdev-is-bridged": 0}
+    OPTIONS = {
+        "--physdev-in": 1,
+        "--physdev-out": 1,
+        "--physdev-is-in": 0,
+        "--physdev-is-out": 0,
+        "--physdev-is-bridged": 0,
+    }
+    ORDER = ("--physdev-is-in", "--physdev-in", "--physdev-is-out", "--physdev-out", "--physdev-is-bridged")
 
     def __init__(self):
         self.opts: dict[str, tuple[str | None, bool]] = {}
 
     def parse(self, opt, args, inv):
+        if opt in self.opts:
+            raise NetfilterError(f'physdev: option "{opt}" can only be used once.\n')
+        if args and len(args[0]) > 15:
+            raise NetfilterError(f"interface name `{args[0]}' must be shorter than IFNAMSIZ (15)")
         self.opts[opt] = (args[0] if args else None, inv)
 
     def finalize(self):
         if not self.opts:
-            raise NetfilterError("PHYSDEV: no physdev option specified\n")
+            raise NetfilterError("PHYSDEV: no physdev option specified")
+
+    def check(self, rule, table, builtin):
+        # xt_physdev's checkentry: the out port is unknown at LOCAL_OUT unless the rule says bridged
+        out = "--physdev-out" in self.opts or "--physdev-is-out" in self.opts
+        bridged = self.opts.get("--physdev-is-bridged")
+        if out and (bridged is None or bridged[1]) and builtin and rule.chain == "OUTPUT":
+            raise _rule_error(rule.chain)
+
+    def _words(self, prefix: str) -> str:
+        s = ""
+        for opt in self.ORDER:
+            if opt in self.opts:
+                v, inv = self.opts[opt]
+                s += f" {_inv(inv)}{prefix}{opt[2:]}" + (f" {v}" if v is not None else "")
+        return s
 
     def save(self):
-        s = ""
-        for opt in ("--physdev-in", "--physdev-out", "--physdev-is-bridged"):
-            if opt in self.opts:
-                v, inv = self.opts[opt]
-                s += f" {_inv(inv)}{opt}" + (f" {v}" if v else "")
-        return s
+        return self._words("--")
 
     def listing(self, numeric=True):
-        s = "PHYSDEV match"
-        for opt, word in (
-            ("--physdev-in", "--physdev-in"),
-            ("--physdev-out", "--physdev-out"),
-            ("--physdev-is-bridged", "--physdev-is-bridged"),
-        ):
-            if opt in self.opts:
-                v, inv = self.opts[opt]
-                s += f"{' !' if inv else ''} {word}" + (f" {v}" if v else "")
-        return s
+        return "PHYSDEV match" + self._words("--")
 
     def compile(self):
-        tests = []
-        for opt, (v, inv) in self.opts.items():
-            attr = {"--physdev-in": "physdev_in", "--physdev-out": "physdev_out"}.get(opt)
-            if attr:
-                tests.append(lambda pv, a=attr, v=v, inv=inv: iface_match(getattr(pv.ctx, a, None), v) != inv)
-            else:
-                tests.append(lambda pv, inv=inv: (getattr(pv.ctx, "physdev_in", None) is not None) != inv)
-        return _all(tests)
+        opts = dict(self.opts)
+
+        def physdev(pv):
+            pin = getattr(pv.ctx, "physdev_in", None)
+            pout = getattr(pv.ctx, "physdev_out", None)
+            if pin is None and pout is None:  # no bridge info: only all-negated rules match
+                return all(inv for _, inv in opts.values())
+            for opt, (v, inv) in opts.items():
+                if opt == "--physdev-is-bridged":
+                    ok = pout is not None
+                elif opt == "--physdev-is-in":
+                    ok = pin is not None
+                elif opt == "--physdev-is-out":
+                    ok = pout is not None
+                elif opt == "--physdev-in":
+                    if pin is None:  # the kernel skips the test without an in port
+                        continue
+                    ok = iface_match(pin, v)
+                else:
+                    if pout is None:
+                        return False
+                    ok = iface_match(pout, v)
+                if ok == inv:
+                    return False
+            return True
+
+        return physdev
 
 
 def iface_match(name: str | None, pattern: str) -> bool:
@@ -827,6 +910,7 @@ MATCHES: dict[str, Callable[[], Match]] = {
     "recent": RecentMatch,
     "multiport": MultiportMatch,
     "physdev": PhysdevMatch,
+    "sctp": SctpMatch,
 }
 
 

@@ -258,8 +258,8 @@ def parse_rule(
             owner = target
         if (
             owner is None
-            and proto_name in ("tcp", "udp", "icmp")
-            and not rule.pinv
+            and proto_name in ("tcp", "udp", "icmp", "sctp")
+            and not (rule.pinv and proto_name != "sctp")
             and not any(m.name == proto_name for m in rule.matches)
         ):
             m = load_match(proto_name)
@@ -282,6 +282,8 @@ def parse_rule(
     if target is not None:
         target.finalize(rule)
         target.check(table, chain, builtin)
+    for m in rule.matches:
+        m.check(rule, table, builtin)
     return rule, counters
 
 

@@ -238,7 +238,7 @@ class Nat(Target):
     def finalize(self, rule):
         if self.ips is None:
             raise NetfilterError(f'{self.name}: option "{self.opt}" must be specified\n')
-        if self.ports and rule.proto not in (6, 17):
+        if self.ports and rule.proto not in (6, 17, 132):
             raise NetfilterError("Need TCP, UDP, SCTP or DCCP with port specification")
 
     def save(self):
@@ -282,7 +282,7 @@ class Masquerade(Target):
             self.flags.append(opt)
 
     def finalize(self, rule):
-        if self.ports and rule.proto not in (6, 17):
+        if self.ports and rule.proto not in (6, 17, 132):
             raise NetfilterError("Need TCP, UDP, SCTP or DCCP with port specification")
 
     def save(self):
