@@ -87,7 +87,8 @@ class Cluster:
             self.loop.add(controller)
         bootstrap = (kubeadm.static_pods(control[0], control[2])
                      + kubeadm.kubernetes_service(service_subnet, control[2])
-                     + kubeadm.kube_proxy(proxy_mode) + kubeadm.coredns(service_subnet)
+                     + (kubeadm.kube_proxy(proxy_mode) if proxy_mode != "none" else [])
+                     + kubeadm.coredns(service_subnet)
                      + (kubeadm.kindnet(pod_subnet) if cni == "kindnet" else kubeadm.flannel())
                      + kubeadm.local_path_provisioner())
         for obj in bootstrap:
@@ -113,20 +114,27 @@ class Cluster:
             self.loop.add(Kindnet(m, self.pod_subnet))
         else:
             self.loop.add(Flannel(m, self.pod_subnet, backend=self.flannel_backend))
-        if self.proxy_mode != "none":
-            self.kube_proxies[node_name] = self.loop.add(KubeProxy(m, self.proxy_mode, self.pod_subnet))
 
     def stop_kube_proxy(self, node: str) -> None:
-        """Stop kube-proxy on a node: its rules stay as they were and go stale (a lesson's fault)."""
+        """kube-proxy on ``node`` crashes and keeps crashing (its pod in CrashLoopBackOff): the node's
+        rules stay as they were and go stale. Deleting the pod lets the DaemonSet start a new one."""
         proxy = self.kube_proxies.pop(node, None)
         if proxy is not None:
             self.loop.remove(proxy)
+        for pod in self.store.list("pods", "kube-system", label_selector="k8s-app=kube-proxy"):
+            if pod["spec"].get("nodeName") == node and pod["metadata"]["uid"] in self.kubelets[node].sandboxes:
+                self.kubelets[node].crash_container(pod, "kube-proxy", "kube-proxy exited: failed to sync rules")
+        self.settle()
 
-    def _app_for(self, container: dict, pod_name: str):
-        """What a container runs; CoreDNS answers from this cluster's API objects."""
-        app = app_for(container, pod_name)
+    def _app_for(self, container: dict, pod_name: str, node: str | None = None):
+        """What a container runs; CoreDNS answers from this cluster's API objects, and a kube-proxy
+        container is the node's kube-proxy (started with its pod, as on a real node)."""
+        app = app_for(container, pod_name, node)
         if app.name == "coredns":
             app.respond = self.dns.respond
+        if app.name == "kube-proxy" and node is not None and node not in self.kube_proxies \
+                and self.proxy_mode != "none":
+            self.kube_proxies[node] = self.loop.add(KubeProxy(self.machines[node], self.proxy_mode, self.pod_subnet))
         return app
 
     def _node_plan(self, workers: int, net: IPv4Network) -> list[tuple[str, str, str]]:

@@ -84,12 +84,12 @@ def _image_name(image: str) -> str:
 
 def _flag(args: list[str], name: str, default: str) -> str:
     for a in args:
-        if a.startswith(f"--{name}="):
+        if a.startswith((f"--{name}=", f"-{name}=")):  # Go's flag package takes both spellings
             return a.split("=", 1)[1]
     return default
 
 
-def app_for(container: dict, pod_name: str) -> App:
+def app_for(container: dict, pod_name: str, node: str | None = None) -> App:
     """The program a container runs, from its image, command and args."""
     image = container.get("image", "")
     name = _image_name(image)

@@ -27,12 +27,15 @@ def _tolerates(tolerations: list[dict], taint: dict) -> bool:
 
 class DaemonSetController(Controller):
     name = "daemonset-controller"
-    resources = ("daemonsets.apps", "nodes")
+    resources = ("daemonsets.apps", "nodes", "pods")
 
     def key_for(self, event):
         if event.resource.kind == "Node":
             return "all"
         meta = event.object["metadata"]
+        if event.resource.kind == "Pod":  # a pod of ours went away: the node needs a new one
+            owner = next((r for r in meta.get("ownerReferences", []) if r.get("kind") == "DaemonSet"), None)
+            return (meta["namespace"], owner["name"]) if owner and event.type == "DELETED" else None
         return (meta["namespace"], meta["name"])
 
     def reconcile(self, key) -> None:

@@ -121,7 +121,9 @@ def kube_proxy(mode: str) -> list[dict]:
     return [daemonset("kube-proxy", "kube-system", {"k8s-app": "kube-proxy"},
                       {"name": "kube-proxy", "image": IMAGES["kube-proxy"],
                        "command": ["/usr/local/bin/kube-proxy", "--config=/var/lib/kube-proxy/config.conf",
-                                   "--hostname-override=$(NODE_NAME)"]})]
+                                   "--hostname-override=$(NODE_NAME)"],
+                       "env": [{"name": "NODE_NAME",
+                                "valueFrom": {"fieldRef": {"apiVersion": "v1", "fieldPath": "spec.nodeName"}}}]})]
 
 
 def kindnet(pod_subnet: str) -> list[dict]:

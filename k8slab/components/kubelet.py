@@ -239,7 +239,8 @@ class Kubelet(Controller):
     def start_container(self, pod: dict, sb: Sandbox, c: dict, restarts: int = 0,
                         last_exit: tuple | None = None) -> Container:
         """Start an app container inside the sandbox: its program binds its sockets there."""
-        app = self.apps(c, pod["metadata"]["name"])
+        c = expand_env(c, pod, self.machine)
+        app = self.apps(c, pod["metadata"]["name"], self.machine.name)
         ctr = Container(c["name"], self.ids(32), app, c.get("image", ""), restarts, last_exit=last_exit)
         sb.containers[c["name"]] = ctr
         for proto, port in app.listens:
@@ -263,6 +264,20 @@ class Kubelet(Controller):
         self._event(pod, "Normal", "Created", f"Created container: {c['name']}")
         self._event(pod, "Normal", "Started", f"Started container {c['name']}")
         return ctr
+
+    def crash_container(self, pod: dict, name: str, message: str) -> None:
+        """The container's process exits with an error and keeps doing so: CrashLoopBackOff."""
+        sb = self.sandboxes[pod["metadata"]["uid"]]
+        ctr = sb.containers[name]
+        for s in ctr.sockets:
+            sb.netns.sockets.unbind(*s)
+        ctr.sockets.clear()
+        now = self.machine.netns.kernel.now
+        ctr.running, ctr.error, ctr.restarts = False, message, ctr.restarts + 1
+        ctr.last_exit = (ctr.started_at, now, 1, "Error")
+        self._event(pod, "Warning", "BackOff", "Back-off restarting failed container "
+                    f"{name} in pod {pod['metadata']['name']}_{pod['metadata']['namespace']}({pod['metadata']['uid']})")
+        self.sync_status(pod)
 
     def restart_container(self, pod: dict, name: str) -> None:
         """The container's process dies and the kubelet starts it again in the same sandbox."""
@@ -380,6 +395,33 @@ class Kubelet(Controller):
         except ImportError:  # pragma: no cover - until the events module lands
             return
         record(self.store, pod, type_, reason, message, "kubelet", host=self.machine.name)
+
+
+def expand_env(c: dict, pod: dict, machine) -> dict:
+    """The kubelet's ``$(VAR)`` expansion in command and args, from the container's env (plain
+    values and the downward API fields kube-proxy and others use); ``$$`` escapes a dollar."""
+    import re
+
+    fields = {"spec.nodeName": pod["spec"].get("nodeName", ""), "metadata.name": pod["metadata"]["name"],
+              "metadata.namespace": pod["metadata"].get("namespace", ""), "status.hostIP": machine.ip,
+              "spec.serviceAccountName": pod["spec"].get("serviceAccountName", "default")}
+    env = {}
+    for e in c.get("env", []) or []:
+        if "value" in e:
+            env[e["name"]] = str(e["value"])
+        elif "fieldRef" in (e.get("valueFrom") or {}):
+            env[e["name"]] = fields.get(e["valueFrom"]["fieldRef"].get("fieldPath"), "")
+    if not env or not (c.get("command") or c.get("args")):
+        return c
+
+    def sub(text: str) -> str:
+        return re.sub(r"\$\$|\$\(([A-Za-z_][A-Za-z0-9_]*)\)",
+                      lambda m: "$" if m.group(0) == "$$" else env.get(m.group(1), m.group(0)), text)
+    out = dict(c)
+    for key in ("command", "args"):
+        if c.get(key):
+            out[key] = [sub(str(a)) for a in c[key]]
+    return out
 
 
 def _ts(seconds: float) -> str:

@@ -57,8 +57,9 @@ class Quiz:
         return check(self.id, answer)
 
     def _how(self) -> str:
-        example = "a, c" if self.multiple else ("False" if self.true_false else "b")
-        return f'Answer with check("{self.id}", "{example}")'
+        # A placeholder, never a real option: an example letter would hint at (or hide) the answer.
+        example = '"<letters, e.g. x, y>"' if self.multiple else ("True or False" if self.true_false else '"<letter>"')
+        return f'Answer with check("{self.id}", {example})'
 
     def __str__(self) -> str:
         lines = [f"Quiz {self.id}: {self.prompt}"]

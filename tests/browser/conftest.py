@@ -46,7 +46,9 @@ def lab_env(root: Path) -> dict:
     settings = root / "lab-user-settings" / "@jupyterlab" / "apputils-extension"
     settings.mkdir(parents=True, exist_ok=True)
     (settings / "notification.jupyterlab-settings").write_text('{"fetchNews": "false", "checkForUpdates": false}')
-    return dict(os.environ, JUPYTER_PLATFORM_DIRS="1", JUPYTERLAB_SETTINGS_DIR=str(root / "lab-user-settings"))
+    # Its own workspace folder too: tabs restored from an earlier run would hide the notebook under test.
+    return dict(os.environ, JUPYTER_PLATFORM_DIRS="1", JUPYTERLAB_SETTINGS_DIR=str(root / "lab-user-settings"),
+                JUPYTERLAB_WORKSPACES_DIR=str(root / "lab-workspaces"))
 
 
 def _free_port() -> int:

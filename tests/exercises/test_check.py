@@ -147,7 +147,7 @@ def test_progress_can_be_off(monkeypatch):
 
 
 def test_pending_exercises_say_so():
-    res = check("15.kube-proxy-stopped", cluster=k8slab.kind(workers=1))
+    res = check("15.policy-blocks-dns", cluster=k8slab.kind(workers=1))
     assert res.status == "pending" and "not available yet" in str(res)
 
 
@@ -161,6 +161,8 @@ def test_the_repository_does_not_show_the_answers():
     for ex in catalogue.exercises():
         if ex.kind in ("value", "prediction") and not ex.options and not ex.pending:
             answer = str(vault.reveal(ex.id, ex.solution)["answer"])
+            if len(answer) < 2:  # a one-character answer ("1") is in any Python source; it gives nothing away
+                continue
             source = inspect.getsource(catalogue.module_of(ex.id))
             assert not _leaks(source, answer), ex.id
 

@@ -126,7 +126,7 @@ def test_progress_table_per_notebook_and_exports(progress_file, tmp_path):
     assert "00-welcome: 1 of 10 solved" in text
     assert "00.worker-pod-cidr" in text and "solved on attempt 2" in text
     assert "solution viewed" in text and "not started" in text
-    assert "15-troubleshooting: 0 of 4 solved" in text  # pending scenarios are not listed
+    assert "15-troubleshooting: 0 of 5 solved" in text  # pending scenarios are not listed
     assert not re.search(r"\d\d:\d\d|\d{4}-\d\d-\d\d", text)  # no clock times shown
     html = report._repr_html_()
     assert "<table>" in html and "00.worker-pod-cidr" in html

@@ -28,8 +28,8 @@ def _expected(ex) -> list[str]:
     plain = str(doc["answer"])
     forms = {plain}
     if ex.options:
-        letter = normalise(ex.normaliser, plain, options=ex.options)
-        forms = {ex.options["abcdefghijklmnopqrstuvwxyz".index(letter)]}
+        letters = re.findall(r"[a-z]", normalise(ex.normaliser, plain, options=ex.options))
+        forms = {ex.options["abcdefghijklmnopqrstuvwxyz".index(letter)] for letter in letters}
     return sorted(forms)
 
 

@@ -43,7 +43,7 @@ def test_each_scenario_is_fresh():
     assert a.verify().correct and not b.verify().correct
 
 
-@pytest.mark.parametrize("name", ["kube-proxy-stopped", "policy-blocks-dns"])
+@pytest.mark.parametrize("name", ["policy-blocks-dns"])
 def test_pending_scenarios_say_not_available_yet(name):
     with pytest.raises(ScenarioError, match="not available yet") as err:
         k8slab.scenario(name)
@@ -58,7 +58,7 @@ def test_unknown_scenario_names_close_matches():
 def test_the_list_says_what_is_available():
     table = scenarios()
     assert table.names(available_only=True) == ["mtu-overlay", "wrong-selector", "wrong-target-port",
-                                                "failing-readiness"]
+                                                "failing-readiness", "kube-proxy-stopped"]
     assert set(table.names()) >= {"wrong-selector", "wrong-target-port", "failing-readiness", "kube-proxy-stopped",
                                   "policy-blocks-dns", "mtu-overlay"}
     assert "pending" in str(table) and "<table" in table._repr_html_()

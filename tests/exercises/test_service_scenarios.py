@@ -158,11 +158,11 @@ def test_failing_readiness_recreating_the_service_does_not_fix_it():
     assert not s.verify().correct
 
 
-# -- kube-proxy stopped on kind-worker2 (pending: kube-proxy cannot be restarted in the engine yet) -------------------
+# -- kube-proxy stopped on kind-worker2 (its pod crash-loops; deleting it starts kube-proxy again) ------------------
 
 def _kube_proxy_scenario():
     ex = catalogue.by_id()["15.kube-proxy-stopped"]
-    assert ex.pending and "not available yet" in ex.pending
+    assert not ex.pending
     return ex, ex.setup()
 
 
@@ -190,20 +190,6 @@ def test_kube_proxy_stopped_moving_the_client_is_named():
     assert not got.ok and got.code == "moved-client"
 
 
-def test_kube_proxy_stopped_probe_passes_once_kube_proxy_runs_again():
-    """What the engine should do when the kube-proxy pod is recreated (start a new daemon, which syncs
-    every Service): done by hand here, to show the probe passes once kind-worker2 is programmed."""
-    from k8slab.components.kube_proxy.daemon import KubeProxy
-
-    ex, c = _kube_proxy_scenario()
-    c.kube_proxies["kind-worker2"] = c.loop.add(KubeProxy(c.machines["kind-worker2"], c.proxy_mode, c.pod_subnet))
-    c.settle()
-    got = ex.probe(c)
-    assert got.ok, got.detail
-
-
-@pytest.mark.xfail(strict=True, reason="engine: deleting the kube-proxy pod does not start kube-proxy again; "
-                                       "when it does, remove `pending` from 15.kube-proxy-stopped")
 def test_kube_proxy_stopped_is_fixed_by_its_solution():
     ex, c = _kube_proxy_scenario()
     _run(vault.reveal(ex.id, ex.solution)["code"], c, catalogue.module_of(ex.id))

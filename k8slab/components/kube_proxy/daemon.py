@@ -25,9 +25,7 @@ class KubeProxy(Controller):
         config = ProxierConfig(machine.name, [machine.ip], cluster_cidr=cluster_cidr)
         self.proxier = (IPVSProxier(machine.netns, config) if mode == "ipvs"
                         else IPTablesProxier(machine.netns, config))
-        self.last = None
-        machine.spawn("/usr/local/bin/kube-proxy --config=/var/lib/kube-proxy/config.conf "
-                      f"--hostname-override={machine.name}")
+        self.last = None  # the process itself is the kube-proxy pod's container (ps shows it)
 
     def key_for(self, event):
         return "sync"

@@ -447,7 +447,7 @@ EXERCISES = [
                 ),
                 example=(
                     "cluster.exec('kind-worker', 'bridge fdb append ' + _flannel_mac(cluster, 'kind-worker2') + ' "
-                    "dev flannel.1 dst 172.18.0.3')"
+                    "dev flannel.1 dst ' + cluster.machine('kind-control-plane').ip)"
                 ),
             ),
         ),

@@ -97,14 +97,9 @@ def _client(name: str = "client", node: str = "kind-worker") -> dict:
 
 
 def _fresh_kind():
-    """kind(workers=2), after emptying the ReplicaSet controller's process-wide template cache: it is
-    keyed by the ReplicaSet's uid and generation, which the seeded store repeats from one cluster to the
-    next, so a second cluster in the same process could get pods from another cluster's template
-    (an engine bug, reported; harmless to clear)."""
+    """kind(workers=2): a new cluster for each scenario."""
     from k8slab.cluster import kind
-    from k8slab.components import replicaset
 
-    replicaset._TEMPLATE_JSON.clear()
     return kind(workers=2)
 
 
@@ -494,7 +489,6 @@ EXERCISES = [
         ),
         setup=_kube_proxy_stopped_setup,
         probe=_kube_proxy_stopped_probe,
-        pending=KUBE_PROXY_PENDING,
     ),
     Exercise(
         id="15.policy-blocks-dns",
