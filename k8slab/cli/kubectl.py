@@ -5,9 +5,9 @@
 >>> out, err, code = kubectl(c, "get nodes")
 >>> print(out, end="")
 NAME                 STATUS   ROLES           AGE   VERSION
-kind-control-plane   Ready    control-plane   0s    v1.33.1
-kind-worker          Ready    <none>          0s    v1.33.1
-kind-worker2         Ready    <none>          0s    v1.33.1
+kind-control-plane   Ready    control-plane   60s   v1.33.1
+kind-worker          Ready    <none>          45s   v1.33.1
+kind-worker2         Ready    <none>          45s   v1.33.1
 >>> kubectl(c, "gett pods")
 ('', 'error: unknown command "gett" for "kubectl"\\n\\nDid you mean this?\\n\\tset\\n\\tget\\n', 1)
 
