@@ -25,6 +25,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path(os.environ.get("K8SLAB_CHROMIUM", "/usr/bin/chromium"))
 ARTIFACTS = ROOT / "artifacts" / "browser"
+VISIBLE = ".jp-NotebookPanel:not(.lm-mod-hidden)"  # the notebook on screen, not one in a hidden tab
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -133,8 +134,10 @@ def run_notebook(page, lab_url: str, notebook: str, timeout_s: float = 240) -> d
 
     Returns what the page shows: the number of code cells, how many ran, and the text of any
     error outputs (tracebacks or stderr)."""
-    page.goto(f"{lab_url}/lab/tree/notebooks/{notebook}")
-    page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60_000)
+    # ?reset: start from an empty workspace, so notebooks opened by earlier tests are not restored
+    # as tabs (their hidden cells would match the selectors below).
+    page.goto(f"{lab_url}/lab/tree/notebooks/{notebook}?reset")
+    page.wait_for_selector(f"{VISIBLE} .jp-Cell", timeout=60_000)
     # Wait until the kernel is attached and idle before running.
     page.wait_for_function(
         "() => { const a = window.jupyterapp; const w = a && a.shell.currentWidget;"
@@ -145,15 +148,15 @@ def run_notebook(page, lab_url: str, notebook: str, timeout_s: float = 240) -> d
     page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
     # Done when every code cell has an execution count and none shows [*].
     page.wait_for_function(
-        "() => { const p = [...document.querySelectorAll('.jp-CodeCell .jp-InputPrompt')];"
+        f"() => {{ const p = [...document.querySelectorAll('{VISIBLE} .jp-CodeCell .jp-InputPrompt')];"
         " return p.length > 0 && p.every(e => /\\[\\d+\\]/.test(e.textContent)); }",
         timeout=timeout_s * 1000,
     )
     page.wait_for_timeout(500)
     errors = page.eval_on_selector_all(
-        ".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr'],"
-        " .jp-OutputArea-output[data-mime-type='application/vnd.jupyter.error']",
+        f"{VISIBLE} .jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr'],"
+        f" {VISIBLE} .jp-OutputArea-output[data-mime-type='application/vnd.jupyter.error']",
         "els => els.map(e => e.textContent)",
     )
-    prompts = page.eval_on_selector_all(".jp-CodeCell .jp-InputPrompt", "els => els.map(e => e.textContent)")
+    prompts = page.eval_on_selector_all(f"{VISIBLE} .jp-CodeCell .jp-InputPrompt", "els => els.map(e => e.textContent)")
     return {"cells": len(prompts), "ran": sum(1 for p in prompts if any(ch.isdigit() for ch in p)), "errors": errors}
