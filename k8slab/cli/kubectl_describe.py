@@ -17,12 +17,13 @@ from fractions import Fraction
 
 from k8slab.api.errors import StatusError
 
+from . import describe as _describe
 from .duration import age, parse_rfc3339
 from .errors import KubectlError
 from .kubectl import print_errors
 from .kubectl_context import Ctx
 from .kubectl_select import select
-from .labels import format_labels, selector_string
+from .labels import selector_string
 from .tabwriter import TabWriter
 
 LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration"
@@ -355,178 +356,18 @@ def _volumes(w: _Writer, volumes: list | None, space: str = "") -> None:
 
 
 def describe_pod(ctx: Ctx, pod: dict) -> str:
-    w = _Writer()
-    meta, spec, status = pod["metadata"], pod.get("spec") or {}, pod.get("status") or {}
-    w.w(0, f"Name:\t{meta['name']}\n")
-    w.w(0, f"Namespace:\t{meta.get('namespace', '')}\n")
-    if spec.get("priority") is not None:
-        w.w(0, f"Priority:\t{spec['priority']}\n")
-    if spec.get("priorityClassName"):
-        w.w(0, f"Priority Class Name:\t{spec['priorityClassName']}\n")
-    if spec.get("runtimeClassName"):
-        w.w(0, f"Runtime Class Name:\t{spec['runtimeClassName']}\n")
-    if spec.get("serviceAccountName"):
-        w.w(0, f"Service Account:\t{spec['serviceAccountName']}\n")
-    node = spec.get("nodeName")
-    w.w(0, f"Node:\t{node}/{status.get('hostIP', '')}\n" if node else "Node:\t<none>\n")
-    if status.get("startTime"):
-        w.w(0, f"Start Time:\t{rfc1123z(status['startTime'])}\n")
-    _labels(w, "Labels", meta.get("labels"))
-    _annotations(w, "Annotations", meta.get("annotations"))
-    phase = status.get("phase", "")
-    if meta.get("deletionTimestamp") and phase not in ("Failed", "Succeeded"):
-        w.w(0, f"Status:\tTerminating (lasts {age(meta['deletionTimestamp'], ctx.now)})\n")
-        w.w(0, f"Termination Grace Period:\t{meta.get('deletionGracePeriodSeconds', 0)}s\n")
-    else:
-        w.w(0, f"Status:\t{phase}\n")
-    if status.get("reason"):
-        w.w(0, f"Reason:\t{status['reason']}\n")
-    if status.get("message"):
-        w.w(0, f"Message:\t{status['message']}\n")
-    w.w(0, f"IP:\t{status.get('podIP', '')}\n")
-    ips = status.get("podIPs") or []
-    if not ips:
-        w.w(0, "IPs:\t<none>\n")
-    else:
-        w.w(0, "IPs:\n")
-        for ip in ips:
-            w.w(1, f"IP:\t{ip.get('ip', '')}\n")
-    owner = next((o for o in meta.get("ownerReferences") or [] if o.get("controller")), None)
-    if owner:
-        w.w(0, f"Controlled By:\t{owner.get('kind')}/{owner.get('name')}\n")
-    if status.get("nominatedNodeName"):
-        w.w(0, f"NominatedNodeName:\t{status['nominatedNodeName']}\n")
-    if spec.get("initContainers"):
-        _containers(w, "Init Containers", spec["initContainers"], status.get("initContainerStatuses") or [])
-    _containers(w, "Containers", spec.get("containers") or [], status.get("containerStatuses") or [])
-    if spec.get("readinessGates"):
-        w.w(0, "Readiness Gates:\n  Type\tStatus\n")
-        for g in spec["readinessGates"]:
-            value = next((c.get("status") for c in status.get("conditions") or []
-                          if c.get("type") == g.get("conditionType")), "<none>")
-            w.w(1, f"{g.get('conditionType')} \t{value} \n")
-    if status.get("conditions"):
-        w.w(0, "Conditions:\n  Type\tStatus\n")
-        for c in status["conditions"]:
-            w.w(1, f"{c.get('type')} \t{c.get('status')} \n")
-    _volumes(w, spec.get("volumes"))
-    w.w(0, f"QoS Class:\t{status.get('qosClass') or _qos(pod)}\n")
-    _labels(w, "Node-Selectors", spec.get("nodeSelector"))
-    _tolerations(w, "Tolerations", spec.get("tolerations"))
-    _events(w, _events_for(ctx, pod), ctx.now)
-    return w.text()
-
-
-def _qos(pod: dict) -> str:
-    reqs, limits = _pod_requests(pod)
-    if not reqs and not limits:
-        return "BestEffort"
-    return "Burstable"
-
-
-def _endpoint_slices_text(slices: list[dict], port_name: str) -> str:
-    """formatEndpointSlices for one service port name: ready ``ip:port``, at most 3, then ``+ N more...``."""
-    if not slices:
-        return "<none>"
-    items, count, more = [], 0, False
-    for es in slices:
-        ports = es.get("ports") or []
-        endpoints = es.get("endpoints") or []
-        if not ports:
-            for ep in endpoints:
-                if len(items) == 3:
-                    more = True
-                if (ep.get("conditions") or {}).get("ready") is False:
-                    continue
-                if not more:
-                    items.append((ep.get("addresses") or [""])[0])
-                count += 1
-            continue
-        for port in ports:
-            if (port.get("name") or "") != port_name:
-                continue
-            for ep in endpoints:
-                if len(items) == 3:
-                    more = True
-                if (ep.get("conditions") or {}).get("ready") is False:
-                    continue
-                addr = (ep.get("addresses") or [""])[0]
-                if not more:
-                    items.append(f"[{addr}]:{port.get('port')}" if ":" in addr else f"{addr}:{port.get('port')}")
-                count += 1
-    text = ",".join(items)
-    return f"{text} + {count - 3} more..." if more else text
+    return _describe.describe_pod(pod, _events_for(ctx, pod), now=ctx.now)
 
 
 def describe_service(ctx: Ctx, svc: dict) -> str:
-    w = _Writer()
-    meta, spec = svc["metadata"], svc.get("spec") or {}
-    w.w(0, f"Name:\t{meta['name']}\n")
-    w.w(0, f"Namespace:\t{meta.get('namespace', '')}\n")
-    _labels(w, "Labels", meta.get("labels"))
-    _annotations(w, "Annotations", meta.get("annotations"))
-    w.w(0, f"Selector:\t{format_labels(spec.get('selector')) if spec.get('selector') else ''}\n")
-    w.w(0, f"Type:\t{spec.get('type', '')}\n")
-    if spec.get("ipFamilyPolicy"):
-        w.w(0, f"IP Family Policy:\t{spec['ipFamilyPolicy']}\n")
-    families = spec.get("ipFamilies") or []
-    w.w(0, f"IP Families:\t{','.join(families) if families else '<none>'}\n")
-    w.w(0, f"IP:\t{spec.get('clusterIP', '')}\n")
-    ips = spec.get("clusterIPs") or []
-    w.w(0, f"IPs:\t{','.join(ips) if ips else '<none>'}\n")
-    if spec.get("externalIPs"):
-        w.w(0, f"External IPs:\t{','.join(spec['externalIPs'])}\n")
-    if spec.get("loadBalancerIP"):
-        w.w(0, f"Desired LoadBalancer IP:\t{spec['loadBalancerIP']}\n")
-    if spec.get("externalName"):
-        w.w(0, f"External Name:\t{spec['externalName']}\n")
-    ingress = (((svc.get("status") or {}).get("loadBalancer") or {}).get("ingress")) or []
-    if ingress:
-        w.w(0, f"LoadBalancer Ingress:\t{', '.join(i.get('ip') or i.get('hostname', '') for i in ingress)}\n")
-    slices = ctx.store.list("endpointslices", meta.get("namespace"), f"kubernetes.io/service-name={meta['name']}")
-    for sp in spec.get("ports") or []:
-        name = sp.get("name") or "<unset>"
-        proto = sp.get("protocol", "TCP")
-        w.w(0, f"Port:\t{name}\t{sp.get('port')}/{proto}\n")
-        w.w(0, f"TargetPort:\t{sp.get('targetPort', sp.get('port'))}/{proto}\n")
-        if sp.get("nodePort"):
-            w.w(0, f"NodePort:\t{name}\t{sp['nodePort']}/{proto}\n")
-        w.w(0, f"Endpoints:\t{_endpoint_slices_text(slices, sp.get('name') or '')}\n")
-    w.w(0, f"Session Affinity:\t{spec.get('sessionAffinity', '')}\n")
-    if spec.get("externalTrafficPolicy"):
-        w.w(0, f"External Traffic Policy:\t{spec['externalTrafficPolicy']}\n")
-    if spec.get("internalTrafficPolicy"):
-        w.w(0, f"Internal Traffic Policy:\t{spec['internalTrafficPolicy']}\n")
-    if spec.get("healthCheckNodePort"):
-        w.w(0, f"HealthCheck NodePort:\t{spec['healthCheckNodePort']}\n")
-    if spec.get("loadBalancerSourceRanges"):
-        w.w(0, f"LoadBalancer Source Ranges:\t{','.join(spec['loadBalancerSourceRanges'])}\n")
-    _events(w, _events_for(ctx, svc), ctx.now)
-    return w.text()
+    meta = svc["metadata"]
+    slices = ctx.store.list("endpointslices.discovery.k8s.io", meta.get("namespace"),
+                            label_selector=f"kubernetes.io/service-name={meta['name']}")
+    return _describe.describe_service(svc, slices, _events_for(ctx, svc), now=ctx.now)
 
 
 def describe_endpoints(ctx: Ctx, ep: dict) -> str:
-    w = _Writer()
-    meta = ep["metadata"]
-    w.w(0, f"Name:\t{meta['name']}\n")
-    w.w(0, f"Namespace:\t{meta.get('namespace', '')}\n")
-    _labels(w, "Labels", meta.get("labels"))
-    _annotations(w, "Annotations", meta.get("annotations"))
-    w.w(0, "Subsets:\n")
-    for subset in ep.get("subsets") or []:
-        addrs = ",".join(a.get("ip", "") for a in subset.get("addresses") or [])
-        w.w(1, f"Addresses:\t{addrs or '<none>'}\n")
-        not_ready = ",".join(a.get("ip", "") for a in subset.get("notReadyAddresses") or [])
-        w.w(1, f"NotReadyAddresses:\t{not_ready or '<none>'}\n")
-        if subset.get("ports"):
-            w.w(1, "Ports:\n")
-            w.w(2, "Name\tPort\tProtocol\n")
-            w.w(2, "----\t----\t--------\n")
-            for port in subset["ports"]:
-                w.w(2, f"{port.get('name') or '<unset>'}\t{port.get('port')}\t{port.get('protocol', 'TCP')}\n")
-        w.w(0, "\n")
-    _events(w, _events_for(ctx, ep), ctx.now)
-    return w.text()
+    return _describe.describe_endpoints(ep, _events_for(ctx, ep), now=ctx.now)
 
 
 def describe_endpointslice(ctx: Ctx, es: dict) -> str:
