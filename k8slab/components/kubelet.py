@@ -200,9 +200,14 @@ class Kubelet(Controller):
             rng = m.netns.kernel.random
             ns_name = f"cni-{uuid.UUID(int=rng.getrandbits(128))}"
             netns = m.netns.kernel.add_netns(ns_name)
+            # containerd names the sandbox's namespace under /var/run/netns on the node (what
+            # CNI_NETNS points at; `ip netns list` and `ip link`'s "link-netns" read it back).
+            m.netns.named_netns[ns_name] = netns
+            m.fs.write(f"/var/run/netns/{ns_name}", "")
             try:
                 result = add_network_list(m.host, self.cni_config(), sandbox_id, f"/var/run/netns/{ns_name}")
             except CNIError as e:
+                self._forget_netns(ns_name)
                 m.netns.kernel.del_netns(ns_name)
                 self._event(pod, "Warning", "FailedCreatePodSandBox",
                             f"Failed to create pod sandbox: rpc error: code = Unknown desc = failed to setup network "
@@ -305,8 +310,14 @@ class Kubelet(Controller):
                     del_network_list(self.machine.host, conf, sb.id, f"/var/run/netns/{sb.netns.name}")
                 except CNIError:
                     pass
+            self._forget_netns(sb.netns.name)
             self.machine.netns.kernel.del_netns(sb.netns.name)
         self.machine.processes[:] = [p for p in self.machine.processes if p not in sb.pids]
+
+    def _forget_netns(self, name: str) -> None:
+        self.machine.netns.named_netns.pop(name, None)
+        if self.machine.fs.exists(f"/var/run/netns/{name}"):
+            self.machine.fs.remove(f"/var/run/netns/{name}")
 
     def lose_sandbox(self, pod: dict) -> None:
         """The pause container dies: the kubelet builds a new sandbox (a new IP) and restarts all."""

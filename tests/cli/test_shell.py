@@ -62,3 +62,14 @@ def test_errors_as_the_real_front_ends_print_them(c):
     assert run(c, "pod/ghost", "ip a")[1] == 'Error from server (NotFound): pods "ghost" not found\n'
     assert run(c, "kind-worker", "cat /etc/nothing") == ("", "cat: /etc/nothing: No such file or directory\n", 1)
     assert run(c, "kind-worker", "sysctl net.ipv4.ip_forward") == ("net.ipv4.ip_forward = 1\n", "", 0)
+
+
+def test_the_node_names_each_pod_namespace_as_containerd_does(c):
+    """The runtime's CNI_NETNS paths live under /var/run/netns on the node; ip netns and ip link read them."""
+    ns = c.sandbox("web").netns.name
+    assert ns.startswith("cni-")
+    assert ns in run(c, "kind-worker", "ip netns list")[0].split()
+    assert ns in run(c, "kind-worker", "ls /var/run/netns")[0].split()
+    veth = next(name for name, link in c.machine("kind-worker").netns.links.items()
+                if name.startswith("veth") and link.peer.netns is c.sandbox("web").netns)
+    assert f"link-netns {ns}" in run(c, "kind-worker", f"ip link show {veth}")[0]
