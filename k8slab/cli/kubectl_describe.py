@@ -13,7 +13,6 @@ matches nothing is tried as a prefix (``DescribeMatchingResources``).
 from __future__ import annotations
 
 from datetime import datetime, timezone
-from fractions import Fraction
 
 from k8slab.api.errors import StatusError
 
@@ -95,24 +94,6 @@ def _annotations(w: _Writer, title: str, annotations: dict | None) -> None:
             w.w(0, f"{key}: {value}\n")
 
 
-def _taint(t: dict) -> str:
-    """Taint.ToString: ``key=value:Effect`` (``key:Effect`` without a value)."""
-    key, value, effect = t.get("key", ""), t.get("value", ""), t.get("effect", "")
-    text = f"{key}={value}" if value else key
-    return f"{text}:{effect}" if effect else text
-
-
-def _taints(w: _Writer, taints: list | None) -> None:
-    w.w(0, "Taints:\t")
-    if not taints:
-        w.line("<none>")
-        return
-    for i, t in enumerate(sorted(taints, key=lambda t: f"{t.get('effect', '')},{t.get('key', '')}")):
-        if i:
-            w.w(0, "\t")
-        w.w(0, _taint(t) + "\n")
-
-
 def _tolerations(w: _Writer, title: str, tolerations: list | None) -> None:
     w.w(0, f"{title}:\t")
     if not tolerations:
@@ -173,57 +154,6 @@ def _events_for(ctx: Ctx, obj: dict) -> list[dict] | None:
             continue
         out.append(e)
     return out
-
-
-# --- quantities (resource.Quantity.String for the common cases) ----------------------------------------
-
-_BIN = {"Ki": 2 ** 10, "Mi": 2 ** 20, "Gi": 2 ** 30, "Ti": 2 ** 40, "Pi": 2 ** 50, "Ei": 2 ** 60}
-_DEC = {"n": Fraction(1, 10 ** 9), "u": Fraction(1, 10 ** 6), "m": Fraction(1, 1000), "": Fraction(1), "k": 10 ** 3,
-        "M": 10 ** 6, "G": 10 ** 9, "T": 10 ** 12, "P": 10 ** 15, "E": 10 ** 18}
-
-
-def parse_quantity(text) -> tuple[Fraction, str]:
-    s = str(text).strip()
-    for suffix, mult in _BIN.items():
-        if s.endswith(suffix):
-            return Fraction(s[:-2] or "0") * mult, "bin"
-    for suffix in ("n", "u", "m", "k", "M", "G", "T", "P", "E"):
-        if s.endswith(suffix):
-            return Fraction(s[:-1] or "0") * _DEC[suffix], "dec"
-    try:
-        return Fraction(s or "0"), "dec"
-    except ValueError:
-        return Fraction(0), "dec"
-
-
-def format_quantity(value: Fraction, fmt: str) -> str:
-    if value == 0:
-        return "0"
-    if fmt == "bin" and value.denominator == 1 and abs(value) >= 1024:
-        for suffix, mult in sorted(_BIN.items(), key=lambda kv: -kv[1]):
-            if value % mult == 0:
-                return f"{value // mult}{suffix}"
-        return str(value.numerator)
-    for suffix in ("E", "P", "T", "G", "M", "k", "", "m", "u", "n"):
-        scaled = value / _DEC[suffix]
-        if scaled.denominator == 1:
-            return f"{scaled.numerator}{suffix}"
-    return f"{int(value / _DEC['n'])}n"
-
-
-def _pod_requests(pod: dict) -> tuple[dict, dict]:
-    reqs: dict[str, tuple[Fraction, str]] = {}
-    limits: dict[str, tuple[Fraction, str]] = {}
-    for c in (pod.get("spec") or {}).get("containers") or []:
-        res = c.get("resources") or {}
-        for target, src in ((reqs, res.get("requests") or {}), (limits, res.get("limits") or {})):
-            for name, q in src.items():
-                v, f = parse_quantity(q)
-                old = target.get(name)
-                target[name] = (old[0] + v, old[1]) if old else (v, f)
-    for name, v in list(limits.items()):
-        reqs.setdefault(name, v)  # a limit without a request defaults the request
-    return reqs, limits
 
 
 # --- the describers ---------------------------------------------------------------------------------
@@ -409,97 +339,6 @@ def describe_endpointslice(ctx: Ctx, es: dict) -> str:
     return w.text()
 
 
-def describe_node(ctx: Ctx, node: dict) -> str:
-    from .printers import node_roles
-
-    w = _Writer()
-    meta, spec, status = node["metadata"], node.get("spec") or {}, node.get("status") or {}
-    w.w(0, f"Name:\t{meta['name']}\n")
-    roles = node_roles(node)
-    w.w(0, f"Roles:\t{','.join(roles) if roles else '<none>'}\n")
-    _labels(w, "Labels", meta.get("labels"))
-    _annotations(w, "Annotations", meta.get("annotations"))
-    w.w(0, f"CreationTimestamp:\t{rfc1123z(meta.get('creationTimestamp'))}\n")
-    _taints(w, spec.get("taints"))
-    w.w(0, f"Unschedulable:\t{'true' if spec.get('unschedulable') else 'false'}\n")
-    lease = ctx.store.try_get("leases", meta["name"], "kube-node-lease")
-    w.w(0, "Lease:\n")
-    lspec = (lease or {}).get("spec") or {}
-    w.w(1, f"HolderIdentity:\t{lspec.get('holderIdentity') or '<unset>'}\n")
-    w.w(1, f"AcquireTime:\t{rfc1123z(lspec['acquireTime']) if lspec.get('acquireTime') else '<unset>'}\n")
-    w.w(1, f"RenewTime:\t{rfc1123z(lspec['renewTime']) if lspec.get('renewTime') else '<unset>'}\n")
-    if status.get("conditions"):
-        w.w(0, "Conditions:\n  Type\tStatus\tLastHeartbeatTime\tLastTransitionTime\tReason\tMessage\n")
-        w.w(1, "----\t------\t-----------------\t------------------\t------\t-------\n")
-        for c in status["conditions"]:
-            w.w(1, f"{c.get('type')} \t{c.get('status')} \t{rfc1123z(c.get('lastHeartbeatTime'))} \t"
-                   f"{rfc1123z(c.get('lastTransitionTime'))} \t{c.get('reason', '')} \t{c.get('message', '')}\n")
-    w.w(0, "Addresses:\n")
-    for a in status.get("addresses") or []:
-        w.w(1, f"{a.get('type')}:\t{a.get('address')}\n")
-    for key, title in (("capacity", "Capacity"), ("allocatable", "Allocatable")):
-        if status.get(key):
-            w.w(0, f"{title}:\n")
-            for name in sorted(status[key]):
-                w.w(0, f"  {name}:\t{status[key][name]}\n")
-    info = status.get("nodeInfo") or {}
-    w.w(0, "System Info:\n")
-    for title, key in (("Machine ID", "machineID"), ("System UUID", "systemUUID"), ("Boot ID", "bootID"),
-                       ("Kernel Version", "kernelVersion"), ("OS Image", "osImage"),
-                       ("Operating System", "operatingSystem"), ("Architecture", "architecture"),
-                       ("Container Runtime Version", "containerRuntimeVersion"), ("Kubelet Version", "kubeletVersion"),
-                       ("Kube-Proxy Version", "kubeProxyVersion")):
-        w.w(0, f"  {title}:\t{info.get(key, '')}\n")
-    if spec.get("podCIDR"):
-        w.w(0, f"PodCIDR:\t{spec['podCIDR']}\n")
-    if spec.get("podCIDRs"):
-        w.w(0, f"PodCIDRs:\t{','.join(spec['podCIDRs'])}\n")
-    if spec.get("providerID"):
-        w.w(0, f"ProviderID:\t{spec['providerID']}\n")
-    pods = [p for p in ctx.store.list("pods", None, None, f"spec.nodeName={meta['name']}")
-            if (p.get("status") or {}).get("phase") not in ("Succeeded", "Failed")]
-    alloc = status.get("allocatable") or status.get("capacity") or {}
-    cpu_alloc = parse_quantity(alloc.get("cpu", "0"))[0]
-    mem_alloc = parse_quantity(alloc.get("memory", "0"))[0]
-    eph_alloc = parse_quantity(alloc.get("ephemeral-storage", "0"))[0]
-
-    def pct(v: Fraction, total: Fraction) -> int:
-        return int(float(v) / float(total) * 100) if total else 0
-
-    w.w(0, f"Non-terminated Pods:\t({len(pods)} in total)\n")
-    w.w(1, "Namespace\tName\t\tCPU Requests\tCPU Limits\tMemory Requests\tMemory Limits\tAge\n")
-    w.w(1, "---------\t----\t\t------------\t----------\t---------------\t-------------\t---\n")
-    total_r: dict[str, tuple[Fraction, str]] = {}
-    total_l: dict[str, tuple[Fraction, str]] = {}
-    for pod in pods:
-        reqs, limits = _pod_requests(pod)
-        for src, dst in ((reqs, total_r), (limits, total_l)):
-            for k, (v, f) in src.items():
-                old = dst.get(k)
-                dst[k] = (old[0] + v, old[1]) if old else (v, f)
-        cr, cl = reqs.get("cpu", (Fraction(0), "dec")), limits.get("cpu", (Fraction(0), "dec"))
-        mr, ml = reqs.get("memory", (Fraction(0), "bin")), limits.get("memory", (Fraction(0), "bin"))
-        w.w(1, f"{pod['metadata']['namespace']}\t{pod['metadata']['name']}\t\t"
-               f"{format_quantity(*cr)} ({pct(cr[0], cpu_alloc)}%)\t{format_quantity(*cl)} ({pct(cl[0], cpu_alloc)}%)\t"
-               f"{format_quantity(*mr)} ({pct(mr[0], mem_alloc)}%)\t{format_quantity(*ml)} ({pct(ml[0], mem_alloc)}%)\t"
-               f"{age(pod['metadata'].get('creationTimestamp'), ctx.now)}\n")
-    w.w(0, "Allocated resources:\n  (Total limits may be over 100 percent, i.e., overcommitted.)\n")
-    w.w(1, "Resource\tRequests\tLimits\n")
-    w.w(1, "--------\t--------\t------\n")
-    for name, total in (("cpu", cpu_alloc), ("memory", mem_alloc), ("ephemeral-storage", eph_alloc)):
-        r = total_r.get(name, (Fraction(0), "dec"))
-        lim = total_l.get(name, (Fraction(0), "dec"))
-        w.w(1, f"{name}\t{format_quantity(*r)} ({pct(r[0], total)}%)\t"
-               f"{format_quantity(*lim)} ({pct(lim[0], total)}%)\n")
-    for name in sorted(k for k in alloc if k.startswith("hugepages-")):
-        r = total_r.get(name, (Fraction(0), "bin"))
-        lim = total_l.get(name, (Fraction(0), "bin"))
-        w.w(1, f"{name}\t{format_quantity(*r)} (0%)\t{format_quantity(*lim)} (0%)\n")
-    events = _events_for(ctx, node)
-    _events(w, events, ctx.now)
-    return w.text()
-
-
 def _replicasets_of(ctx: Ctx, d: dict) -> tuple[list[dict], list[dict]]:
     """(old, new) ReplicaSets owned by the Deployment; the new one has the template's pod-template-hash."""
     uid = d["metadata"].get("uid")
@@ -523,12 +362,6 @@ def _replicasets_of(ctx: Ctx, d: dict) -> tuple[list[dict], list[dict]]:
     return old, new
 
 
-def _rs_list(rss: list[dict]) -> str:
-    text = ", ".join(f"{rs['metadata']['name']} ({(rs.get('status') or {}).get('replicas', 0)}/"
-                     f"{(rs.get('spec') or {}).get('replicas', 0)} replicas created)" for rs in rss)
-    return text or "<none>"
-
-
 def _pod_template(w: _Writer, template: dict) -> None:
     w.w(0, "Pod Template:\n")
     meta, spec = template.get("metadata") or {}, template.get("spec") or {}
@@ -547,36 +380,17 @@ def _pod_template(w: _Writer, template: dict) -> None:
     _tolerations(w, "  Tolerations", spec.get("tolerations"))
 
 
+def describe_node(ctx: Ctx, node: dict) -> str:
+    name = node["metadata"]["name"]
+    pods = [p for p in ctx.store.list("pods") if (p.get("spec") or {}).get("nodeName") == name
+            and (p.get("status") or {}).get("phase") not in ("Succeeded", "Failed")]
+    lease = ctx.store.try_get("leases", name, "kube-node-lease")
+    return _describe.describe_node(node, pods, _events_for(ctx, node), lease=lease, now=ctx.now)
+
+
 def describe_deployment(ctx: Ctx, d: dict) -> str:
-    w = _Writer()
-    meta, spec, status = d["metadata"], d.get("spec") or {}, d.get("status") or {}
-    w.w(0, f"Name:\t{meta['name']}\n")
-    w.w(0, f"Namespace:\t{meta.get('namespace', '')}\n")
-    w.w(0, f"CreationTimestamp:\t{rfc1123z(meta.get('creationTimestamp'))}\n")
-    _labels(w, "Labels", meta.get("labels"))
-    _annotations(w, "Annotations", meta.get("annotations"))
-    w.w(0, f"Selector:\t{selector_string(spec.get('selector'))}\n")
-    w.w(0, f"Replicas:\t{spec.get('replicas', 1)} desired | {status.get('updatedReplicas', 0)} updated | "
-           f"{status.get('replicas', 0)} total | {status.get('availableReplicas', 0)} available | "
-           f"{status.get('unavailableReplicas', 0)} unavailable\n")
-    strategy = spec.get("strategy") or {}
-    w.w(0, f"StrategyType:\t{strategy.get('type', '')}\n")
-    w.w(0, f"MinReadySeconds:\t{spec.get('minReadySeconds', 0)}\n")
-    ru = strategy.get("rollingUpdate")
-    if ru:
-        w.w(0, f"RollingUpdateStrategy:\t{ru.get('maxUnavailable')} max unavailable, {ru.get('maxSurge')} max surge\n")
-    _pod_template(w, spec.get("template") or {})
-    if status.get("conditions"):
-        w.w(0, "Conditions:\n  Type\tStatus\tReason\n")
-        w.w(1, "----\t------\t------\n")
-        for c in status["conditions"]:
-            w.w(1, f"{c.get('type')} \t{c.get('status')}\t{c.get('reason', '')}\n")
     old, new = _replicasets_of(ctx, d)
-    if old or new:
-        w.w(0, f"OldReplicaSets:\t{_rs_list(old)}\n")
-        w.w(0, f"NewReplicaSet:\t{_rs_list(new)}\n")
-    _events(w, _events_for(ctx, d), ctx.now)
-    return w.text()
+    return _describe.describe_deployment(d, old, new[0] if new else None, _events_for(ctx, d), now=ctx.now)
 
 
 def describe_replicaset(ctx: Ctx, rs: dict) -> str:

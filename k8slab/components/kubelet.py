@@ -113,7 +113,16 @@ class Kubelet(Controller):
             },
         }
         m.spawn(f"/usr/bin/kubelet --node-ip={m.ip} --pod-infra-container-image={PAUSE_IMAGE}")
-        return store.create(node, validate=False)
+        created = store.create(node, validate=False)
+        # The node's heartbeat: a Lease in kube-node-lease, held by the kubelet (kubectl describe node shows it).
+        renew = _ts(m.netns.kernel.now).replace("Z", ".000000Z")
+        store.create({"apiVersion": "coordination.k8s.io/v1", "kind": "Lease",
+                      "metadata": {"name": m.name, "namespace": "kube-node-lease",
+                                   "ownerReferences": [{"apiVersion": "v1", "kind": "Node", "name": m.name,
+                                                        "uid": created["metadata"]["uid"]}]},
+                      "spec": {"holderIdentity": m.name, "leaseDurationSeconds": 40, "renewTime": renew}},
+                     validate=False)
+        return created
 
     def _conditions(self, ready: bool) -> list[dict]:
         now = _ts(self.machine.netns.kernel.now)
