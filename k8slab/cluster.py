@@ -36,6 +36,7 @@ from k8slab.components.loadbalancer import LoadBalancerController
 from k8slab.components.node import docker_network, start_node_container
 from k8slab.components.node_ipam import NodeIPAM
 from k8slab.components.replicaset import ReplicaSetController
+from k8slab.components.route_controller import RouteController
 from k8slab.components.scheduler import Scheduler
 from k8slab.linux.kernel import Kernel
 
@@ -46,14 +47,20 @@ UPSTREAM = {"example.com": "93.184.215.14", "www.example.com": "93.184.215.14"}
 
 class Cluster:
     """A running cluster: ``kernel`` (the data plane), ``store`` (the API), ``loop`` (the
-    controllers), ``machines`` (node name -> its machine), ``kubelets`` (node name -> kubelet)."""
+    controllers), ``machines`` (node name -> its machine), ``kubelets`` (node name -> kubelet).
+
+    ``pod_routes="gateway"`` (with kindnet) leaves the routes between nodes' podCIDRs to the
+    network's router, as clouds do for large clusters (:mod:`k8slab.components.route_controller`)
+    instead of each kindnetd routing to every other node."""
 
     def __init__(self, name: str = "kind", workers: int = 2, *, cni: str = "kindnet",
                  proxy_mode: str = "iptables", pod_subnet: str = "10.244.0.0/16",
                  service_subnet: str = "10.96.0.0/16", seed: int = 0, node_network: str = "172.18.0.0/16",
-                 flannel_backend: str = "vxlan") -> None:
+                 flannel_backend: str = "vxlan", pod_routes: str = "nodes") -> None:
         if cni not in ("kindnet", "flannel"):
             raise ValueError(f'unknown cni "{cni}": choose "kindnet" or "flannel"')
+        if pod_routes not in ("nodes", "gateway") or (pod_routes == "gateway" and cni != "kindnet"):
+            raise ValueError(f'unknown pod_routes "{pod_routes}": choose "nodes", or "gateway" with cni="kindnet"')
         if proxy_mode not in ("iptables", "ipvs", "none"):
             raise ValueError(f'unknown proxy mode "{proxy_mode}": choose "iptables", "ipvs" or "none"')
         self.name = name
@@ -69,6 +76,7 @@ class Cluster:
         self.gateway = str(net.network_address + 1)
         self.node_network = net
         self.flannel_backend = flannel_backend
+        self.pod_routes = pod_routes
         self.host = docker_network(self.kernel, name, f"{self.gateway}/{net.prefixlen}")
         self.machines: dict = {}
         self.kubelets: dict[str, Kubelet] = {}
@@ -85,6 +93,9 @@ class Cluster:
                            DeploymentController(), ReplicaSetController(), DaemonSetController(),
                            EndpointSliceController(), EndpointsController(), LoadBalancerController(self.machines)):
             self.loop.add(controller)
+        if pod_routes == "gateway":
+            bridge = next(link.name for link in self.host.links.values() if link.name.startswith("br-"))
+            self.loop.add(RouteController(self.host, bridge))
         bootstrap = (kubeadm.static_pods(control[0], control[2])
                      + kubeadm.kubernetes_service(service_subnet, control[2])
                      + (kubeadm.kube_proxy(proxy_mode) if proxy_mode != "none" else [])
@@ -111,7 +122,7 @@ class Cluster:
         self.kubelets[node_name] = self.loop.add(kubelet)
         kubelet_iptables(m.netns)
         if self.cni == "kindnet":
-            self.loop.add(Kindnet(m, self.pod_subnet))
+            self.loop.add(Kindnet(m, self.pod_subnet, routes=self.pod_routes == "nodes"))
         else:
             self.loop.add(Flannel(m, self.pod_subnet, backend=self.flannel_backend))
 

@@ -4,6 +4,9 @@ For its own node it writes the CNI config (``/etc/cni/net.d/10-kindnet.conflist`
 host-local IPAM on the node's podCIDR); for every other node it keeps a route to that node's
 podCIDR via the node's InternalIP; and its masquerade agent keeps pod-to-pod traffic un-NATed
 while everything leaving the cluster is masqueraded.
+
+With ``routes=False`` the routes are someone else's job (the network's router, see
+:mod:`k8slab.components.route_controller`): kindnetd then looks only at its own Node.
 """
 
 from __future__ import annotations
@@ -36,10 +39,13 @@ class Kindnet(Controller):
     name = "kindnetd"
     resources = ("nodes",)
 
-    def __init__(self, machine, pod_subnet: str = "10.244.0.0/16") -> None:
+    def __init__(self, machine, pod_subnet: str = "10.244.0.0/16", *, routes: bool = True) -> None:
         super().__init__()
         self.machine = machine
         self.pod_subnet = pod_subnet
+        self.routes = routes
+        if not routes:
+            self.field = ("metadata.name", machine.name)
         self._masq_synced = False
 
     def key_for(self, event):
@@ -63,7 +69,8 @@ class Kindnet(Controller):
             if not m.fs.exists(CNI_CONFIG_PATH) or m.fs.read(CNI_CONFIG_PATH) != text:
                 m.fs.write(CNI_CONFIG_PATH, text)
             return
-        self.sync_route(ip, cidr)
+        if self.routes:
+            self.sync_route(ip, cidr)
 
     def sync_route(self, node_ip: str, pod_cidr: str) -> None:
         """``netlink.Route{Dst: podCIDR, Gw: nodeIP}``; a route with another gateway is replaced."""

@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 from .addr import format_network, parse_network
 from .errors import NetfilterError
-from .matches import Match, iface_match, load_match
+from .matches import Match, StatisticMatch, iface_match, load_match
 from .targets import STANDARD, TARGETS, Jump, Standard, Target
 
 PROTOCOLS = {"tcp": 6, "udp": 17, "icmp": 1, "all": 0, "sctp": 132, "gre": 47, "esp": 50, "ah": 51, "igmp": 2}
@@ -168,11 +168,34 @@ class Rule:
         return True
 
 
+# Parsed rules by their text: every node of a cluster gets the same kube-proxy and kubelet rules, so
+# a rule is parsed once and later copies share its matches and target (which parsing alone sets; only
+# an nth statistic counts, so a rule with one is never shared). Bounded: cleared when full.
+_PARSED: dict[tuple, Rule] = {}
+PARSED_MAX = 100_000
+
+
 def parse_rule(
     tokens: list[str], table: str, chain: str, chain_exists: Callable[[str], bool], builtin: bool = False
 ) -> tuple[Rule, tuple[int, int] | None]:
     """Read a rule specification (the tokens after ``-A CHAIN``). Returns the rule and the
     counters given with ``-c PKTS BYTES`` if any. Raises NetfilterError with iptables' message."""
+    key = (table, chain, builtin, *tokens)
+    known = _PARSED.get(key)
+    if known is not None:
+        t = known.target
+        # A jump is valid only while its chain exists here: otherwise parse again for the error.
+        if not isinstance(t, Jump) or chain_exists(t.chain):
+            return known.copy(), None
+    rule, counters = _parse_rule(tokens, table, chain, chain_exists, builtin)
+    if counters is None and not any(isinstance(m, StatisticMatch) and m.mode == "nth" for m in rule.matches):
+        if len(_PARSED) >= PARSED_MAX:
+            _PARSED.clear()
+        _PARSED[key] = rule.copy()
+    return rule, counters
+
+
+def _parse_rule(tokens, table, chain, chain_exists, builtin):
     rule = Rule(chain)
     counters = None
     inv = False
