@@ -91,21 +91,36 @@ class Controllers:
             if getattr(w.handler, "__self__", None) is controller:
                 w.stop()
 
-    def settle(self, limit: int = 1_000_000) -> int:
-        """Deliver events and reconcile until no controller has work; returns the reconciles run."""
+    def settle(self, floor: int = 100_000, per_object: int = 100) -> int:
+        """Deliver events and reconcile until no controller has work; returns the reconciles run.
+
+        A guard against livelock (controllers undoing each other's writes, or one requeueing itself
+        for ever): in one settle, a controller may run ``floor`` reconciles, or ``per_object`` for each
+        object of the resources it watches if that is more. Legitimate work grows with what a
+        controller watches (a node's kindnet looks at every Node, the scheduler at every pod), so a
+        big cluster is never stopped, while a loop that never ends is, soon after its first
+        controller has looked at each of its objects ``per_object`` times."""
         done = 0
+        runs: dict[int, int] = {}
+        budget: dict[int, int] = {}
         while True:
             self.store.dispatch()
             worked = False
             for c in list(self.controllers):
+                n, cap = runs.get(id(c), 0), budget.get(id(c), floor)
                 while c.queue:
                     key = c.queue.popleft()
                     c.queued.discard(key)
                     c.reconcile(key)
+                    n += 1
+                    if n > cap:   # past its budget: the store may have grown since it was set
+                        cap = budget[id(c)] = max(floor, per_object * self._watched(c))
+                        if n > cap:
+                            raise RuntimeError(f"controllers did not settle after {done + 1} reconciles "
+                                               f"({n} by {c.name or type(c).__name__})")
                     done += 1
                     worked = True
-                    if done > limit:
-                        raise RuntimeError(f"controllers did not settle after {limit} reconciles")
+                runs[id(c)] = n
                 self.store.dispatch()
             if not worked and not self.store.pending():
                 for c in list(self.controllers):
@@ -113,6 +128,10 @@ class Controllers:
                 self.store.dispatch()
                 if not any(c.queue for c in self.controllers) and not self.store.pending():
                     return done
+
+    def _watched(self, c: Controller) -> int:
+        """How many objects the resources ``c`` watches hold now (its field selector aside)."""
+        return sum(self.store.count(r) for r in c.resources)
 
     def resync(self, now: float) -> None:
         for c in list(self.controllers):
