@@ -36,6 +36,7 @@ up to date incrementally from watch events: scheduling a pod never rescans pods.
 from __future__ import annotations
 
 import math
+from bisect import bisect_left
 
 from k8slab.api.errors import APIError
 from k8slab.api.labels import Requirement, from_label_selector
@@ -229,7 +230,7 @@ class _SelectorCount:
         self.ns = ns
         self.reqs = reqs
         self.nodes: dict[str, int] = {}
-        self.groups: dict | None = None   # bucket key -> {count: set of nodes}, while in use
+        self.groups: dict | None = None   # bucket key -> {count: sorted list of nodes}, while in use
         self.zones: dict = {}      # zone -> count of matching pods on nodes of that zone
 
     def matches(self, labels: dict) -> bool:
@@ -566,7 +567,10 @@ class Scheduler(Controller):
             for node, cnt in sc.nodes.items():
                 info = self.nodes.get(node)
                 bk = info.bucket.key if info is not None and info.bucket is not None else None
-                sc.groups.setdefault(bk, {}).setdefault(cnt, set()).add(node)
+                sc.groups.setdefault(bk, {}).setdefault(cnt, []).append(node)
+            for by_count in sc.groups.values():
+                for nodes in by_count.values():
+                    nodes.sort()
         while len(self._active) > ACTIVE_SELECTORS:
             old = next(iter(self._active))
             del self._active[old]
@@ -826,10 +830,9 @@ class Scheduler(Controller):
         raise AssertionError("unreachable")
 
     def _pick(self, pool, held, r: int) -> str:
-        """The ``r``-th node of ``pool`` (a list, or a set of equal nodes), skipping the nodes in
-        ``held`` (a selector's per-node counts: nodes with matching pods score apart)."""
-        if not isinstance(pool, list):
-            return sorted(pool)[r]
+        """The ``r``-th node of ``pool`` (a bucket's nodes, or a selector's group of equal nodes, kept
+        sorted), skipping the nodes in ``held`` (a selector's per-node counts: nodes with matching
+        pods score apart)."""
         if held is None:
             return pool[r]
         counts, n_held = held
@@ -909,18 +912,24 @@ class _Entry:
 
 
 def _group_move(sc: _SelectorCount, node: str, old_bucket, old_cnt: int, new_bucket, new_cnt: int) -> None:
+    """Move ``node`` between ``sc``'s groups (kept sorted, so that a tie is broken by index in O(1))."""
     if old_cnt:
         by_count = sc.groups.get(old_bucket)
         if by_count is not None:
             nodes = by_count.get(old_cnt)
             if nodes is not None:
-                nodes.discard(node)
+                i = bisect_left(nodes, node)
+                if i < len(nodes) and nodes[i] == node:
+                    del nodes[i]
                 if not nodes:
                     del by_count[old_cnt]
                     if not by_count:
                         del sc.groups[old_bucket]
     if new_cnt:
-        sc.groups.setdefault(new_bucket, {}).setdefault(new_cnt, set()).add(node)
+        nodes = sc.groups.setdefault(new_bucket, {}).setdefault(new_cnt, [])
+        i = bisect_left(nodes, node)
+        if i == len(nodes) or nodes[i] != node:
+            nodes.insert(i, node)
 
 
 def _go_round(x: float) -> int:
