@@ -16,7 +16,10 @@ Sources: kubernetes/kubernetes pkg/controller/replicaset/replica_set.go (manageR
 getPodsToDelete), replica_set_utils.go (calculateStatus), pkg/controller/controller_utils.go
 (RealPodControl events, ActivePodsWithRanks.Less, GetPodFromTemplate).
 
-Pods are indexed by their controller's uid, so a reconcile looks only at its own pods.
+Pods are indexed by their controller's uid, and each ReplicaSet's pods are tallied (active,
+fully labeled, ready) as their watch events arrive, so a reconcile that creates a burst of pods
+costs the burst, not the ReplicaSet's size (150,000 pods come in 300 bursts of 500). Like the real
+controller, it works from what its watch has delivered (the informer cache).
 """
 
 from __future__ import annotations
@@ -109,6 +112,42 @@ def pod_from_template(rs: dict, cache: dict | None = None) -> dict:
             "spec": _spec_copy(rs, spec, cache) if cache is not None else json.loads(json.dumps(spec))}
 
 
+class _Tally:
+    """A ReplicaSet's owned pods summed up under one selector and template labels: the active pods
+    that match (``active``, ``full``: fully labeled, ``ready``) and the keys of those that do not
+    (the reconcile releases them). Kept up to date from pod events; rebuilt when the ReplicaSet's
+    selector or template labels differ from the ones it was built for."""
+
+    __slots__ = ("sel_spec", "tlabels", "sel", "active", "full", "ready", "unmatched")
+
+    def __init__(self, sel_spec: dict, tlabels: dict, sel, pods: dict) -> None:
+        self.sel_spec, self.tlabels, self.sel = sel_spec, tlabels, sel
+        self.active = self.full = self.ready = 0
+        self.unmatched: set = set()
+        for key, pod in pods.items():
+            self.add(key, pod, 1)
+
+    def add(self, key, pod: dict, sign: int) -> None:
+        """Count ``pod`` in (``sign`` 1) or out (-1)."""
+        labels = pod["metadata"].get("labels") or {}
+        if not self.sel.matches(labels):
+            if sign > 0:
+                self.unmatched.add(key)
+            else:
+                self.unmatched.discard(key)
+            return
+        if not is_active(pod):
+            return
+        self.active += sign
+        if all(labels.get(k) == v for k, v in self.tlabels.items()):
+            self.full += sign
+        if is_ready(pod):
+            self.ready += sign
+
+    def fits(self, sel_spec: dict, tlabels: dict) -> bool:
+        return sel_spec == self.sel_spec and tlabels == self.tlabels
+
+
 class ReplicaSetController(Controller):
     """The ReplicaSet controller (``kube-controller-manager``'s ``replicaset-controller``)."""
 
@@ -122,6 +161,7 @@ class ReplicaSetController(Controller):
         self.orphans: dict[str, dict] = {}        # namespace -> {pod key: pod}
         self.selectors: dict[str, dict] = {}      # namespace -> {rs name: Selector}
         self.pod_owner: dict = {}                 # pod key -> controller uid
+        self.tallies: dict[str, _Tally] = {}      # controller uid -> its owned pods summed up
 
     # -- watch events ---------------------------------------------------------------------------
     def on_event(self, event) -> None:
@@ -131,6 +171,7 @@ class ReplicaSetController(Controller):
         if event.resource.kind == "ReplicaSet":
             if event.type == "DELETED":
                 self.selectors.get(ns, {}).pop(meta["name"], None)
+                self.tallies.pop(meta["uid"], None)
                 return
             sel = (obj.get("spec") or {}).get("selector")
             self.selectors.setdefault(ns, {})[meta["name"]] = from_label_selector(sel) if sel else None
@@ -139,13 +180,19 @@ class ReplicaSetController(Controller):
         key = (ns, meta["name"])
         old_uid = self.pod_owner.pop(key, None)
         if old_uid is not None:
-            self.owned.get(old_uid, {}).pop(key, None)
+            old = self.owned.get(old_uid, {}).pop(key, None)
+            tally = self.tallies.get(old_uid)
+            if old is not None and tally is not None:
+                tally.add(key, old, -1)
         self.orphans.get(ns, {}).pop(key, None)
         ref = controller_ref(obj)
         if event.type != "DELETED":
             if ref is not None:
                 self.pod_owner[key] = ref.get("uid")
                 self.owned.setdefault(ref.get("uid"), {})[key] = obj
+                tally = self.tallies.get(ref.get("uid"))
+                if tally is not None:
+                    tally.add(key, obj, 1)
             elif is_active(obj):
                 self.orphans.setdefault(ns, {})[key] = obj
                 labels = meta.get("labels") or {}
@@ -168,9 +215,10 @@ class ReplicaSetController(Controller):
         if sel is None or sel.empty():
             return
         uid = rs["metadata"]["uid"]
-        pods = self._claim(rs, sel, uid)
-        active = [p for p in pods if is_active(p)]
-        diff = len(active) - int(spec.get("replicas", 1))
+        tally = self._tally(rs, sel, uid)
+        extra = [p for p in self._claim(rs, sel, uid, tally) if is_active(p)]   # adopted: not tallied yet
+        gone: list[dict] = []   # tallied pods deleted now
+        diff = tally.active + len(extra) - int(spec.get("replicas", 1))
         if diff < 0:
             for _ in range(min(-diff, BURST_REPLICAS)):
                 pod = pod_from_template(rs, self._template_json)
@@ -179,30 +227,48 @@ class ReplicaSetController(Controller):
                 except APIError as e:
                     record(self.store, rs, "Warning", "FailedCreate", f"Error creating: {e.message}", COMPONENT)
                     break
-                active.append(created)
+                extra.append(created)
                 record(self.store, rs, "Normal", "SuccessfulCreate", f"Created pod: {created['metadata']['name']}",
                        COMPONENT)
         elif diff > 0:
+            active = self._active(uid, tally) + extra
             for pod in self.pods_to_delete(rs, active, min(diff, BURST_REPLICAS)):
                 pname = pod["metadata"]["name"]
                 try:
                     self.store.delete("pods", pname, ns)
                 except APIError:
                     continue
-                active.remove(pod)
+                if any(p is pod for p in extra):
+                    extra = [p for p in extra if p is not pod]
+                else:
+                    gone.append(pod)
                 record(self.store, rs, "Normal", "SuccessfulDelete", f"Deleted pod: {pname}", COMPONENT)
-        self._update_status(rs, [self.store.try_get("pods", p["metadata"]["name"], ns) or p for p in active])
+        self._update_status(rs, uid, tally, extra, gone)
 
-    def _claim(self, rs: dict, sel, uid: str) -> list[dict]:
-        """``ClaimPods``: owned pods that still match, released otherwise; matching orphans adopted."""
+    def _tally(self, rs: dict, sel, uid: str) -> _Tally:
+        """The ReplicaSet's tally, rebuilt from its owned pods if its selector or template labels changed."""
+        spec = rs.get("spec") or {}
+        sel_spec = spec.get("selector") or {}
+        tlabels = ((spec.get("template") or {}).get("metadata") or {}).get("labels") or {}
+        tally = self.tallies.get(uid)
+        if tally is None or not tally.fits(sel_spec, tlabels):
+            tally = self.tallies[uid] = _Tally(sel_spec, tlabels, sel, self.owned.get(uid, {}))
+        return tally
+
+    def _active(self, uid: str, tally: _Tally) -> list[dict]:
+        """The tallied pods themselves (the owned, matching, active ones), in the order they came."""
+        return [p for k, p in self.owned.get(uid, {}).items() if k not in tally.unmatched and is_active(p)]
+
+    def _claim(self, rs: dict, sel, uid: str, tally: _Tally) -> list[dict]:
+        """``ClaimPods``: owned pods that no longer match are released; matching orphans are adopted
+        (returned: their events have not reached the tally yet)."""
         ns = rs["metadata"]["namespace"]
-        out = []
-        for _pkey, pod in list(self.owned.get(uid, {}).items()):
-            if sel.matches(pod["metadata"].get("labels") or {}):
-                out.append(pod)
-            elif is_active(pod):
-                refs = [r for r in pod["metadata"].get("ownerReferences") or [] if r.get("uid") != uid]
-                self._set_owners(pod, refs)
+        if tally.unmatched:
+            for pkey, pod in list(self.owned.get(uid, {}).items()):
+                if pkey in tally.unmatched and is_active(pod):
+                    refs = [r for r in pod["metadata"].get("ownerReferences") or [] if r.get("uid") != uid]
+                    self._set_owners(pod, refs)
+        out: list[dict] = []
         if rs["metadata"].get("deletionTimestamp"):
             return out
         for _pkey, pod in sorted(self.orphans.get(ns, {}).items()):
@@ -247,22 +313,33 @@ class ReplicaSetController(Controller):
         now = self.store.clock()
         return sorted(active, key=lambda p: _deletion_rank(p, per_node, now))[:n]
 
-    def _update_status(self, rs: dict, pods: list[dict]) -> None:
+    def _update_status(self, rs: dict, uid: str, tally: _Tally, extra: list[dict], gone: list[dict]) -> None:
+        """``calculateStatus`` over the tallied pods, plus ``extra`` (adopted or created now), less
+        ``gone`` (deleted now)."""
         spec = rs.get("spec") or {}
-        template_labels = ((spec.get("template") or {}).get("metadata") or {}).get("labels") or {}
+        template_labels = tally.tlabels
         mrs = int(spec.get("minReadySeconds") or 0)
         now = self.store.clock()
-        pods = [p for p in pods if is_active(p)]
+        extra = [p for p in extra if is_active(p)]
+
+        def full_of(pods):
+            return sum(1 for p in pods if all((p["metadata"].get("labels") or {}).get(k) == v
+                                              for k, v in template_labels.items()))
+        replicas = tally.active + len(extra) - len(gone)
+        full = tally.full + full_of(extra) - full_of(gone)
+        ready = tally.ready + sum(1 for p in extra if is_ready(p)) - sum(1 for p in gone if is_ready(p))
+        if mrs:   # availability changes with time alone: look at each pod
+            gone_ids = {id(p) for p in gone}
+            avail = sum(1 for p in self._active(uid, tally) + extra
+                        if id(p) not in gone_ids and is_available(p, mrs, now))
+        else:
+            avail = ready
         status: dict = {}
-        full = sum(1 for p in pods if all((p["metadata"].get("labels") or {}).get(k) == v
-                                          for k, v in template_labels.items()))
-        avail = sum(1 for p in pods if is_available(p, mrs, now))
-        ready = sum(1 for p in pods if is_ready(p))
         for k, v in (("availableReplicas", avail), ("fullyLabeledReplicas", full),
                      ("observedGeneration", rs["metadata"].get("generation", 0)), ("readyReplicas", ready)):
             if v:
                 status[k] = v
-        status["replicas"] = len(pods)
+        status["replicas"] = replicas
         old = rs.get("status") or {}
         if old.get("conditions"):
             status["conditions"] = old["conditions"]
