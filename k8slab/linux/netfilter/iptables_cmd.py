@@ -244,21 +244,14 @@ def iptables(nf, argv: list[str]) -> tuple[str, str, int]:
     try:
         cmd = parse_command(list(argv))
         table = nf.table(cmd.table or "filter")
-        if cmd.op in ("A", "I", "R", "D", "C", "P", "N", "E", "X", "F", "Z"):
-            # Work on a copy so that a failure half-way leaves nothing changed.
-            work = table.copy()
-            out = apply_command(work, cmd)
-            if cmd.op not in ("D", "C", "F", "X", "Z") or work.exists:
-                nf.tables[table.name] = work
-                _keep_chain_objects(table, work)
-            return out, "", 0
+        if cmd.op == "Z" and not table.exists:
+            # nf_tables has no such table yet: zeroing it keeps nothing (errors still show).
+            return apply_command(table.copy(), cmd), "", 0
+        # Each Table operation checks everything before it changes anything, so an error leaves
+        # the table as it was without working on a copy.
         return apply_command(table, cmd), "", 0
     except NetfilterError as e:
         return "", e.iptables_text("iptables"), e.exit_code
-
-
-def _keep_chain_objects(old, new) -> None:
-    """Nothing to do: counters live on Rule objects, which copies share."""
 
 
 def iptables_save(nf, argv: list[str], date: str | None = None) -> tuple[str, str, int]:

@@ -191,6 +191,7 @@ def parse_rule(
     if counters is None and not any(isinstance(m, StatisticMatch) and m.mode == "nth" for m in rule.matches):
         if len(_PARSED) >= PARSED_MAX:
             _PARSED.clear()
+        rule.spec()   # printed once too: copies share the text (-C and -D compare by it)
         _PARSED[key] = rule.copy()
     return rule, counters
 
