@@ -25,6 +25,7 @@ from ipaddress import IPv4Address, IPv4Interface, IPv4Network
 from typing import TYPE_CHECKING
 
 from k8slab.linux.errors import NetlinkError
+from k8slab.linux.ipv4 import MASKS, broadcast_of, parse_interface
 
 if TYPE_CHECKING:  # pragma: no cover
     from k8slab.linux.link import Link
@@ -47,7 +48,7 @@ class Address:
 
     @property
     def network(self) -> IPv4Network:
-        return IPv4Interface((self.local, self.prefixlen)).network
+        return IPv4Network((int(self.local) & MASKS[self.prefixlen], self.prefixlen))
 
     @property
     def cidr(self) -> str:
@@ -58,7 +59,7 @@ class Address:
 
 
 def _subnet_key(dev: Link, ip: int, prefixlen: int) -> tuple[Link, int, int]:
-    return (dev, ip & (0xFFFFFFFF << (32 - prefixlen)) & 0xFFFFFFFF, prefixlen)
+    return (dev, ip & MASKS[prefixlen], prefixlen)
 
 
 class AddressIndex:
@@ -107,25 +108,30 @@ class AddressIndex:
                     del self.scopes[addr.dev]
 
 
+def _interface(cidr: str | IPv4Interface) -> tuple[int, int]:
+    if isinstance(cidr, IPv4Interface):
+        return int(cidr.ip), cidr.network.prefixlen
+    return parse_interface(cidr)
+
+
 def add_address(ns: NetNS, dev: Link, cidr: str | IPv4Interface, scope: str | int = "global",
                 broadcast: str | None = None) -> Address:
     """``ip addr add CIDR dev DEV [scope S] [brd B]`` with the kernel's side effects."""
-    iface = IPv4Interface(cidr) if not isinstance(cidr, IPv4Interface) else cidr
+    ip, plen = _interface(cidr)
     scope_n = SCOPES[scope] if isinstance(scope, str) else scope
-    plen = iface.network.prefixlen
     index = ns.address_index
     secondary = False
-    for a in index.subnet(dev, int(iface.ip), plen):
-        if a.local == iface.ip:
+    for a in index.subnet(dev, ip, plen):
+        if int(a.local) == ip:
             raise NetlinkError.extack("ipv4: Address already assigned.", "EEXIST")
         if not a.secondary:
             secondary = True
     bcast = None
     if broadcast == "+":
-        bcast = iface.network.broadcast_address
+        bcast = IPv4Address(broadcast_of(ip, plen))
     elif broadcast:
         bcast = IPv4Address(broadcast)
-    addr = Address(iface.ip, plen, dev, scope_n, bcast, secondary)
+    addr = Address(IPv4Address(ip), plen, dev, scope_n, bcast, secondary)
     if secondary:
         dev.addresses.append(addr)
     else:
@@ -136,9 +142,9 @@ def add_address(ns: NetNS, dev: Link, cidr: str | IPv4Interface, scope: str | in
 
 
 def find_address(dev: Link, cidr: str) -> Address | None:
-    iface = IPv4Interface(cidr)
-    for a in dev.netns.address_index.subnet(dev, int(iface.ip), iface.network.prefixlen):
-        if a.local == iface.ip:
+    ip, plen = _interface(cidr)
+    for a in dev.netns.address_index.subnet(dev, ip, plen):
+        if int(a.local) == ip:
             return a
     return None
 
@@ -146,9 +152,9 @@ def find_address(dev: Link, cidr: str) -> Address | None:
 def del_address(ns: NetNS, dev: Link, cidr: str | IPv4Interface) -> Address:
     """``ip addr del CIDR dev DEV``. Deleting a primary also deletes its secondaries (the
     kernel default, ``promote_secondaries=0``), and the routes that came with them."""
-    iface = IPv4Interface(cidr) if not isinstance(cidr, IPv4Interface) else cidr
-    group = ns.address_index.subnet(dev, int(iface.ip), iface.network.prefixlen)
-    target = next((a for a in group if a.local == iface.ip), None)
+    ip, plen = _interface(cidr)
+    group = ns.address_index.subnet(dev, ip, plen)
+    target = next((a for a in group if int(a.local) == ip), None)
     if target is None:
         raise NetlinkError.extack("ipv4: Address not found.", "EADDRNOTAVAIL")
     doomed = [target]
@@ -167,10 +173,11 @@ def select_source(ns: NetNS, dev: Link | None, dst: IPv4Address | None, scope: i
     next hop); failing that, any primary address of non-link scope on another device."""
     found = None
     if dev is not None:
+        d = int(dst) if dst is not None else None
         for a in dev.addresses:
             if a.secondary or min(a.scope, 253) > scope:
                 continue
-            if dst is None or dst in a.network:
+            if d is None or (d ^ int(a.local)) & MASKS[a.prefixlen] == 0:
                 return a.local
             if found is None:
                 found = a.local

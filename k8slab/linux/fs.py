@@ -21,22 +21,51 @@ class FileSystemError(Exception):
 
 
 class FileSystem:
-    """Files by absolute path; folders exist when a file lies below them."""
+    """Files by absolute path; folders exist when a file lies below them. ``_children`` maps
+    each such folder to the names directly below it, each with the number of files it holds
+    (1 for a file), kept in step by :meth:`write` and :meth:`remove`: ``isdir`` and
+    ``listdir`` cost what the folder holds, not what the whole filesystem does."""
 
-    __slots__ = ("_files",)
+    __slots__ = ("_files", "_children")
 
     def __init__(self) -> None:
         self._files: dict[str, str] = {}
+        self._children: dict[str, dict[str, int]] = {}
 
     @staticmethod
     def _norm(path: str) -> str:
+        if path[:1] == "/" and path[1:2] != "/" and "//" not in path and "/." not in path and path[-1] != "/":
+            return path  # already what normpath would make of it
         return posixpath.normpath("/" + path.lstrip("/"))
 
+    def _link(self, p: str, step: int) -> None:
+        """Count the file ``p`` (step 1) into, or out of (step -1), every folder above it."""
+        children = self._children
+        while p != "/":
+            parent, _, name = p.rpartition("/")
+            parent = parent or "/"
+            names = children.get(parent)
+            if names is None:
+                names = children[parent] = {}
+            n = names.get(name, 0) + step
+            if n:
+                names[name] = n
+            else:
+                del names[name]
+                if not names:
+                    del children[parent]
+            p = parent
+
     def write(self, path: str, text: str) -> None:
-        self._files[self._norm(path)] = text
+        p = self._norm(path)
+        if p not in self._files:
+            self._link(p, 1)
+        self._files[p] = text
 
     def append(self, path: str, text: str) -> None:
         p = self._norm(path)
+        if p not in self._files:
+            self._link(p, 1)
         self._files[p] = self._files.get(p, "") + text
 
     def read(self, path: str, tool: str = "cat") -> str:
@@ -53,14 +82,14 @@ class FileSystem:
 
     def isdir(self, path: str) -> bool:
         p = self._norm(path)
-        prefix = p.rstrip("/") + "/"
-        return p == "/" or any(f.startswith(prefix) for f in self._files)
+        return p == "/" or p in self._children
 
     def remove(self, path: str) -> None:
         p = self._norm(path)
         if p not in self._files:
             raise FileSystemError(f"rm: cannot remove '{path}': No such file or directory")
         del self._files[p]
+        self._link(p, -1)
 
     def listdir(self, path: str) -> list[str]:
         """Names directly below ``path``, sorted as ``ls`` sorts them in the C locale."""
@@ -69,6 +98,4 @@ class FileSystem:
             return [posixpath.basename(p)]
         if not self.isdir(p):
             raise FileSystemError(f"ls: cannot access '{path}': No such file or directory")
-        prefix = p.rstrip("/") + "/"
-        names = {f[len(prefix):].split("/", 1)[0] for f in self._files if f.startswith(prefix)}
-        return sorted(names)
+        return sorted(self._children.get(p, ()))

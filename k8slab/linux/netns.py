@@ -27,6 +27,7 @@ from k8slab.linux import address as _address
 from k8slab.linux import route as _route
 from k8slab.linux.address import SCOPES, Address
 from k8slab.linux.errors import NetlinkError
+from k8slab.linux.ipv4 import ALL_ONES, broadcast_of, network_of, parse_ip, parse_prefix
 from k8slab.linux.link import Bridge, Dummy, Link, Loopback, Veth, Vxlan, normalize_mac, valid_ifname
 from k8slab.linux.neigh import NeighTable
 from k8slab.linux.route import (
@@ -53,6 +54,9 @@ DEFAULT_SYSCTLS = {
     "net.bridge.bridge-nf-call-iptables": "1",
     "net.bridge.bridge-nf-call-ip6tables": "1",
 }
+
+
+_LOOPBACK = 0x7F000001  # 127.0.0.1
 
 
 def parse_table(table: int | str) -> int:
@@ -142,16 +146,12 @@ class NetNS:
         return list(self._by_index.values())
 
     def nsid_of(self, other: NetNS) -> int:
-        """The netnsid this namespace uses for ``other`` (allocated on first use, lowest free)."""
-        if other not in self.nsids:
-            n = len(self.nsids)
-            used = set(self.nsids.values())
-            if n in used:  # after deletions: the lowest free id
-                n = 0
-                while n in used:
-                    n += 1
-            self.nsids[other] = n
-        return self.nsids[other]
+        """The netnsid this namespace uses for ``other`` (allocated on first use, lowest free:
+        ids are never released here, so that is the number given out so far)."""
+        n = self.nsids.get(other)
+        if n is None:
+            n = self.nsids[other] = len(self.nsids)
+        return n
 
     def _new_link(self, cls, name: str, mac: str | None, mtu: int = 1500, **kw) -> Link:
         if not valid_ifname(name):
@@ -240,8 +240,7 @@ class NetNS:
         before = {id(d): d.running for d in affected}
         link.admin_up = True
         link.ever_up = True
-        lo_addr = IPv4Address("127.0.0.1")
-        if isinstance(link, Loopback) and not any(a.local == lo_addr for a in link.addresses):
+        if isinstance(link, Loopback) and not any(int(a.local) == _LOOPBACK for a in link.addresses):
             _address.add_address(self, link, "127.0.0.1/8", scope="host")
         for a in link.primary_addresses():
             self._add_prefix_routes(a)
@@ -326,26 +325,26 @@ class NetNS:
 
     def addresses_of_ip(self, ip: str | IPv4Address) -> list[Address]:
         """The addresses with this local IP on any device here (O(1), from the index)."""
-        return list(self.address_index.by_ip.get(int(IPv4Address(ip)), ()))
+        return list(self.address_index.by_ip.get(parse_ip(ip), ()))
 
-    def local_address_type(self, ip: str | IPv4Address) -> str | None:
+    def local_address_type(self, ip: str | IPv4Address | int) -> str | None:
         """``local`` if ``ip`` is one of ours, ``broadcast`` for a broadcast address, else None
         (what table local says about a /32)."""
-        r = self.tables[RT_TABLE_LOCAL].match(IPv4Address(ip))
+        r = self.tables[RT_TABLE_LOCAL].match(ip if type(ip) is int else parse_ip(ip))
         return r.type if r is not None else None
 
-    def _kernel_route(self, table: int, type_: str, dst: IPv4Network, dev: Link, src: IPv4Address,
+    def _kernel_route(self, table: int, type_: str, dst: int, plen: int, dev: Link, src: IPv4Address,
                       scope: int) -> None:
         t = self.tables[table]
-        for r in t.candidates(dst):
+        for r in t.at(dst, plen):
             if r.type == type_ and r.dev is dev and r.src == src and r.proto == "kernel":
                 return
-        t.insert(Route(dst, type_, table, None, dev, src, scope, "kernel"))
+        t.insert(Route(dst, plen, type_, table, None, dev, src, scope, "kernel"))
 
-    def _drop_kernel_route(self, table: int, type_: str, dst: IPv4Network, dev: Link,
+    def _drop_kernel_route(self, table: int, type_: str, dst: int, plen: int, dev: Link,
                            src: IPv4Address) -> None:
         t = self.tables[table]
-        for r in t.candidates(dst):
+        for r in t.at(dst, plen):
             if r.type == type_ and r.dev is dev and r.src == src and r.proto == "kernel":
                 t.remove(r)
                 return
@@ -361,37 +360,35 @@ class NetNS:
     def routes_for_new_address(self, addr: Address) -> None:
         """The kernel's fib_add_ifaddr: the local route, and prefix/broadcast routes if up."""
         prim = self._primary_for(addr)
-        self._kernel_route(RT_TABLE_LOCAL, "local", IPv4Network(addr.local), addr.dev, prim.local, 254)
+        self._kernel_route(RT_TABLE_LOCAL, "local", int(addr.local), 32, addr.dev, prim.local, 254)
         if not addr.secondary and addr.dev.admin_up:
             self._add_prefix_routes(addr)
 
     def _add_prefix_routes(self, addr: Address) -> None:
-        dev, net = addr.dev, addr.network
-        if addr.prefixlen < 32:
+        dev, ip, plen = addr.dev, int(addr.local), addr.prefixlen
+        if plen < 32:
             if isinstance(dev, Loopback):
-                self._kernel_route(RT_TABLE_LOCAL, "local", net, dev, addr.local, 254)
+                self._kernel_route(RT_TABLE_LOCAL, "local", network_of(ip, plen), plen, dev, addr.local, 254)
             else:
-                self._kernel_route(RT_TABLE_MAIN, "unicast", net, dev, addr.local, 253)
-        if addr.prefixlen < 31:
-            self._kernel_route(RT_TABLE_LOCAL, "broadcast", IPv4Network(net.broadcast_address), dev,
-                               addr.local, 253)
-        if addr.broadcast is not None and addr.broadcast != IPv4Address("255.255.255.255"):
-            self._kernel_route(RT_TABLE_LOCAL, "broadcast", IPv4Network(addr.broadcast), dev, addr.local, 253)
+                self._kernel_route(RT_TABLE_MAIN, "unicast", network_of(ip, plen), plen, dev, addr.local, 253)
+        if plen < 31:
+            self._kernel_route(RT_TABLE_LOCAL, "broadcast", broadcast_of(ip, plen), 32, dev, addr.local, 253)
+        if addr.broadcast is not None and int(addr.broadcast) != ALL_ONES:
+            self._kernel_route(RT_TABLE_LOCAL, "broadcast", int(addr.broadcast), 32, dev, addr.local, 253)
 
     def routes_for_removed_address(self, addr: Address) -> None:
         """The kernel's fib_del_ifaddr, for the routes this address brought."""
         prim = self._primary_for(addr)
-        self._drop_kernel_route(RT_TABLE_LOCAL, "local", IPv4Network(addr.local), addr.dev, prim.local)
+        dev, ip, plen = addr.dev, int(addr.local), addr.prefixlen
+        self._drop_kernel_route(RT_TABLE_LOCAL, "local", ip, 32, dev, prim.local)
         if addr.secondary:
             return
-        net = addr.network
-        self._drop_kernel_route(RT_TABLE_MAIN, "unicast", net, addr.dev, addr.local)
-        self._drop_kernel_route(RT_TABLE_LOCAL, "local", net, addr.dev, addr.local)
-        self._drop_kernel_route(RT_TABLE_LOCAL, "broadcast", IPv4Network(net.broadcast_address), addr.dev,
-                                addr.local)
+        net = network_of(ip, plen)
+        self._drop_kernel_route(RT_TABLE_MAIN, "unicast", net, plen, dev, addr.local)
+        self._drop_kernel_route(RT_TABLE_LOCAL, "local", net, plen, dev, addr.local)
+        self._drop_kernel_route(RT_TABLE_LOCAL, "broadcast", broadcast_of(ip, plen), 32, dev, addr.local)
         if addr.broadcast is not None:
-            self._drop_kernel_route(RT_TABLE_LOCAL, "broadcast", IPv4Network(addr.broadcast), addr.dev,
-                                    addr.local)
+            self._drop_kernel_route(RT_TABLE_LOCAL, "broadcast", int(addr.broadcast), 32, dev, addr.local)
 
     # -- routes ------------------------------------------------------------------------------
     def table(self, table: int | str = RT_TABLE_MAIN) -> RouteTable:
@@ -413,9 +410,9 @@ class NetNS:
         through a connected (link or host scope) route unless ``onlink``; the device must be
         up; ``src`` must be a local address; an existing route to the same prefix with the
         same metric is ``File exists`` (``replace`` overwrites it)."""
-        net = _parse_dst(dst)
+        net, plen = _parse_dst(dst)
         tid = parse_table(table)
-        gw = IPv4Address(via) if via is not None else None
+        gw = IPv4Address(parse_ip(via)) if via is not None else None
         link = self.link(dev) if dev is not None else None
         if isinstance(proto, int):
             proto = {v: k for k, v in PROTOS.items()}.get(proto, str(proto))
@@ -455,14 +452,18 @@ class NetNS:
                         raise NetlinkError.extack("Nexthop device is not up.", "ENETDOWN")
             elif not link.admin_up and type == "unicast":
                 raise NetlinkError.extack("Device for nexthop is not up.", "ENETDOWN")
-        prefsrc = IPv4Address(src) if src is not None else None
-        if prefsrc is not None and self.local_address_type(prefsrc) != "local":
-            raise NetlinkError.extack("Invalid prefsrc address.", "EINVAL")
+        prefsrc = None
+        if src is not None:
+            src_n = parse_ip(src)
+            if self.local_address_type(src_n) != "local":
+                raise NetlinkError.extack("Invalid prefsrc address.", "EINVAL")
+            owners = self.address_index.by_ip.get(src_n)  # share the address's IPv4Address
+            prefsrc = owners[0].local if owners else IPv4Address(src_n)
         t = self.table(tid)
-        existing = [r for r in t.candidates(net) if r.metric == metric and r.tos == 0]
+        existing = [r for r in t.at(net, plen) if r.metric == metric and r.tos == 0]
         if existing and not replace:
             raise NetlinkError.rtnl("File exists", "EEXIST")
-        new = Route(net, type, tid, gw, link, prefsrc, scope_n, proto, metric, onlink)
+        new = Route(net, plen, type, tid, gw, link, prefsrc, scope_n, proto, metric, onlink)
         for r in existing:
             t.remove(r)
         t.insert(new)
@@ -472,17 +473,18 @@ class NetNS:
                   metric: int | None = None, table: int | str = "main", type: str | None = None,
                   proto: str | None = None, scope: str | int | None = None, src: str | None = None) -> Route:
         """``ip route del``: removes the first route to ``dst`` matching what is given."""
-        net = _parse_dst(dst)
+        net, plen = _parse_dst(dst)
         tid = parse_table(table)
         link = self.link(dev) if dev is not None else None
-        gw = IPv4Address(via) if via is not None else None
+        gw = IPv4Address(parse_ip(via)) if via is not None else None
+        src_a = IPv4Address(parse_ip(src)) if src is not None else None
         scope_n = None if scope is None else (SCOPES[scope] if isinstance(scope, str) else int(scope))
         t = self.tables.get(tid)
-        for r in (t.candidates(net) if t is not None else []):
+        for r in (t.at(net, plen) if t is not None else ()):
             if ((metric is None or r.metric == metric) and (type is None or r.type == type)
                     and (proto is None or r.proto == proto) and (scope_n is None or r.scope == scope_n)
                     and (gw is None or r.gateway == gw) and (link is None or r.dev is link)
-                    and (src is None or r.src == IPv4Address(src))):
+                    and (src_a is None or r.src == src_a)):
                 t.remove(r)
                 return r
         raise NetlinkError.rtnl("No such process", "ESRCH")
@@ -503,13 +505,14 @@ class NetNS:
             self.sysctls["net.ipv4.ip_forward"] = self.sysctls["net.ipv4.conf.all.forwarding"] = str(value)
 
 
-def _parse_dst(dst: str | IPv4Network) -> IPv4Network:
+def _parse_dst(dst: str | IPv4Network) -> tuple[int, int]:
+    """A route destination -> (network as int, prefix length); host bits set is an error."""
     if isinstance(dst, IPv4Network):
-        return dst
+        return int(dst.network_address), dst.prefixlen
     if dst in ("default", "all", "any", "0/0"):
-        return IPv4Network("0.0.0.0/0")
+        return 0, 0
     try:
-        return IPv4Network(dst)
+        return parse_prefix(dst)
     except ValueError:
         iface = IPv4Interface(dst)  # raises ValueError for garbage
         if iface.network.network_address != iface.ip:

@@ -23,13 +23,14 @@ metric wins. :func:`lookup` is what the packet walk calls:
 
 from __future__ import annotations
 
-from bisect import insort
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+from bisect import bisect_right, insort
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from ipaddress import IPv4Address, IPv4Network
 from typing import TYPE_CHECKING
 
 from k8slab.linux.address import SCOPE_NAMES, select_source
+from k8slab.linux.ipv4 import MASKS, format_ip, format_prefix, parse_ip
 
 if TYPE_CHECKING:  # pragma: no cover
     from k8slab.linux.link import Link
@@ -49,27 +50,42 @@ TYPE_ERRORS = {
     "prohibit": ("EACCES", "Permission denied"),
     "throw": ("EAGAIN", "Resource temporarily unavailable"),
 }
-_seq = iter(range(1, 1 << 62))
 
 
-@dataclass(slots=True, eq=False)
+def _rank(r: Route) -> tuple[int, int]:
+    """Order among routes to one prefix: tos, then metric (then age: the older first)."""
+    return (r.tos, r.metric)
+
+
 class Route:
-    """One route. ``dev`` is the Link object (so renames show through); ``gateway`` is the
-    ``via`` address; ``src`` the preferred source; ``scope`` a number (0 global, 253 link,
-    254 host); ``proto`` a name (kernel, boot, static, or a number as text)."""
+    """One route. The destination is kept as ints, ``dst_ip``/``dst_len`` (``dst`` builds the
+    ``IPv4Network`` on demand); ``dev`` is the Link object (so renames show through);
+    ``gateway`` is the ``via`` address; ``src`` the preferred source; ``scope`` a number (0
+    global, 253 link, 254 host); ``proto`` a name (kernel, boot, static, or a number as text)."""
 
-    dst: IPv4Network
-    type: str = "unicast"
-    table: int = RT_TABLE_MAIN
-    gateway: IPv4Address | None = None
-    dev: Link | None = None
-    src: IPv4Address | None = None
-    scope: int = 0
-    proto: str = "boot"
-    metric: int = 0
-    onlink: bool = False
-    tos: int = 0
-    seq: int = field(default_factory=lambda: next(_seq))
+    __slots__ = ("dst_ip", "dst_len", "type", "table", "gateway", "dev", "src", "scope", "proto",
+                 "metric", "onlink", "tos")
+
+    def __init__(self, dst_ip: int, dst_len: int, type: str = "unicast", table: int = RT_TABLE_MAIN,
+                 gateway: IPv4Address | None = None, dev: Link | None = None, src: IPv4Address | None = None,
+                 scope: int = 0, proto: str = "boot", metric: int = 0, onlink: bool = False,
+                 tos: int = 0) -> None:
+        self.dst_ip = dst_ip
+        self.dst_len = dst_len
+        self.type = type
+        self.table = table
+        self.gateway = gateway
+        self.dev = dev
+        self.src = src
+        self.scope = scope
+        self.proto = proto
+        self.metric = metric
+        self.onlink = onlink
+        self.tos = tos
+
+    @property
+    def dst(self) -> IPv4Network:
+        return IPv4Network((self.dst_ip, self.dst_len))
 
     @property
     def linkdown(self) -> bool:
@@ -83,13 +99,12 @@ class Route:
         out = []
         if self.type != "unicast":
             out.append(self.type)
-        dst = self.dst
-        if dst.prefixlen == 0 and self.type == "unicast":
+        if self.dst_len == 0 and self.type == "unicast":
             out.append("default")
-        elif dst.prefixlen == 32:
-            out.append(str(dst.network_address))
+        elif self.dst_len == 32:
+            out.append(format_ip(self.dst_ip))
         else:
-            out.append(str(dst))
+            out.append(format_prefix(self.dst_ip, self.dst_len))
         if self.tos:
             out.append(f"tos 0x{self.tos:02x}")
         if self.gateway is not None:
@@ -113,8 +128,9 @@ class Route:
         return " ".join(out) + " "
 
     def sort_key(self) -> tuple:
-        """The order a table dump follows: address, then longer prefix, tos, metric."""
-        return (int(self.dst.network_address), -self.dst.prefixlen, self.tos, self.metric, self.seq)
+        """The order a table dump follows: address, then longer prefix, tos, metric (a
+        stable sort keeps older routes first among equals)."""
+        return (self.dst_ip, -self.dst_len, self.tos, self.metric)
 
     def __repr__(self) -> str:
         return f"<Route {self.line(show_table=True).strip()}>"
@@ -122,59 +138,83 @@ class Route:
 
 class RouteTable:
     """Routes indexed by prefix length, then network address: a lookup is at most 33 dict
-    probes whatever the table size. Routes to one prefix are kept ordered by (tos, metric)."""
+    probes whatever the table size. Most prefixes have one route, stored as itself; several
+    routes to one prefix are a tuple ordered by (tos, metric), then age (:func:`_rank`)."""
 
     __slots__ = ("id", "_by_plen", "_plens")
 
     def __init__(self, table_id: int) -> None:
         self.id = table_id
-        self._by_plen: dict[int, dict[int, list[Route]]] = {}
+        self._by_plen: dict[int, dict[int, Route | tuple[Route, ...]]] = {}
         self._plens: list[int] = []  # present prefix lengths, longest first
 
     def __len__(self) -> int:
-        return sum(len(v) for d in self._by_plen.values() for v in d.values())
+        return sum(1 if type(v) is Route else len(v) for d in self._by_plen.values() for v in d.values())
 
     def __iter__(self) -> Iterator[Route]:
-        """All routes in the order ``ip route show`` lists them."""
-        routes = [r for d in self._by_plen.values() for v in d.values() for r in v]
+        """All routes in the order ``ip route show`` lists them: by address, longer prefix
+        first, then as ranked within a prefix (the sort is stable)."""
+        routes = [r for d in self._by_plen.values() for v in d.values()
+                  for r in ((v,) if type(v) is Route else v)]
         return iter(sorted(routes, key=Route.sort_key))
 
-    def candidates(self, dst: IPv4Network) -> list[Route]:
+    def candidates(self, dst: IPv4Network) -> Sequence[Route]:
         """The routes to exactly this prefix (best first)."""
-        return self._by_plen.get(dst.prefixlen, {}).get(int(dst.network_address), [])
+        return self.at(int(dst.network_address), dst.prefixlen)
+
+    def at(self, ip: int, plen: int) -> tuple[Route, ...]:
+        """The routes to exactly ``ip/plen`` (network as int; best first)."""
+        bucket = self._by_plen.get(plen)
+        v = bucket.get(ip) if bucket is not None else None
+        if v is None:
+            return ()
+        return (v,) if type(v) is Route else v
 
     def insert(self, route: Route) -> None:
-        plen = route.dst.prefixlen
-        if plen not in self._by_plen:
-            self._by_plen[plen] = {}
+        """Add ``route`` after the routes to its prefix that rank before it or equal to it."""
+        plen = route.dst_len
+        bucket = self._by_plen.get(plen)
+        if bucket is None:
+            bucket = self._by_plen[plen] = {}
             insort(self._plens, -plen)
-        lst = self._by_plen[plen].setdefault(int(route.dst.network_address), [])
-        lst.append(route)
-        lst.sort(key=lambda r: (r.tos, r.metric, r.seq))
+        v = bucket.get(route.dst_ip)
+        if v is None:
+            bucket[route.dst_ip] = route
+            return
+        routes = (v,) if type(v) is Route else v
+        i = bisect_right(routes, _rank(route), key=_rank)
+        bucket[route.dst_ip] = routes[:i] + (route,) + routes[i:]
 
     def remove(self, route: Route) -> None:
-        plen = route.dst.prefixlen
+        plen = route.dst_len
         bucket = self._by_plen[plen]
-        key = int(route.dst.network_address)
-        bucket[key].remove(route)
-        if not bucket[key]:
+        key = route.dst_ip
+        v = bucket[key]
+        routes = (v,) if type(v) is Route else v
+        rest = tuple(r for r in routes if r is not route)
+        if len(rest) == len(routes):
+            raise ValueError(f"{route!r} is not in table {self.id}")
+        if len(rest) > 1:
+            bucket[key] = rest
+        elif rest:
+            bucket[key] = rest[0]
+        else:
             del bucket[key]
             if not bucket:
                 del self._by_plen[plen]
                 self._plens.remove(-plen)
 
-    def match(self, dst: IPv4Address, oif: Link | None = None, min_scope: int = 0) -> Route | None:
-        """Longest-prefix match for ``dst``. Routes through a device that is down are not
-        usable; with ``oif`` only routes out of that device (or without one) match;
-        ``min_scope`` limits to routes at least that narrow (the gateway check uses it)."""
-        d = int(dst)
+    def match(self, dst: IPv4Address | int, oif: Link | None = None, min_scope: int = 0) -> Route | None:
+        """Longest-prefix match for ``dst`` (an address or its int). Routes through a device
+        that is down are not usable; with ``oif`` only routes out of that device (or without
+        one) match; ``min_scope`` limits to routes at least that narrow (the gateway check)."""
+        d = dst if type(dst) is int else int(dst)
+        by_plen = self._by_plen
         for neg in self._plens:
-            plen = -neg
-            mask = ((1 << 32) - 1) ^ ((1 << (32 - plen)) - 1) if plen else 0
-            lst = self._by_plen[plen].get(d & mask)
-            if not lst:
+            v = by_plen[-neg].get(d & MASKS[-neg])
+            if v is None:
                 continue
-            for r in lst:
+            for r in ((v,) if type(v) is Route else v):
                 if r.scope < min_scope:
                     continue
                 if r.dev is not None and r.type != "local" and not r.dev.admin_up:
@@ -254,8 +294,8 @@ def lookup(ns: NetNS, dst: str | IPv4Address, src: str | IPv4Address | None = No
     :func:`~k8slab.linux.address.select_source`). With ``iif`` (the device a packet came in
     on) it is an input lookup: local and broadcast destinations are delivered, anything else
     is forwarded only if ``net.ipv4.ip_forward`` is 1."""
-    dst = IPv4Address(dst)
-    src = IPv4Address(src) if src is not None else None
+    dst = _addr(dst)
+    src = _addr(src) if src is not None else None
     if isinstance(oif, str):
         oif = ns.link(oif)
     if isinstance(iif, str):
@@ -282,6 +322,10 @@ def lookup(ns: NetNS, dst: str | IPv4Address, src: str | IPv4Address | None = No
         return RouteResult(route.type, dst, route, dev, None, s, table)
     s = src or route.src or select_source(ns, route.dev, route.gateway, route.scope)
     return RouteResult("unicast", dst, route, route.dev, route.gateway, s, table)
+
+
+def _addr(value: str | IPv4Address) -> IPv4Address:
+    return value if isinstance(value, IPv4Address) else IPv4Address(parse_ip(value))
 
 
 def _input(ns: NetNS, dst: IPv4Address, src: IPv4Address | None, iif: Link) -> RouteResult:

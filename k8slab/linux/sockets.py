@@ -13,9 +13,8 @@ wildcard) fails with ``Address already in use`` as bind(2) does.
 
 from __future__ import annotations
 
-from ipaddress import IPv4Address
-
 from k8slab.linux.errors import SocketError
+from k8slab.linux.ipv4 import canonical_ip
 
 WILDCARD = "0.0.0.0"
 
@@ -35,7 +34,7 @@ class Sockets:
         return len(self._bound)
 
     def bind(self, proto: str, addr: str, port: int, owner: object = True) -> tuple[str, str, int]:
-        proto, addr = proto.lower(), str(IPv4Address(addr))
+        proto, addr = proto.lower(), canonical_ip(addr)
         for p, a, n in self._bound:
             if p == proto and n == port and (a == addr or WILDCARD in (a, addr)):
                 raise SocketError("EADDRINUSE", "Address already in use")
@@ -44,7 +43,7 @@ class Sockets:
         return key
 
     def unbind(self, proto: str, addr: str, port: int) -> None:
-        self._bound.pop((proto.lower(), str(IPv4Address(addr)), int(port)), None)
+        self._bound.pop((proto.lower(), canonical_ip(addr), int(port)), None)
 
     def lookup(self, proto: str, addr: str, port: int) -> object | None:
         """The owner of the socket a packet to ``addr:port`` reaches (exact before wildcard)."""
