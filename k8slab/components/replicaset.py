@@ -112,36 +112,50 @@ def pod_from_template(rs: dict, cache: dict | None = None) -> dict:
             "spec": _spec_copy(rs, spec, cache) if cache is not None else json.loads(json.dumps(spec))}
 
 
+UNMATCHED, COUNTED, FULL, READY = 1, 2, 4, 8   # what a pod adds to its ReplicaSet's tally
+
+
 class _Tally:
     """A ReplicaSet's owned pods summed up under one selector and template labels: the active pods
-    that match (``active``, ``full``: fully labeled, ``ready``) and the keys of those that do not
-    (the reconcile releases them). Kept up to date from pod events; rebuilt when the ReplicaSet's
-    selector or template labels differ from the ones it was built for."""
+    that match (``active``, ``full``: fully labeled, ``ready``) and those that do not match
+    (``unmatched``: the reconcile releases them). Kept up to date from pod events, each pod's share
+    remembered (``flags``) so that taking it out does not depend on the old object; rebuilt when
+    the ReplicaSet's selector or template labels differ from the ones it was built for."""
 
-    __slots__ = ("sel_spec", "tlabels", "sel", "active", "full", "ready", "unmatched")
+    __slots__ = ("sel_spec", "tlabels", "sel", "active", "full", "ready", "unmatched", "flags")
 
     def __init__(self, sel_spec: dict, tlabels: dict, sel, pods: dict) -> None:
         self.sel_spec, self.tlabels, self.sel = sel_spec, tlabels, sel
-        self.active = self.full = self.ready = 0
-        self.unmatched: set = set()
+        self.active = self.full = self.ready = self.unmatched = 0
+        self.flags: dict = {}
         for key, pod in pods.items():
-            self.add(key, pod, 1)
+            self.add(key, pod)
 
-    def add(self, key, pod: dict, sign: int) -> None:
-        """Count ``pod`` in (``sign`` 1) or out (-1)."""
+    def add(self, key, pod: dict) -> None:
         labels = pod["metadata"].get("labels") or {}
         if not self.sel.matches(labels):
-            if sign > 0:
-                self.unmatched.add(key)
-            else:
-                self.unmatched.discard(key)
-            return
-        if not is_active(pod):
-            return
-        self.active += sign
-        if all(labels.get(k) == v for k, v in self.tlabels.items()):
+            f = UNMATCHED
+        elif not is_active(pod):
+            f = 0
+        else:
+            f = COUNTED | (FULL if all(labels.get(k) == v for k, v in self.tlabels.items()) else 0) | \
+                (READY if is_ready(pod) else 0)
+        self.flags[key] = f
+        self._count(f, 1)
+
+    def remove(self, key) -> None:
+        f = self.flags.pop(key, None)
+        if f is not None:
+            self._count(f, -1)
+
+    def _count(self, f: int, sign: int) -> None:
+        if f & UNMATCHED:
+            self.unmatched += sign
+        if f & COUNTED:
+            self.active += sign
+        if f & FULL:
             self.full += sign
-        if is_ready(pod):
+        if f & READY:
             self.ready += sign
 
     def fits(self, sel_spec: dict, tlabels: dict) -> bool:
@@ -183,7 +197,7 @@ class ReplicaSetController(Controller):
             old = self.owned.get(old_uid, {}).pop(key, None)
             tally = self.tallies.get(old_uid)
             if old is not None and tally is not None:
-                tally.add(key, old, -1)
+                tally.remove(key)
         self.orphans.get(ns, {}).pop(key, None)
         ref = controller_ref(obj)
         if event.type != "DELETED":
@@ -192,7 +206,7 @@ class ReplicaSetController(Controller):
                 self.owned.setdefault(ref.get("uid"), {})[key] = obj
                 tally = self.tallies.get(ref.get("uid"))
                 if tally is not None:
-                    tally.add(key, obj, 1)
+                    tally.add(key, obj)
             elif is_active(obj):
                 self.orphans.setdefault(ns, {})[key] = obj
                 labels = meta.get("labels") or {}
@@ -257,7 +271,7 @@ class ReplicaSetController(Controller):
 
     def _active(self, uid: str, tally: _Tally) -> list[dict]:
         """The tallied pods themselves (the owned, matching, active ones), in the order they came."""
-        return [p for k, p in self.owned.get(uid, {}).items() if k not in tally.unmatched and is_active(p)]
+        return [p for k, p in self.owned.get(uid, {}).items() if tally.flags.get(k, 0) & COUNTED]
 
     def _claim(self, rs: dict, sel, uid: str, tally: _Tally) -> list[dict]:
         """``ClaimPods``: owned pods that no longer match are released; matching orphans are adopted
@@ -265,7 +279,7 @@ class ReplicaSetController(Controller):
         ns = rs["metadata"]["namespace"]
         if tally.unmatched:
             for pkey, pod in list(self.owned.get(uid, {}).items()):
-                if pkey in tally.unmatched and is_active(pod):
+                if tally.flags.get(pkey, 0) & UNMATCHED and is_active(pod):
                     refs = [r for r in pod["metadata"].get("ownerReferences") or [] if r.get("uid") != uid]
                     self._set_owners(pod, refs)
         out: list[dict] = []
