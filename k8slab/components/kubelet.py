@@ -68,6 +68,7 @@ class Kubelet(Controller):
         self.apps = apps or app_for   # (container, pod name) -> App: what the image runs
         self.field = ("spec.nodeName", machine.name)  # like the kubelet: only the pods bound to this node
         self.machine = machine
+        self.cni_host = machine.host  # what the CNI plugins see; one Host, so host-local's record of its files lasts
         self.role = role
         self.cluster_dns = cluster_dns
         self.cluster_domain = cluster_domain
@@ -188,19 +189,21 @@ class Kubelet(Controller):
     def start_pod(self, pod: dict, key) -> None:
         spec = pod["spec"]
         host_network = bool(spec.get("hostNetwork"))
-        if not host_network and not self.cni_config():
+        conflist = None if host_network else self.cni_config()
+        if not host_network and not conflist:
             self.waiting.add(key)
             self._event(pod, "Warning", "NetworkNotReady", f"network is not ready: {NETWORK_NOT_READY}")
             return
-        sandbox = self.run_sandbox(pod, host_network)
+        sandbox = self.run_sandbox(pod, host_network, conflist)
         if sandbox is None:
             return
         self.sandboxes[pod["metadata"]["uid"]] = sandbox
         for c in spec.get("containers", []):
             self.start_container(pod, sandbox, c)
 
-    def run_sandbox(self, pod: dict, host_network: bool) -> Sandbox | None:
-        """RunPodSandbox: the pause container, its namespace, CNI ADD, the pod's files."""
+    def run_sandbox(self, pod: dict, host_network: bool, conflist: str | None = None) -> Sandbox | None:
+        """RunPodSandbox: the pause container, its namespace, CNI ADD with ``conflist`` (the
+        node's CNI config when not given), the pod's files."""
         m = self.machine
         sandbox_id = self.ids(32)
         if host_network:
@@ -214,7 +217,8 @@ class Kubelet(Controller):
             m.netns.named_netns[ns_name] = netns
             m.fs.write(f"/var/run/netns/{ns_name}", "")
             try:
-                result = add_network_list(m.host, self.cni_config(), sandbox_id, f"/var/run/netns/{ns_name}")
+                result = add_network_list(self.cni_host, conflist or self.cni_config(), sandbox_id,
+                                          f"/var/run/netns/{ns_name}")
             except CNIError as e:
                 self._forget_netns(ns_name)
                 m.netns.kernel.del_netns(ns_name)
@@ -316,7 +320,7 @@ class Kubelet(Controller):
             conf = self.cni_config()
             if conf:
                 try:
-                    del_network_list(self.machine.host, conf, sb.id, f"/var/run/netns/{sb.netns.name}")
+                    del_network_list(self.cni_host, conf, sb.id, f"/var/run/netns/{sb.netns.name}")
                 except CNIError:
                     pass
             self._forget_netns(sb.netns.name)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 from ipaddress import IPv4Interface
 
-from k8slab.components.cni.runtime import CNIError, Host, exec_plugin
+from k8slab.components.cni.runtime import CNIError, Host, invoke
 
 SUBNET_FILE = "/run/flannel/subnet.env"
 DATA_DIR = "/var/lib/cni/flannel"
@@ -46,10 +46,7 @@ def delegate_conf(host: Host, conf: dict) -> dict:
 def add(host: Host, env: dict, conf: dict) -> dict:
     d = delegate_conf(host, conf)
     host.fs.write(f"{conf.get('dataDir', DATA_DIR)}/{env['CNI_CONTAINERID']}", json.dumps(d))
-    out, code = exec_plugin(host, d["type"], env, json.dumps(d))
-    if code != 0:
-        raise CNIError(json.loads(out)["msg"], json.loads(out)["code"])
-    result = json.loads(out)
+    result = invoke(host, d["type"], env, d)
     for ip in result.get("ips", []):
         ip.pop("version", None)
     result.pop("cniVersion", None)
@@ -61,7 +58,10 @@ def delete(host: Host, env: dict, conf: dict) -> None:
     if not host.fs.exists(path):
         return None
     d = json.loads(host.fs.read(path))
-    exec_plugin(host, d["type"], env, json.dumps(d))
+    try:
+        invoke(host, d["type"], env, d)
+    except CNIError:  # the delegate's DEL error is not flannel's
+        pass
     host.fs.remove(path)
     return None
 

@@ -8,79 +8,113 @@ wraps; the gateway (the range's first address by default) is never handed out.
 
 from __future__ import annotations
 
-from ipaddress import IPv4Address, IPv4Network
-
+from k8slab.components.cni.common import int_to_ip, ip_to_int, network_of, parse_cidr
 from k8slab.components.cni.runtime import CNIError, Host
 
 DEFAULT_DATA_DIR = "/var/lib/cni/networks"
+LAST_RESERVED = "last_reserved_ip"
 
 
-def _range(conf: dict) -> tuple[IPv4Network, IPv4Address, IPv4Address, IPv4Address]:
+def _range(conf: dict) -> tuple[int, int, int, int]:
+    """(prefix length, first, last, gateway) of the first range, addresses as ints."""
     ipam = conf.get("ipam", {})
     ranges = ipam.get("ranges") or ([[{"subnet": ipam["subnet"]}]] if "subnet" in ipam else None)
     if not ranges or not ranges[0]:
         raise CNIError("no IP ranges specified")
     r = ranges[0][0]
     try:
-        net = IPv4Network(r["subnet"], strict=False)
+        value, plen = parse_cidr(r["subnet"])
     except (KeyError, ValueError) as e:
         raise CNIError(f"invalid CIDR {r.get('subnet')}: {e}") from None
-    start = IPv4Address(r["rangeStart"]) if "rangeStart" in r else net.network_address + 1
-    end = IPv4Address(r["rangeEnd"]) if "rangeEnd" in r else net.broadcast_address - 1
-    gw = IPv4Address(r["gateway"]) if "gateway" in r else net.network_address + 1
-    return net, start, end, gw
+    net = network_of(value, plen)
+    broadcast = net | ((1 << (32 - plen)) - 1)
+    start = ip_to_int(r["rangeStart"]) if "rangeStart" in r else net + 1
+    end = ip_to_int(r["rangeEnd"]) if "rangeEnd" in r else broadcast - 1
+    gw = ip_to_int(r["gateway"]) if "gateway" in r else net + 1
+    return plen, start, end, gw
 
 
 def _dir(conf: dict) -> str:
     return f"{conf.get('ipam', {}).get('dataDir', DEFAULT_DATA_DIR)}/{conf['name']}"
 
 
+def _reservations(host: Host, d: str) -> dict[str, str]:
+    """The state directory's IP files and what each holds (``<id>\\r\\n<ifname>``).
+
+    Reading every file on every call (as the real plugin does) grows with the pods on the
+    node, so what was read is kept on the Host (``host.ipam_files``) and brought in step with
+    the directory's listing here: files that appeared are read, files that went are dropped.
+    Callers confirm a hit by reading that file again before acting on it. Not seen: a file
+    rewritten in place by something other than host-local (nothing in k8slab does; a new Host,
+    as ``Machine.host`` gives, reads every file)."""
+    fs = host.fs
+    names = {n for n in fs.listdir(d) if not n.startswith(LAST_RESERVED)} if fs.isdir(d) else set()
+    known = host.ipam_files.setdefault(d, {})
+    if known.keys() != names:
+        for name in known.keys() - names:
+            del known[name]
+        for name in names - known.keys():
+            known[name] = fs.read(f"{d}/{name}")
+    return known
+
+
+def _held_by(host: Host, d: str, owner: str) -> list[str]:
+    """The IP files that hold ``owner`` (``<id>\\r\\n<ifname>``), in ``ls`` order, each read
+    again to be sure."""
+    known = _reservations(host, d)
+    if owner not in known.values():
+        return []
+    held = []
+    for name in sorted(n for n, o in known.items() if o == owner):
+        known[name] = host.fs.read(f"{d}/{name}")
+        if known[name] == owner:
+            held.append(name)
+    return held
+
+
 def add(host: Host, env: dict, conf: dict) -> dict:
-    net, start, end, gw = _range(conf)
+    plen, start, end, gw = _range(conf)
     d = _dir(conf)
     fs = host.fs
-    cid, ifname = env["CNI_CONTAINERID"], env["CNI_IFNAME"]
-    for name in fs.listdir(d) if fs.isdir(d) else []:
-        if name.startswith("last_reserved_ip"):
-            continue
-        if fs.read(f"{d}/{name}").split("\r\n") == [cid, ifname]:
-            raise CNIError(f"failed to allocate for range 0: {name} has been allocated to {cid}, "
-                           "duplicate allocation is not allowed")
+    cid, owner = env["CNI_CONTAINERID"], f"{env['CNI_CONTAINERID']}\r\n{env['CNI_IFNAME']}"
+    held = _held_by(host, d, owner)
+    if held:
+        raise CNIError(f"failed to allocate for range 0: {held[0]} has been allocated to {cid}, "
+                       "duplicate allocation is not allowed")
+    taken = host.ipam_files[d]
     last = None
-    if fs.exists(f"{d}/last_reserved_ip.0"):
-        last = IPv4Address(fs.read(f"{d}/last_reserved_ip.0").strip())
-    size = int(end) - int(start) + 1
-    first = int(last) + 1 if last is not None and int(start) <= int(last) <= int(end) else int(start)
+    if fs.exists(f"{d}/{LAST_RESERVED}.0"):
+        try:
+            last = ip_to_int(fs.read(f"{d}/{LAST_RESERVED}.0").strip())
+        except ValueError:  # not an IP: the plugin starts from the range's beginning
+            pass
+    size = end - start + 1
+    first = last + 1 if last is not None and start <= last <= end else start
     chosen = None
     for i in range(size):
-        cand = IPv4Address(int(start) + (first - int(start) + i) % size)
-        if cand == gw or fs.exists(f"{d}/{cand}"):
+        cand = start + (first - start + i) % size
+        if cand == gw or int_to_ip(cand) in taken:
             continue
-        chosen = cand
+        chosen = int_to_ip(cand)
         break
     if chosen is None:
-        raise CNIError(f"failed to allocate for range 0: no IP addresses available in range set: {start}-{end}")
-    fs.write(f"{d}/{chosen}", f"{cid}\r\n{ifname}")
-    fs.write(f"{d}/last_reserved_ip.0", str(chosen))
+        raise CNIError("failed to allocate for range 0: no IP addresses available in range set: "
+                       f"{int_to_ip(start)}-{int_to_ip(end)}")
+    fs.write(f"{d}/{chosen}", owner)
+    fs.write(f"{d}/{LAST_RESERVED}.0", chosen)
+    taken[chosen] = owner
     routes = [{"dst": r["dst"], **({"gw": r["gw"]} if "gw" in r else {})}
               for r in conf.get("ipam", {}).get("routes", [])]
-    return {"ips": [{"address": f"{chosen}/{net.prefixlen}", "gateway": str(gw)}], "routes": routes, "dns": {}}
+    return {"ips": [{"address": f"{chosen}/{plen}", "gateway": int_to_ip(gw)}], "routes": routes, "dns": {}}
 
 
 def delete(host: Host, env: dict, conf: dict) -> None:
     d = _dir(conf)
-    fs = host.fs
-    if not fs.isdir(d):
-        return None
-    for name in fs.listdir(d):
-        if name.startswith("last_reserved_ip"):
-            continue
-        if fs.read(f"{d}/{name}").split("\r\n") == [env["CNI_CONTAINERID"], env["CNI_IFNAME"]]:
-            fs.remove(f"{d}/{name}")
+    for name in _held_by(host, d, f"{env['CNI_CONTAINERID']}\r\n{env['CNI_IFNAME']}"):
+        host.fs.remove(f"{d}/{name}")
+        del host.ipam_files[d][name]
     return None
 
 
 def check(host: Host, env: dict, conf: dict) -> None:
     return None
-
-

@@ -9,7 +9,7 @@ address as a /32 (the same .1 on every pod's veth) and a host route leads to the
 
 from __future__ import annotations
 
-from k8slab.components.cni.common import address_of, configure_iface, ipam_add, ipam_del, setup_veth
+from k8slab.components.cni.common import configure_iface, ip_and_subnet, ipam_add, ipam_del, setup_veth
 from k8slab.components.cni.runtime import Host
 
 
@@ -22,13 +22,13 @@ def add(host: Host, env: dict, conf: dict) -> dict:
         ip["interface"] = 1
     configure_iface(pod, cont, result)
     for ip in result["ips"]:
-        addr = address_of(ip)
-        pod.del_route(str(addr.network), dev=cont)
-        pod.add_route(f"{ip['gateway']}/32", dev=cont, scope="link", src=str(addr.ip))
-        pod.add_route(str(addr.network), via=ip["gateway"], dev=cont, src=str(addr.ip))
+        addr, subnet = ip_and_subnet(ip)
+        pod.del_route(subnet, dev=cont)
+        pod.add_route(f"{ip['gateway']}/32", dev=cont, scope="link", src=addr)
+        pod.add_route(subnet, via=ip["gateway"], dev=cont, src=addr)
     for ip in result["ips"]:
         host.netns.add_address(host_end, f"{ip['gateway']}/32")
-        host.netns.add_route(f"{address_of(ip).ip}/32", dev=host_end, scope="host")
+        host.netns.add_route(f"{ip_and_subnet(ip)[0]}/32", dev=host_end, scope="host")
     result["interfaces"] = [{"name": host_end.name, "mac": host_end.mac},
                             {"name": cont.name, "mac": cont.mac, "sandbox": env["CNI_NETNS"]}]
     return result

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from k8slab.linux.errors import NetlinkError
 from k8slab.linux.fs import FileSystem
@@ -38,10 +38,14 @@ class CNIError(Exception):
 @dataclass
 class Host:
     """What a plugin sees of the machine it runs on: the host network namespace (where
-    ``CNI_NETNS`` paths resolve through its kernel) and the host's files."""
+    ``CNI_NETNS`` paths resolve through its kernel) and the host's files.
+
+    ``ipam_files`` is host-local's record of its state directories' files, kept between
+    calls on the same Host (see :func:`k8slab.components.cni.host_local._reservations`)."""
 
     netns: object
     fs: FileSystem
+    ipam_files: dict = field(default_factory=dict, repr=False, compare=False)
 
     def netns_at(self, path: str):
         """The namespace a ``CNI_NETNS`` path names (``/var/run/netns/NAME`` or ``/run/netns/NAME``)."""
@@ -52,11 +56,41 @@ class Host:
         return ns
 
 
-def exec_plugin(host: Host, plugin: str, env: dict, stdin: str) -> tuple[str, int]:
-    """Run ``plugin`` with ``env`` and ``stdin`` on ``host``: returns (stdout, exit code)."""
+def invoke(host: Host, plugin: str, env: dict, conf: dict) -> dict | None:
+    """Run ``plugin`` with ``env`` and a parsed network configuration: returns what it prints,
+    parsed (the dict ``json.loads(stdout)`` gives; None when it prints nothing), or raises
+    CNIError with the code and message its error JSON carries.
+
+    :func:`exec_plugin` is this with text on stdin and stdout. libcni's chaining and a plugin's
+    delegation (to its IPAM plugin, flannel to bridge) pass the parsed form on: nobody reads the
+    text between them, so it is not printed and parsed again; the result is the same dict."""
     from k8slab.components.cni import bridge, flannel, host_local, portmap, ptp
 
     plugins = {"ptp": ptp, "bridge": bridge, "host-local": host_local, "flannel": flannel, "portmap": portmap}
+    version = str(conf.get("cniVersion", ""))
+    command = env.get("CNI_COMMAND", "")
+    if command == "VERSION":
+        return {"cniVersion": version or "1.1.0", "supportedVersions": SUPPORTED_VERSIONS}
+    if command not in REQUIRED_ENV:
+        raise CNIError(f'unknown CNI_COMMAND: {command}', ERR_INVALID_ENV)
+    missing = [k for k in REQUIRED_ENV[command] if not env.get(k)]
+    if missing:
+        raise CNIError(f"required env variables [{','.join(missing)}] missing", ERR_INVALID_ENV)
+    if version not in SUPPORTED_VERSIONS:
+        raise CNIError(f'incompatible CNI versions; config is "{version}", plugin supports '
+                       f'{SUPPORTED_VERSIONS}', ERR_INCOMPATIBLE_VERSION)
+    impl = plugins.get(plugin)
+    if impl is None:
+        raise CNIError(f'failed to find plugin "{plugin}" in path [/opt/cni/bin]', ERR_INVALID_CONFIG)
+    try:
+        result = getattr(impl, {"ADD": "add", "DEL": "delete", "CHECK": "check"}[command])(host, env, conf)
+    except NetlinkError as e:  # a data-plane step failed: the plugin reports it as an error
+        raise CNIError(str(e)) from None
+    return None if result is None else printed_result(result, version)
+
+
+def exec_plugin(host: Host, plugin: str, env: dict, stdin: str) -> tuple[str, int]:
+    """Run ``plugin`` with ``env`` and ``stdin`` on ``host``: returns (stdout, exit code)."""
     version = "0.3.1"
     try:
         try:
@@ -64,53 +98,41 @@ def exec_plugin(host: Host, plugin: str, env: dict, stdin: str) -> tuple[str, in
         except json.JSONDecodeError as e:
             raise CNIError(f"failed to load netconf: {e}", ERR_DECODING) from None
         version = str(conf.get("cniVersion", ""))
-        command = env.get("CNI_COMMAND", "")
-        if command == "VERSION":
-            return json.dumps({"cniVersion": version or "1.1.0", "supportedVersions": SUPPORTED_VERSIONS}), 0
-        if command not in REQUIRED_ENV:
-            raise CNIError(f'unknown CNI_COMMAND: {command}', ERR_INVALID_ENV)
-        missing = [k for k in REQUIRED_ENV[command] if not env.get(k)]
-        if missing:
-            raise CNIError(f"required env variables [{','.join(missing)}] missing", ERR_INVALID_ENV)
-        if version not in SUPPORTED_VERSIONS:
-            raise CNIError(f'incompatible CNI versions; config is "{version}", plugin supports '
-                           f'{SUPPORTED_VERSIONS}', ERR_INCOMPATIBLE_VERSION)
-        impl = plugins.get(plugin)
-        if impl is None:
-            raise CNIError(f'failed to find plugin "{plugin}" in path [/opt/cni/bin]', ERR_INVALID_CONFIG)
-        result = getattr(impl, {"ADD": "add", "DEL": "delete", "CHECK": "check"}[command])(host, env, conf)
-        return ("" if result is None else format_result(result, version)), 0
-    except NetlinkError as e:  # a data-plane step failed: the plugin reports it as an error
-        return CNIError(str(e)).json(version), 1
+        result = invoke(host, plugin, env, conf)
     except CNIError as e:
         return e.json(version), 1
+    if result is None:
+        return "", 0
+    return json.dumps(result, indent=None if env.get("CNI_COMMAND") == "VERSION" else 4), 0
+
+
+def printed_result(result: dict, cni_version: str) -> dict:
+    """The result as a plugin prints it for ``cni_version``, as a fresh dict (0.3.x/0.4.0
+    results carry ``"version": "4"`` in each IP; 1.0.0 dropped it; empty interfaces and routes
+    are left out)."""
+    out: dict = {"cniVersion": cni_version}
+    if result.get("interfaces"):
+        out["interfaces"] = [dict(i) for i in result["interfaces"]]
+    if cni_version < "1.0.0":
+        out["ips"] = [{"version": "4", **ip} for ip in result.get("ips", [])]
+    else:
+        out["ips"] = [dict(ip) for ip in result.get("ips", [])]
+    if result.get("routes"):
+        out["routes"] = [dict(r) for r in result["routes"]]
+    out["dns"] = {k: list(v) if isinstance(v, list) else v for k, v in result.get("dns", {}).items()}
+    return out
 
 
 def format_result(result: dict, cni_version: str) -> str:
-    """The result JSON as a plugin prints it for ``cni_version`` (0.3.x/0.4.0 results carry
-    ``"version": "4"`` in each IP; 1.0.0 dropped it)."""
-    out = {"cniVersion": cni_version}
-    if result.get("interfaces"):
-        out["interfaces"] = result["interfaces"]
-    ips = []
-    for ip in result.get("ips", []):
-        entry = {}
-        if cni_version < "1.0.0":
-            entry["version"] = "4"
-        entry.update(ip)
-        ips.append(entry)
-    out["ips"] = ips
-    if result.get("routes"):
-        out["routes"] = result["routes"]
-    out["dns"] = result.get("dns", {})
-    return json.dumps(out, indent=4)
+    """The result JSON as a plugin prints it for ``cni_version`` (see :func:`printed_result`)."""
+    return json.dumps(printed_result(result, cni_version), indent=4)
 
 
-def _plugin_conf(conflist: dict, plugin: dict, prev: dict | None) -> str:
+def _plugin_conf(conflist: dict, plugin: dict, prev: dict | None) -> dict:
     conf = {"cniVersion": conflist["cniVersion"], "name": conflist["name"], **plugin}
     if prev is not None:
         conf["prevResult"] = prev
-    return json.dumps(conf)
+    return conf
 
 
 def add_network_list(host: Host, conflist_text: str, container_id: str, netns_path: str,
@@ -122,12 +144,11 @@ def add_network_list(host: Host, conflist_text: str, container_id: str, netns_pa
            "CNI_IFNAME": ifname, "CNI_PATH": "/opt/cni/bin"}
     prev = None
     for plugin in conflist["plugins"]:
-        out, code = exec_plugin(host, plugin["type"], env, _plugin_conf(conflist, plugin, prev))
-        if code != 0:
-            err = json.loads(out)
-            raise CNIError(f'plugin type="{plugin["type"]}" name="{conflist["name"]}" failed (add): {err["msg"]}',
-                           err["code"])
-        prev = json.loads(out)
+        try:
+            prev = invoke(host, plugin["type"], env, _plugin_conf(conflist, plugin, prev))
+        except CNIError as e:
+            raise CNIError(f'plugin type="{plugin["type"]}" name="{conflist["name"]}" failed (add): {e.msg}',
+                           e.code) from None
     return prev
 
 
@@ -138,8 +159,8 @@ def del_network_list(host: Host, conflist_text: str, container_id: str, netns_pa
     env = {"CNI_COMMAND": "DEL", "CNI_CONTAINERID": container_id, "CNI_NETNS": netns_path,
            "CNI_IFNAME": ifname, "CNI_PATH": "/opt/cni/bin"}
     for plugin in reversed(conflist["plugins"]):
-        out, code = exec_plugin(host, plugin["type"], env, _plugin_conf(conflist, plugin, None))
-        if code != 0:
-            err = json.loads(out)
+        try:
+            invoke(host, plugin["type"], env, _plugin_conf(conflist, plugin, None))
+        except CNIError as e:
             raise CNIError(f'plugin type="{plugin["type"]}" name="{conflist["name"]}" failed (delete): '
-                           f'{err["msg"]}', err["code"])
+                           f'{e.msg}', e.code) from None
