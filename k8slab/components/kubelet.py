@@ -11,6 +11,7 @@ NotReady and pods wait, as on a real node.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import uuid
 from dataclasses import dataclass, field
@@ -454,6 +455,7 @@ def _ts(seconds: float) -> str:
     return rfc3339(seconds)
 
 
+@functools.lru_cache(maxsize=256)
 def _image_id(image: str) -> str:
     name = image.split("@", 1)[0].rsplit(":", 1)[0] if ":" in image.rsplit("/", 1)[-1] else image
     if "/" not in name:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from ipaddress import IPv4Address, IPv4Interface, IPv4Network
+from socket import inet_aton
 
 from k8slab.components.cni.runtime import CNIError, Host, invoke
 from k8slab.linux.link import veth_pair
@@ -72,8 +73,7 @@ _PREFIX = re.compile(r"[0-9]|[12][0-9]|3[0-2]")
 def ip_to_int(text: str) -> int:
     """``10.244.1.2`` -> its 32-bit value (ValueError as ``IPv4Address`` raises it)."""
     if _QUAD.fullmatch(text):
-        a, b, c, d = text.split(".")
-        return (int(a) << 24) | (int(b) << 16) | (int(c) << 8) | int(d)
+        return int.from_bytes(inet_aton(text), "big")
     return int(IPv4Address(text))
 
 

@@ -21,14 +21,14 @@ def add(host: Host, env: dict, conf: dict) -> dict:
     for ip in result["ips"]:
         ip["interface"] = 1
     configure_iface(pod, cont, result)
-    for ip in result["ips"]:
-        addr, subnet = ip_and_subnet(ip)
+    addrs = [ip_and_subnet(ip) for ip in result["ips"]]
+    for ip, (addr, subnet) in zip(result["ips"], addrs):
         pod.del_route(subnet, dev=cont)
         pod.add_route(f"{ip['gateway']}/32", dev=cont, scope="link", src=addr)
         pod.add_route(subnet, via=ip["gateway"], dev=cont, src=addr)
-    for ip in result["ips"]:
+    for ip, (addr, _) in zip(result["ips"], addrs):
         host.netns.add_address(host_end, f"{ip['gateway']}/32")
-        host.netns.add_route(f"{ip_and_subnet(ip)[0]}/32", dev=host_end, scope="host")
+        host.netns.add_route(f"{addr}/32", dev=host_end, scope="host")
     result["interfaces"] = [{"name": host_end.name, "mac": host_end.mac},
                             {"name": cont.name, "mac": cont.mac, "sandbox": env["CNI_NETNS"]}]
     return result

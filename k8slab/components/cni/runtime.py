@@ -64,9 +64,6 @@ def invoke(host: Host, plugin: str, env: dict, conf: dict) -> dict | None:
     :func:`exec_plugin` is this with text on stdin and stdout. libcni's chaining and a plugin's
     delegation (to its IPAM plugin, flannel to bridge) pass the parsed form on: nobody reads the
     text between them, so it is not printed and parsed again; the result is the same dict."""
-    from k8slab.components.cni import bridge, flannel, host_local, portmap, ptp
-
-    plugins = {"ptp": ptp, "bridge": bridge, "host-local": host_local, "flannel": flannel, "portmap": portmap}
     version = str(conf.get("cniVersion", ""))
     command = env.get("CNI_COMMAND", "")
     if command == "VERSION":
@@ -79,7 +76,7 @@ def invoke(host: Host, plugin: str, env: dict, conf: dict) -> dict | None:
     if version not in SUPPORTED_VERSIONS:
         raise CNIError(f'incompatible CNI versions; config is "{version}", plugin supports '
                        f'{SUPPORTED_VERSIONS}', ERR_INCOMPATIBLE_VERSION)
-    impl = plugins.get(plugin)
+    impl = _plugins().get(plugin)
     if impl is None:
         raise CNIError(f'failed to find plugin "{plugin}" in path [/opt/cni/bin]', ERR_INVALID_CONFIG)
     try:
@@ -87,6 +84,19 @@ def invoke(host: Host, plugin: str, env: dict, conf: dict) -> dict | None:
     except NetlinkError as e:  # a data-plane step failed: the plugin reports it as an error
         raise CNIError(str(e)) from None
     return None if result is None else printed_result(result, version)
+
+
+def _plugins() -> dict:
+    """The plugins in /opt/cni/bin, by name (imported on first use: they import this module)."""
+    if not _PLUGINS:
+        from k8slab.components.cni import bridge, flannel, host_local, portmap, ptp
+
+        _PLUGINS.update({"ptp": ptp, "bridge": bridge, "host-local": host_local, "flannel": flannel,
+                         "portmap": portmap})
+    return _PLUGINS
+
+
+_PLUGINS: dict = {}
 
 
 def exec_plugin(host: Host, plugin: str, env: dict, stdin: str) -> tuple[str, int]:
