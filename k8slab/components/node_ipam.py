@@ -1,8 +1,10 @@
 """Node IPAM (kube-controller-manager's range allocator): a podCIDR per node.
 
-Each new node gets the first free subnet of ``--node-cidr-mask-size`` (24) from the cluster
+Each new node gets the next free subnet of ``--node-cidr-mask-size`` (24) from the cluster
 CIDR, in the order nodes register; ``spec.podCIDR`` and ``spec.podCIDRs`` are set once and
-never change. When the cluster CIDR is used up the node gets none and an event says so.
+never change. As cidrset does, the search starts after the last subnet handed out, so a released
+subnet is reused only once the range has wrapped around. When the cluster CIDR is used up the node
+gets none and an event says so.
 """
 
 from __future__ import annotations
@@ -18,8 +20,14 @@ class NodeIPAM(Controller):
 
     def __init__(self, cluster_cidr: str = "10.244.0.0/16", mask_size: int = 24) -> None:
         super().__init__()
-        self.cidrs = list(IPv4Network(cluster_cidr).subnets(new_prefix=mask_size))
+        net = IPv4Network(cluster_cidr)
+        self.base, self.mask_size = int(net.network_address), mask_size
+        self.count = 1 << max(mask_size - net.prefixlen, 0)
+        self.next_candidate = 0
         self.used: set[str] = set()
+
+    def subnet(self, i: int) -> str:
+        return f"{IPv4Network((self.base + (i << (32 - self.mask_size)), self.mask_size))}"
 
     def key_for(self, event):
         if event.type == "DELETED":
@@ -36,7 +44,12 @@ class NodeIPAM(Controller):
         if cidr:
             self.used.add(cidr)
             return
-        free = next((str(c) for c in self.cidrs if str(c) not in self.used), None)
+        free = None
+        for k in range(self.count):
+            i = (self.next_candidate + k) % self.count
+            if self.subnet(i) not in self.used:
+                free, self.next_candidate = self.subnet(i), (i + 1) % self.count
+                break
         if free is None:
             from k8slab.components.events import record
             record(self.store, node, "Normal", "CIDRNotAvailable",
