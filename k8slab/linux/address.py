@@ -20,6 +20,7 @@ addresses (kube-proxy's IPVS mode binds every ClusterIP to ``kube-ipvs0``).
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass
 from ipaddress import IPv4Address, IPv4Interface, IPv4Network
 from typing import TYPE_CHECKING
@@ -58,63 +59,80 @@ class Address:
         return f"<Address {self.cidr} dev {self.dev.name}{' secondary' if self.secondary else ''}>"
 
 
-def _subnet_key(dev: Link, ip: int, prefixlen: int) -> tuple[Link, int, int]:
-    return (dev, ip & MASKS[prefixlen], prefixlen)
-
-
 class AddressIndex:
-    """A namespace's addresses indexed three ways, kept in step with ``dev.addresses``:
-    ``by_ip`` (local IP as int -> addresses), ``subnets`` ((dev, network int, prefixlen) ->
-    its addresses in list order, the primary first) and ``scopes`` (dev -> {scope: number of
-    primaries}). A device's primaries come first, ordered by narrowing scope (host before
-    global), so a new primary's place is the number of primaries of a scope at least its own."""
+    """A namespace's addresses indexed two ways, kept in step with ``dev.addresses``:
+    ``by_ip`` (local IP as int -> its addresses) and ``subnets`` (device, network and prefix
+    length packed in one int, see :meth:`key` -> its addresses in list order, the primary
+    first). Values are tuples: most keys have one address, and a tuple is the smallest
+    container (a pod namespace holds two addresses, kube-ipvs0 thousands).
 
-    __slots__ = ("by_ip", "subnets", "scopes")
+    A device's primaries come first in ``dev.addresses``, ordered by narrowing scope (host
+    before global), then its secondaries; :meth:`primary_position` finds a new primary's place
+    by bisection on that order."""
+
+    __slots__ = ("by_ip", "subnets")
 
     def __init__(self) -> None:
-        self.by_ip: dict[int, list[Address]] = {}
-        self.subnets: dict[tuple[Link, int, int], list[Address]] = {}
-        self.scopes: dict[Link, dict[int, int]] = {}
+        self.by_ip: dict[int, tuple[Address, ...]] = {}
+        self.subnets: dict[int, tuple[Address, ...]] = {}
 
-    def subnet(self, dev: Link, ip: int, prefixlen: int) -> list[Address]:
-        return self.subnets.get(_subnet_key(dev, ip, prefixlen), [])
+    @staticmethod
+    def key(dev: Link, ip: int, prefixlen: int) -> int:
+        """The ``subnets`` key of ``ip/prefixlen`` on ``dev`` (ifindexes are unique within a
+        namespace and never reused)."""
+        return (dev.ifindex << 38) | (prefixlen << 32) | (ip & MASKS[prefixlen])
 
-    def primary_position(self, dev: Link, scope: int) -> int:
+    def subnet(self, dev: Link, ip: int, prefixlen: int) -> tuple[Address, ...]:
+        return self.subnets.get(self.key(dev, ip, prefixlen), ())
+
+    @property
+    def scopes(self) -> dict[Link, dict[int, int]]:
+        """Primaries per device and scope (derived from ``by_ip``; for inspection)."""
+        out: dict[Link, dict[int, int]] = {}
+        for group in self.by_ip.values():
+            for a in group:
+                if not a.secondary:
+                    counts = out.setdefault(a.dev, {})
+                    counts[a.scope] = counts.get(a.scope, 0) + 1
+        return out
+
+    @staticmethod
+    def primary_position(dev: Link, scope: int) -> int:
         """Where ``dev.addresses`` gets a new primary of ``scope`` (as the kernel's
         ``__inet_insert_ifa``: after the last primary of the same or a narrower scope)."""
-        return sum(n for s, n in self.scopes.get(dev, {}).items() if s >= scope)
+        return bisect_right(dev.addresses, (False, -scope), key=_place)
 
     def add(self, addr: Address) -> None:
         ip = int(addr.local)
-        self.by_ip.setdefault(ip, []).append(addr)
-        self.subnets.setdefault(_subnet_key(addr.dev, ip, addr.prefixlen), []).append(addr)
-        if not addr.secondary:
-            counts = self.scopes.setdefault(addr.dev, {})
-            counts[addr.scope] = counts.get(addr.scope, 0) + 1
+        for table, key in ((self.by_ip, ip), (self.subnets, self.key(addr.dev, ip, addr.prefixlen))):
+            table[key] = table.get(key, ()) + (addr,)
 
     def remove(self, addr: Address) -> None:
         ip = int(addr.local)
-        for table, key in ((self.by_ip, ip), (self.subnets, _subnet_key(addr.dev, ip, addr.prefixlen))):
-            lst = table[key]
-            lst.remove(addr)
-            if not lst:
+        for table, key in ((self.by_ip, ip), (self.subnets, self.key(addr.dev, ip, addr.prefixlen))):
+            rest = tuple(a for a in table[key] if a is not addr)
+            if rest:
+                table[key] = rest
+            else:
                 del table[key]
-        if not addr.secondary:
-            counts = self.scopes[addr.dev]
-            counts[addr.scope] -= 1
-            if not counts[addr.scope]:
-                del counts[addr.scope]
-                if not counts:
-                    del self.scopes[addr.dev]
 
 
-def _interface(cidr: str | IPv4Interface) -> tuple[int, int]:
+def _place(a: Address) -> tuple[bool, int]:
+    """Sort key under which ``dev.addresses`` is ordered: primaries by narrowing scope, then
+    secondaries."""
+    return (a.secondary, -a.scope if not a.secondary else 0)
+
+
+def _interface(cidr: str | IPv4Interface | tuple[int, int]) -> tuple[int, int]:
+    """``10.0.0.1/24``, an ``IPv4Interface`` or already (address as int, prefix length)."""
+    if type(cidr) is tuple:
+        return cidr
     if isinstance(cidr, IPv4Interface):
         return int(cidr.ip), cidr.network.prefixlen
     return parse_interface(cidr)
 
 
-def add_address(ns: NetNS, dev: Link, cidr: str | IPv4Interface, scope: str | int = "global",
+def add_address(ns: NetNS, dev: Link, cidr: str | IPv4Interface | tuple[int, int], scope: str | int = "global",
                 broadcast: str | None = None) -> Address:
     """``ip addr add CIDR dev DEV [scope S] [brd B]`` with the kernel's side effects."""
     ip, plen = _interface(cidr)
@@ -135,7 +153,7 @@ def add_address(ns: NetNS, dev: Link, cidr: str | IPv4Interface, scope: str | in
     if secondary:
         dev.addresses.append(addr)
     else:
-        dev.addresses.insert(index.primary_position(dev, scope_n), addr)
+        dev.addresses.insert(AddressIndex.primary_position(dev, scope_n), addr)
     index.add(addr)
     ns.routes_for_new_address(addr)
     return addr

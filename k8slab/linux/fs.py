@@ -23,14 +23,16 @@ class FileSystemError(Exception):
 class FileSystem:
     """Files by absolute path; folders exist when a file lies below them. ``_children`` maps
     each such folder to the names directly below it, each with the number of files it holds
-    (1 for a file), kept in step by :meth:`write` and :meth:`remove`: ``isdir`` and
-    ``listdir`` cost what the folder holds, not what the whole filesystem does."""
+    (1 for a file): ``isdir`` and ``listdir`` then cost what the folder holds, not what the
+    whole filesystem does. It is built by the first question about folders and from then on
+    kept in step by :meth:`write` and :meth:`remove` (a pod's few files are never listed, so
+    its filesystem never pays for one)."""
 
     __slots__ = ("_files", "_children")
 
     def __init__(self) -> None:
         self._files: dict[str, str] = {}
-        self._children: dict[str, dict[str, int]] = {}
+        self._children: dict[str, dict[str, int]] | None = None
 
     @staticmethod
     def _norm(path: str) -> str:
@@ -38,9 +40,18 @@ class FileSystem:
             return path  # already what normpath would make of it
         return posixpath.normpath("/" + path.lstrip("/"))
 
+    def _folders(self) -> dict[str, dict[str, int]]:
+        if self._children is None:
+            self._children = {}
+            for p in self._files:
+                self._link(p, 1)
+        return self._children
+
     def _link(self, p: str, step: int) -> None:
         """Count the file ``p`` (step 1) into, or out of (step -1), every folder above it."""
         children = self._children
+        if children is None:
+            return
         while p != "/":
             parent, _, name = p.rpartition("/")
             parent = parent or "/"
@@ -82,7 +93,7 @@ class FileSystem:
 
     def isdir(self, path: str) -> bool:
         p = self._norm(path)
-        return p == "/" or p in self._children
+        return p == "/" or p in self._folders()
 
     def remove(self, path: str) -> None:
         p = self._norm(path)
@@ -98,4 +109,4 @@ class FileSystem:
             return [posixpath.basename(p)]
         if not self.isdir(p):
             raise FileSystemError(f"ls: cannot access '{path}': No such file or directory")
-        return sorted(self._children.get(p, ()))
+        return sorted(self._folders().get(p, ()))

@@ -56,6 +56,7 @@ DEFAULT_SYSCTLS = {
 }
 
 
+DEFAULT_RULES = ((0, RT_TABLE_LOCAL), (32766, RT_TABLE_MAIN), (32767, RT_TABLE_DEFAULT))  # ip rule
 _LOOPBACK = 0x7F000001  # 127.0.0.1
 
 
@@ -74,8 +75,8 @@ def parse_table(table: int | str) -> int:
 class NetNS:
     """One network namespace."""
 
-    __slots__ = ("kernel", "name", "links", "_by_index", "_ifindex", "tables", "rules", "neigh",
-                 "sysctls", "sockets", "nsids", "named_netns", "_running_seq", "_netfilter",
+    __slots__ = ("kernel", "name", "links", "_by_index", "_ifindex", "tables", "rules", "_neigh",
+                 "_sysctls", "_sockets", "nsids", "named_netns", "_running_seq", "_netfilter",
                  "address_index", "__weakref__")
 
     def __init__(self, kernel: Kernel, name: str) -> None:
@@ -84,13 +85,14 @@ class NetNS:
         self.links: dict[str, Link] = {}
         self._by_index: dict[int, Link] = {}
         self._ifindex = 0
-        self.tables: dict[int, RouteTable] = {t: RouteTable(t) for t in (RT_TABLE_LOCAL, RT_TABLE_MAIN,
-                                                                          RT_TABLE_DEFAULT)}
-        self.rules: list[tuple[int, int]] = [(0, RT_TABLE_LOCAL), (32766, RT_TABLE_MAIN),
-                                             (32767, RT_TABLE_DEFAULT)]
-        self.neigh = NeighTable()
-        self.sysctls = dict(DEFAULT_SYSCTLS)
-        self.sockets = Sockets()
+        # Table default (253) is made on first use, like any other numbered table: empty, it
+        # shows and routes nothing. So are the neighbour table, the sockets and a copy of the
+        # sysctls: an idle pod namespace costs little.
+        self.tables: dict[int, RouteTable] = {t: RouteTable(t) for t in (RT_TABLE_LOCAL, RT_TABLE_MAIN)}
+        self.rules: tuple[tuple[int, int], ...] = DEFAULT_RULES
+        self._neigh: NeighTable | None = None
+        self._sysctls: dict[str, str] | None = None  # None: DEFAULT_SYSCTLS, copied on first write
+        self._sockets: Sockets | None = None
         self.nsids: dict[NetNS, int] = {}
         # What ``ip netns list`` sees from here (the /run/netns a process in this namespace
         # sees): iproute2 prints "link-netns NAME" for peers found here, else "link-netnsid N".
@@ -103,6 +105,27 @@ class NetNS:
 
     def __repr__(self) -> str:
         return f"<NetNS {self.name}>"
+
+    @property
+    def neigh(self) -> NeighTable:
+        """The neighbour (ARP) table, made on first use."""
+        if self._neigh is None:
+            self._neigh = NeighTable()
+        return self._neigh
+
+    @property
+    def sockets(self) -> Sockets:
+        """The listening sockets, made on first use."""
+        if self._sockets is None:
+            self._sockets = Sockets()
+        return self._sockets
+
+    @property
+    def sysctls(self) -> dict[str, str]:
+        """The sysctls (this namespace's own copy of the defaults, made on first use)."""
+        if self._sysctls is None:
+            self._sysctls = dict(DEFAULT_SYSCTLS)
+        return self._sysctls
 
     @property
     def netfilter(self):
@@ -211,7 +234,8 @@ class NetNS:
             for table in ns.tables.values():
                 for r in [r for r in table if r.dev is dev]:
                     table.remove(r)
-            ns.neigh.flush_dev(dev)
+            if ns._neigh is not None:
+                ns._neigh.flush_dev(dev)
             del ns.links[dev.name]
             del ns._by_index[dev.ifindex]
 
@@ -225,9 +249,9 @@ class NetNS:
                 out.append(d.master)
         return out
 
-    def _note_running(self, before: dict[int, bool], links: list[Link]) -> None:
-        for d in links:
-            if d.running and not before[id(d)]:
+    def _note_running(self, before: list[bool], links: list[Link]) -> None:
+        for d, was in zip(links, before):
+            if not was and d.running:
                 d.netns._running_seq += 1
                 d.running_seq = d.netns._running_seq
 
@@ -237,12 +261,13 @@ class NetNS:
         if link.admin_up:
             return
         affected = self._affected(link)
-        before = {id(d): d.running for d in affected}
+        before = [d.running for d in affected]
         link.admin_up = True
         link.ever_up = True
-        if isinstance(link, Loopback) and not any(int(a.local) == _LOOPBACK for a in link.addresses):
-            _address.add_address(self, link, "127.0.0.1/8", scope="host")
-        for a in link.primary_addresses():
+        primaries = link.primary_addresses()
+        if isinstance(link, Loopback) and not any(int(a.local) == _LOOPBACK for a in primaries):
+            _address.add_address(self, link, (_LOOPBACK, 8), scope="host")  # with its routes: lo is up
+        for a in primaries:
             self._add_prefix_routes(a)
         self._note_running(before, affected)
 
@@ -256,7 +281,8 @@ class NetNS:
         for table in self.tables.values():
             for r in [r for r in table if r.dev is link and r.scope != SCOPES["host"] and r.type != "local"]:
                 table.remove(r)
-        self.neigh.flush_dev(link)
+        if self._neigh is not None:
+            self._neigh.flush_dev(link)
         if link.master is not None:
             link.master.fdb.forget_port(link)
 
@@ -294,7 +320,7 @@ class NetNS:
         if br is link:
             raise NetlinkError.rtnl("Invalid argument", "EINVAL")
         affected = self._affected(link) + ([br] if br is not None else [])
-        before = {id(d): d.running for d in affected}
+        before = [d.running for d in affected]
         old = link.master
         if old is not None:
             old.ports.remove(link)
@@ -459,7 +485,7 @@ class NetNS:
                 raise NetlinkError.extack("Invalid prefsrc address.", "EINVAL")
             owners = self.address_index.by_ip.get(src_n)  # share the address's IPv4Address
             prefsrc = owners[0].local if owners else IPv4Address(src_n)
-        t = self.table(tid)
+        t = self.tables.get(tid) or self.table(tid)
         existing = [r for r in t.at(net, plen) if r.metric == metric and r.tos == 0]
         if existing and not replace:
             raise NetlinkError.rtnl("File exists", "EEXIST")
@@ -496,7 +522,7 @@ class NetNS:
 
     # -- sysctls -----------------------------------------------------------------------------
     def sysctl(self, name: str) -> str | None:
-        return self.sysctls.get(name.replace("/", "."))
+        return (self._sysctls or DEFAULT_SYSCTLS).get(name.replace("/", "."))
 
     def set_sysctl(self, name: str, value: str | int) -> None:
         name = name.replace("/", ".")

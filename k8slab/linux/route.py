@@ -23,8 +23,8 @@ metric wins. :func:`lookup` is what the packet walk calls:
 
 from __future__ import annotations
 
-from bisect import bisect_right, insort
-from collections.abc import Iterator, Sequence
+from bisect import bisect_right
+from collections.abc import Iterator
 from dataclasses import dataclass
 from ipaddress import IPv4Address, IPv4Network
 from typing import TYPE_CHECKING
@@ -137,35 +137,35 @@ class Route:
 
 
 class RouteTable:
-    """Routes indexed by prefix length, then network address: a lookup is at most 33 dict
-    probes whatever the table size. Most prefixes have one route, stored as itself; several
-    routes to one prefix are a tuple ordered by (tos, metric), then age (:func:`_rank`)."""
+    """Routes in one dict keyed by prefix length and network address packed in an int
+    (``plen << 32 | network``): a lookup is at most one probe per prefix length in use,
+    whatever the table size. ``_plens`` lists the prefix lengths ever used, longest first
+    (one that empties stays: probing it finds nothing). Most prefixes have one route, stored
+    as itself; several routes to one prefix are a tuple ordered by :func:`_rank`."""
 
-    __slots__ = ("id", "_by_plen", "_plens")
+    __slots__ = ("id", "_routes", "_plens")
 
     def __init__(self, table_id: int) -> None:
         self.id = table_id
-        self._by_plen: dict[int, dict[int, Route | tuple[Route, ...]]] = {}
-        self._plens: list[int] = []  # present prefix lengths, longest first
+        self._routes: dict[int, Route | tuple[Route, ...]] = {}
+        self._plens: list[int] = []
 
     def __len__(self) -> int:
-        return sum(1 if type(v) is Route else len(v) for d in self._by_plen.values() for v in d.values())
+        return sum(1 if type(v) is Route else len(v) for v in self._routes.values())
 
     def __iter__(self) -> Iterator[Route]:
         """All routes in the order ``ip route show`` lists them: by address, longer prefix
         first, then as ranked within a prefix (the sort is stable)."""
-        routes = [r for d in self._by_plen.values() for v in d.values()
-                  for r in ((v,) if type(v) is Route else v)]
+        routes = [r for v in self._routes.values() for r in ((v,) if type(v) is Route else v)]
         return iter(sorted(routes, key=Route.sort_key))
 
-    def candidates(self, dst: IPv4Network) -> Sequence[Route]:
+    def candidates(self, dst: IPv4Network) -> tuple[Route, ...]:
         """The routes to exactly this prefix (best first)."""
         return self.at(int(dst.network_address), dst.prefixlen)
 
     def at(self, ip: int, plen: int) -> tuple[Route, ...]:
         """The routes to exactly ``ip/plen`` (network as int; best first)."""
-        bucket = self._by_plen.get(plen)
-        v = bucket.get(ip) if bucket is not None else None
+        v = self._routes.get(plen << 32 | ip)
         if v is None:
             return ()
         return (v,) if type(v) is Route else v
@@ -173,45 +173,39 @@ class RouteTable:
     def insert(self, route: Route) -> None:
         """Add ``route`` after the routes to its prefix that rank before it or equal to it."""
         plen = route.dst_len
-        bucket = self._by_plen.get(plen)
-        if bucket is None:
-            bucket = self._by_plen[plen] = {}
-            insort(self._plens, -plen)
-        v = bucket.get(route.dst_ip)
+        key = plen << 32 | route.dst_ip
+        v = self._routes.get(key)
         if v is None:
-            bucket[route.dst_ip] = route
+            self._routes[key] = route
+            if plen not in self._plens:
+                self._plens.insert(bisect_right(self._plens, -plen, key=int.__neg__), plen)
             return
         routes = (v,) if type(v) is Route else v
         i = bisect_right(routes, _rank(route), key=_rank)
-        bucket[route.dst_ip] = routes[:i] + (route,) + routes[i:]
+        self._routes[key] = routes[:i] + (route,) + routes[i:]
 
     def remove(self, route: Route) -> None:
-        plen = route.dst_len
-        bucket = self._by_plen[plen]
-        key = route.dst_ip
-        v = bucket[key]
+        key = route.dst_len << 32 | route.dst_ip
+        v = self._routes[key]
         routes = (v,) if type(v) is Route else v
         rest = tuple(r for r in routes if r is not route)
         if len(rest) == len(routes):
             raise ValueError(f"{route!r} is not in table {self.id}")
         if len(rest) > 1:
-            bucket[key] = rest
+            self._routes[key] = rest
         elif rest:
-            bucket[key] = rest[0]
+            self._routes[key] = rest[0]
         else:
-            del bucket[key]
-            if not bucket:
-                del self._by_plen[plen]
-                self._plens.remove(-plen)
+            del self._routes[key]
 
     def match(self, dst: IPv4Address | int, oif: Link | None = None, min_scope: int = 0) -> Route | None:
         """Longest-prefix match for ``dst`` (an address or its int). Routes through a device
         that is down are not usable; with ``oif`` only routes out of that device (or without
         one) match; ``min_scope`` limits to routes at least that narrow (the gateway check)."""
         d = dst if type(dst) is int else int(dst)
-        by_plen = self._by_plen
-        for neg in self._plens:
-            v = by_plen[-neg].get(d & MASKS[-neg])
+        routes = self._routes
+        for plen in self._plens:
+            v = routes.get(plen << 32 | (d & MASKS[plen]))
             if v is None:
                 continue
             for r in ((v,) if type(v) is Route else v):
