@@ -195,11 +195,16 @@ class Bridge(Link):
         entry = self.fdb.lookup(mac, now if now is not None else 0.0)
         return entry.port if entry is not None else None
 
-    def recalc_mac(self) -> None:
-        """A bridge whose MAC was not set by hand takes the lowest MAC of its ports."""
+    def recalc_mac(self, added: Link | None = None) -> None:
+        """A bridge whose MAC was not set by hand takes the lowest MAC of its ports. With ``added``
+        (the port just enslaved) only that port is compared: the bridge already holds the lowest
+        of the others (a docker network's bridge gets thousands of ports)."""
         if self.mac_set or not self.ports:
             return
-        new = min(p.mac for p in self.ports)
+        if added is not None and len(self.ports) > 1:
+            new = min(self.mac, added.mac)
+        else:
+            new = min(p.mac for p in self.ports)
         if new != self.mac:
             self.mac = new
 

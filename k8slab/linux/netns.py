@@ -334,7 +334,7 @@ class NetNS:
             br.ports.append(link)
             link.promiscuity += 1
             link.allmulti += 1
-            br.recalc_mac()
+            br.recalc_mac(added=link)
         self._note_running(before, affected)
 
     # -- addresses ---------------------------------------------------------------------------
