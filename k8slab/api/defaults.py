@@ -8,7 +8,9 @@ These are the values ``kubectl get -o yaml`` shows on a real cluster that the ma
     >>> apply_defaults(pod)["spec"]["containers"][0]["imagePullPolicy"]
     'Always'
 
-Defaulting only sets what is missing, so applying it twice changes nothing.
+Defaulting only sets what is missing, so applying it twice changes nothing, and applying it to a
+defaulted object writes nothing at all: the store relies on that when a new version of an object
+shares sub-objects with the old one.
 """
 
 from __future__ import annotations
@@ -63,26 +65,33 @@ def _container(c):
                 ref.setdefault("apiVersion", "v1")
 
 
+_NOTHING: dict = {}  # read only: "no old version" (never the same object as anything in obj)
+
 _TOLERATIONS = (
     ("node.kubernetes.io/not-ready", 300),
     ("node.kubernetes.io/unreachable", 300),
 )
 
 
-def pod_spec(spec, *, admission: bool = True):
+def pod_spec(spec, *, admission: bool = True, old=None):
     """PodSpec defaults; ``admission`` adds what admission plugins add to a Pod (not to templates):
-    the ``default`` service account, priority 0 and the not-ready/unreachable tolerations."""
+    the ``default`` service account, priority 0 and the not-ready/unreachable tolerations.
+    ``old``: the stored spec this one replaces; the containers and tolerations it shares with it
+    were defaulted with it (see :func:`apply_defaults`)."""
     if not isinstance(spec, dict):
         return
+    if not isinstance(old, dict):
+        old = _NOTHING
     spec.setdefault("restartPolicy", "Always")
     spec.setdefault("terminationGracePeriodSeconds", 30)
     spec.setdefault("dnsPolicy", "ClusterFirst")
     spec.setdefault("securityContext", {})
     spec.setdefault("schedulerName", "default-scheduler")
-    for c in spec.get("containers") or []:
-        _container(c)
-    for c in spec.get("initContainers") or []:
-        _container(c)
+    for field in ("containers", "initContainers"):
+        containers = spec.get(field)
+        if containers and containers is not old.get(field):
+            for c in containers:
+                _container(c)
     if admission:
         spec.setdefault("enableServiceLinks", True)
         spec.setdefault("preemptionPolicy", "PreemptLowerPriority")
@@ -91,14 +100,13 @@ def pod_spec(spec, *, admission: bool = True):
         spec.setdefault("serviceAccountName", sa)
         spec.setdefault("serviceAccount", sa)
         tolerations = spec.get("tolerations")
-        if tolerations is None or isinstance(tolerations, list):
-            tolerations = list(tolerations or [])
-            have = {(t.get("key"), t.get("effect")) for t in tolerations if isinstance(t, dict)}
-            for key, seconds in _TOLERATIONS:
-                if (key, "NoExecute") not in have and (key, None) not in have:
-                    tolerations.append({"effect": "NoExecute", "key": key, "operator": "Exists",
-                                        "tolerationSeconds": seconds})
-            spec["tolerations"] = tolerations
+        if tolerations is None or (isinstance(tolerations, list) and tolerations is not old.get("tolerations")):
+            have = {(t.get("key"), t.get("effect")) for t in tolerations or () if isinstance(t, dict)}
+            missing = [{"effect": "NoExecute", "key": key, "operator": "Exists", "tolerationSeconds": seconds}
+                       for key, seconds in _TOLERATIONS
+                       if (key, "NoExecute") not in have and (key, None) not in have]
+            if missing or tolerations is None:
+                spec["tolerations"] = list(tolerations or ()) + missing
 
 
 def qos_class(spec) -> str:
@@ -118,14 +126,15 @@ def qos_class(spec) -> str:
     return "Guaranteed" if guaranteed and containers else "Burstable"
 
 
-def _pod(obj):
+def _pod(obj, old_spec):
     spec = obj.get("spec")
-    pod_spec(spec)
+    if spec is not old_spec:
+        pod_spec(spec, old=old_spec)
     status = obj.setdefault("status", {})
     if isinstance(status, dict):
         status.setdefault("phase", "Pending")
-        if isinstance(spec, dict):
-            status.setdefault("qosClass", qos_class(spec))
+        if isinstance(spec, dict) and "qosClass" not in status:
+            status["qosClass"] = qos_class(spec)
 
 
 def _template(obj):
@@ -136,9 +145,12 @@ def _template(obj):
             pod_spec(template.get("spec"), admission=False)
 
 
-def _deployment(obj):
+def _deployment(obj, old_spec):
     spec = obj.get("spec")
     if not isinstance(spec, dict):
+        return
+    if spec is old_spec:
+        obj.setdefault("status", {})
         return
     spec.setdefault("replicas", 1)
     strategy = spec.setdefault("strategy", {})
@@ -155,15 +167,15 @@ def _deployment(obj):
     obj.setdefault("status", {})
 
 
-def _replicaset(obj):
+def _replicaset(obj, old_spec):
     spec = obj.get("spec")
-    if isinstance(spec, dict):
+    if isinstance(spec, dict) and spec is not old_spec:
         spec.setdefault("replicas", 1)
-    _template(obj)
+        _template(obj)
     obj.setdefault("status", {"replicas": 0})
 
 
-def _service(obj):
+def _service(obj, old_spec):
     spec = obj.get("spec")
     if not isinstance(spec, dict):
         return
@@ -190,10 +202,10 @@ def _service(obj):
     obj.setdefault("status", {"loadBalancer": {}})
 
 
-def _namespace(obj):
+def _namespace(obj, old_spec):
     name = (obj.get("metadata") or {}).get("name")
     labels = obj["metadata"].setdefault("labels", {})
-    if isinstance(labels, dict) and isinstance(name, str):
+    if isinstance(labels, dict) and isinstance(name, str) and labels.get("kubernetes.io/metadata.name") != name:
         labels["kubernetes.io/metadata.name"] = name
     spec = obj.setdefault("spec", {})
     if isinstance(spec, dict):
@@ -209,17 +221,17 @@ def _ports_tcp(ports):
             p.setdefault("protocol", "TCP")
 
 
-def _endpoints(obj):
+def _endpoints(obj, old_spec):
     for subset in obj.get("subsets") or []:
         if isinstance(subset, dict):
             _ports_tcp(subset.get("ports"))
 
 
-def _endpointslice(obj):
+def _endpointslice(obj, old_spec):
     _ports_tcp(obj.get("ports"))
 
 
-def _networkpolicy(obj):
+def _networkpolicy(obj, old_spec):
     spec = obj.get("spec")
     if not isinstance(spec, dict):
         return
@@ -241,9 +253,15 @@ _BY_KIND = {
 }
 
 
-def apply_defaults(obj: dict) -> dict:
-    """Fill in ``obj``'s defaults in place (by kind) and return it."""
+def apply_defaults(obj: dict, old: dict | None = None) -> dict:
+    """Fill in ``obj``'s defaults in place (by kind) and return it.
+
+    ``old`` is the stored version ``obj`` replaces. What ``obj`` shares with it (the very same
+    spec, or a Pod's very same containers or tolerations, as a status update, a binding or a
+    copy-on-write patch leaves them) was defaulted when ``old`` was stored, and is not walked again.
+    """
     fn = _BY_KIND.get(obj.get("kind"))
     if fn is not None and isinstance(obj.get("metadata"), dict):
-        fn(obj)
+        old_spec = old.get("spec") if isinstance(old, dict) else None
+        fn(obj, old_spec if isinstance(old_spec, dict) else _NOTHING)
     return obj

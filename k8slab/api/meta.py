@@ -14,7 +14,6 @@ Randomness comes from a seeded ``random.Random``: the same seed gives the same u
 from __future__ import annotations
 
 import random
-import uuid
 from datetime import datetime, timedelta, timezone
 
 EPOCH = datetime(2025, 1, 12, 10, 0, 0, tzinfo=timezone.utc)
@@ -84,14 +83,43 @@ def parse_rfc3339(text: str) -> int:
     return int(dt.timestamp() - _EPOCH_TS)
 
 
+# RFC 4122 version 4: the variant bits are 10, the version nibble is 4 (what uuid.UUID(version=4) sets).
+_UUID4_CLEAR = ~((0xC000 << 48) | (0xF000 << 64))
+_UUID4_SET = (0x8000 << 48) | (4 << 76)
+
+
 def new_uid(rng: random.Random) -> str:
-    """A version-4 UUID drawn from ``rng`` (deterministic for a seed)."""
-    return str(uuid.UUID(int=rng.getrandbits(128), version=4))
+    """A version-4 UUID drawn from ``rng`` (deterministic for a seed), as ``str(uuid.UUID(int=...,
+    version=4))`` gives it, formatted directly (a third of the cost; the store makes one per object).
+
+    >>> import random, uuid
+    >>> new_uid(random.Random(1)) == str(uuid.UUID(int=random.Random(1).getrandbits(128), version=4))
+    True
+    """
+    h = "%032x" % ((rng.getrandbits(128) & _UUID4_CLEAR) | _UUID4_SET)
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
 
 def random_string(rng: random.Random, n: int) -> str:
-    """``n`` characters from :data:`ALPHANUMS`, as utilrand.String."""
-    return "".join(rng.choice(ALPHANUMS) for _ in range(n))
+    """``n`` characters from :data:`ALPHANUMS`, as utilrand.String.
+
+    Each character is ``rng.choice(ALPHANUMS)``; for a plain ``random.Random`` that is drawn here
+    the way ``choice`` draws it (5 random bits, again while they are 27 or more), without its
+    per-character call overhead, so the same seed gives the same names.
+
+    >>> a, b = random.Random(3), random.Random(3)
+    >>> random_string(a, 12) == "".join(b.choice(ALPHANUMS) for _ in range(12))
+    True
+    """
+    if type(rng) is not random.Random:
+        return "".join(rng.choice(ALPHANUMS) for _ in range(n))
+    bits = rng.getrandbits
+    out = []
+    while len(out) < n:
+        r = bits(5)
+        if r < 27:
+            out.append(ALPHANUMS[r])
+    return "".join(out)
 
 
 def generate_name(rng: random.Random, base: str) -> str:

@@ -22,18 +22,26 @@ MERGE_KEYS = {
 }
 
 
-def merge_patch(target, patch):
-    """RFC 7386 JSON merge patch: maps merge recursively, ``null`` deletes, anything else replaces."""
+def merge_patch(target, patch, *, copy: bool = True):
+    """RFC 7386 JSON merge patch: maps merge recursively, ``null`` deletes, anything else replaces.
+
+    ``target`` is never changed: every map the patch reaches is a new dict, everything else is
+    shared with ``target`` (the store's old object stays as it was, and a patch costs what it
+    touches, not the size of the object). Values taken from ``patch`` are copied, unless
+    ``copy=False`` (the caller hands the patch over and will not touch it again)."""
     if not isinstance(patch, dict):
-        return clone(patch)
-    if not isinstance(target, dict):
-        target = {}
+        return clone(patch) if copy else patch
+    out = dict(target) if isinstance(target, dict) else {}
     for k, v in patch.items():
         if v is None:
-            target.pop(k, None)
+            out.pop(k, None)
         else:
-            target[k] = merge_patch(target.get(k), v)
-    return target
+            out[k] = merge_patch(out.get(k), v, copy=copy)
+    return out
+
+
+def _as_is(value):
+    return value
 
 
 def _merge_key(field: str, items: list, kind: str | None) -> str | None:
@@ -46,35 +54,38 @@ def _merge_key(field: str, items: list, kind: str | None) -> str | None:
     return MERGE_KEYS.get(field)
 
 
-def strategic_merge_patch(target, patch, *, kind: str | None = None, keep_unlisted: bool = True):
-    """A strategic merge patch of ``patch`` onto ``target`` (changed in place where it is a dict).
+def strategic_merge_patch(target, patch, *, kind: str | None = None, keep_unlisted: bool = True,
+                          copy: bool = True):
+    """A strategic merge patch of ``patch`` onto ``target``, copy-on-write as :func:`merge_patch`:
+    ``target`` is never changed and the result shares what the patch does not touch (``copy``
+    as there).
 
     Keyed lists merge item by item; ``keep_unlisted=False`` drops the target's items the patch does
     not list (what ``kubectl apply`` does for items the manifest no longer has).
     """
+    take = clone if copy else _as_is
     if not isinstance(patch, dict):
-        return clone(patch)
-    if not isinstance(target, dict):
-        target = {}
+        return take(patch)
+    out = dict(target) if isinstance(target, dict) else {}
     for k, v in patch.items():
         if v is None:
-            target.pop(k, None)
-        elif isinstance(v, list) and isinstance(target.get(k), list):
+            out.pop(k, None)
+        elif isinstance(v, list) and isinstance(out.get(k), list):
             key = _merge_key(k, v, kind)
             if key is None or not all(isinstance(i, dict) and key in i for i in v):
-                target[k] = clone(v)
+                out[k] = take(v)
                 continue
-            live = {i.get(key): i for i in target[k] if isinstance(i, dict)}
+            live = {i.get(key): i for i in out[k] if isinstance(i, dict)}
             merged = []
             for item in v:
                 old = live.get(item[key])
-                merged.append(strategic_merge_patch(clone(old), item, kind=kind, keep_unlisted=keep_unlisted)
-                              if old is not None else clone(item))
+                merged.append(strategic_merge_patch(old, item, kind=kind, keep_unlisted=keep_unlisted, copy=copy)
+                              if old is not None else take(item))
             if keep_unlisted:
                 listed = {i[key] for i in v}
-                merged.extend(clone(i) for i in target[k] if not (isinstance(i, dict) and i.get(key) in listed))
-            target[k] = merged
+                merged.extend(i for i in out[k] if not (isinstance(i, dict) and i.get(key) in listed))
+            out[k] = merged
         else:
-            target[k] = strategic_merge_patch(target.get(k), v, kind=kind, keep_unlisted=keep_unlisted) \
-                if isinstance(v, dict) else clone(v)
-    return target
+            out[k] = strategic_merge_patch(out.get(k), v, kind=kind, keep_unlisted=keep_unlisted, copy=copy) \
+                if isinstance(v, dict) else take(v)
+    return out

@@ -19,7 +19,8 @@ from .errors import ClientError
 class Resource:
     """One API resource type (a row of ``kubectl api-resources``)."""
 
-    __slots__ = ("plural", "singular", "short_names", "kind", "group", "version", "namespaced")
+    __slots__ = ("plural", "singular", "short_names", "kind", "group", "version", "namespaced",
+                 "api_version", "qualified", "qualified_kind", "type_name")
 
     def __init__(self, plural, singular, short_names, kind, group, version, namespaced):
         self.plural = plural
@@ -29,26 +30,15 @@ class Resource:
         self.group = group
         self.version = version
         self.namespaced = namespaced
-
-    @property
-    def api_version(self) -> str:
-        """``v1`` for the core group, ``apps/v1`` otherwise."""
-        return f"{self.group}/{self.version}" if self.group else self.version
-
-    @property
-    def qualified(self) -> str:
-        """The plural as apiserver messages name it: ``pods``, ``deployments.apps``."""
-        return f"{self.plural}.{self.group}" if self.group else self.plural
-
-    @property
-    def qualified_kind(self) -> str:
-        """The kind as Invalid messages name it: ``Service``, ``Deployment.apps``."""
-        return f"{self.kind}.{self.group}" if self.group else self.kind
-
-    @property
-    def type_name(self) -> str:
-        """The name kubectl prints in ``deployment.apps/web created``: singular, group-qualified."""
-        return f"{self.kind.lower()}.{self.group}" if self.group else self.kind.lower()
+        # The derived names, computed once: the store asks for them on every write.
+        #: ``v1`` for the core group, ``apps/v1`` otherwise.
+        self.api_version = f"{group}/{version}" if group else version
+        #: The plural as apiserver messages name it: ``pods``, ``deployments.apps``.
+        self.qualified = f"{plural}.{group}" if group else plural
+        #: The kind as Invalid messages name it: ``Service``, ``Deployment.apps``.
+        self.qualified_kind = f"{kind}.{group}" if group else kind
+        #: The name kubectl prints in ``deployment.apps/web created``: singular, group-qualified.
+        self.type_name = f"{kind.lower()}.{group}" if group else kind.lower()
 
     def __repr__(self):
         return f"<Resource {self.qualified} {self.api_version} {self.kind}>"

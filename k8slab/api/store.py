@@ -55,6 +55,9 @@ GENERATION_KINDS = frozenset({"Pod", "Deployment", "ReplicaSet", "DaemonSet", "I
                               "NetworkPolicy"})
 # Kinds with a status subresource: an update of the object keeps the stored status.
 STATUS_KINDS = frozenset({"Pod", "Service", "Deployment", "ReplicaSet", "DaemonSet", "Node", "Namespace", "Ingress"})
+# Metadata the apiserver sets itself: whatever a create request says about them is dropped.
+_SERVER_SET = frozenset({"uid", "resourceVersion", "creationTimestamp", "deletionTimestamp",
+                         "deletionGracePeriodSeconds", "generation", "selfLink", "managedFields"})
 _META_ORDER = ("name", "generateName", "namespace", "selfLink", "uid", "resourceVersion", "generation",
                "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds", "labels", "annotations",
                "ownerReferences", "finalizers", "managedFields")
@@ -121,6 +124,34 @@ class Watch:
             bucket.remove(self)
 
 
+_META_ORDERS: dict[tuple, tuple | None] = {}  # metadata keys as given -> as the apiserver orders them (None: same)
+
+
+def _in_meta_order(meta: dict) -> dict:
+    """``meta`` with its keys in the apiserver's order (:data:`_META_ORDER`, then the others as
+    they come); ``meta`` itself when they already are. The order depends only on the keys, so it
+    is worked out once per key sequence."""
+    keys = tuple(meta)
+    order = _META_ORDERS.get(keys, False)
+    if order is False:
+        rank = {k: i for i, k in enumerate(_META_ORDER)}
+        ordered = tuple(sorted(keys, key=lambda k: rank.get(k, len(rank))))
+        order = None if ordered == keys else ordered
+        if len(_META_ORDERS) < 4096:
+            _META_ORDERS[keys] = order
+    return meta if order is None else {k: meta[k] for k in order}
+
+
+def _own_spec_and_ports(obj: dict) -> None:
+    """Give ``obj`` its own spec and ports (new dicts), so that allocating a ClusterIP or NodePort
+    writes nothing into a spec shared with the stored object."""
+    spec = obj.get("spec")
+    if isinstance(spec, dict):
+        spec = obj["spec"] = dict(spec)
+        if isinstance(spec.get("ports"), list):
+            spec["ports"] = [dict(p) if isinstance(p, dict) else p for p in spec["ports"]]
+
+
 def _field(obj: dict, path: str):
     for part in path.split("."):
         obj = obj.get(part) if isinstance(obj, dict) else None
@@ -151,7 +182,7 @@ class Store:
         # qualified plural -> namespace ('' if cluster-scoped) -> name -> object
         self._data: dict[str, dict[str, dict[str, dict]]] = {}
         self._sorted: dict[tuple[str, str], list[str]] = {}
-        self._by_uid: dict[str, tuple[Resource, str, str]] = {}
+        self._by_uid: dict[str, dict] = {}          # uid -> the stored object
         self._dependents: dict[str, set[tuple[str, str, str]]] = {}
         self._queue: deque = deque()
         self._watches: list[Watch] = []
@@ -161,6 +192,8 @@ class Store:
         self._watch_by_field: dict[tuple, list[Watch]] = {}
         self._indexed_paths: dict[str, set[str]] = {}
         self._dispatching = False
+        # What clients keep per store (the event recorders' correlator): it lives and dies with it.
+        self.client_state: dict = {}
         for ns in namespaces:
             self.create({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": ns}}, validate=False)
         self._queue.clear()  # nobody watched yet; later watchers start from here
@@ -194,15 +227,17 @@ class Store:
         res = self.resource(resource)
         if not isinstance(name, str) or not (namespace is None or isinstance(namespace, str)):
             return None
-        return self._data.get(res.qualified, {}).get(self._ns(res, namespace), {}).get(name)
+        return self._stored(res.qualified, self._ns(res, namespace), name)
+
+    def _stored(self, qualified: str, ns: str, name: str) -> dict | None:
+        """The stored object (``ns`` is '' for a cluster-scoped one) or None."""
+        by_ns = self._data.get(qualified)
+        objs = by_ns.get(ns) if by_ns is not None else None
+        return objs.get(name) if objs is not None else None
 
     def by_uid(self, uid: str) -> dict | None:
         """The object with this uid, or None."""
-        where = self._by_uid.get(uid)
-        if where is None:
-            return None
-        res, ns, name = where
-        return self._data[res.qualified][ns][name]
+        return self._by_uid.get(uid)
 
     def list(self, resource, namespace: str | None = None, label_selector=None, field_selector=None) -> list[dict]:
         """Objects sorted by namespace then name, as the apiserver returns them.
@@ -264,6 +299,12 @@ class Store:
         return str(self._rv)
 
     def _resource_of(self, obj) -> Resource:
+        if type(obj) is dict:
+            api_version, kind = obj.get("apiVersion"), obj.get("kind")
+            if type(api_version) is str and type(kind) is str:
+                res = for_kind(api_version, kind)
+                if res is not None:
+                    return res
         if not isinstance(obj, dict):
             raise bad_request("Object 'Kind' is missing in the request body")
         api_version, kind = obj.get("apiVersion"), obj.get("kind")
@@ -304,9 +345,9 @@ class Store:
                                   "request")
             ns = namespace or body_ns or "default"
             meta["namespace"] = ns
-            if ns not in self._data.get("namespaces", {}).get("", {}):
+            namespace_obj = self._stored("namespaces", "", ns)
+            if namespace_obj is None:
                 raise not_found("namespaces", ns)
-            namespace_obj = self._data["namespaces"][""][ns]
             if namespace_obj["metadata"].get("deletionTimestamp"):
                 raise forbidden_error(res.qualified, meta.get("name", ""),
                                       f"unable to create new content in namespace {ns} because it is being "
@@ -314,9 +355,9 @@ class Store:
         else:
             meta.pop("namespace", None)
             ns = ""
-        for k in ("uid", "resourceVersion", "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds",
-                  "generation", "selfLink", "managedFields"):
-            meta.pop(k, None)
+        if not _SERVER_SET.isdisjoint(meta):
+            for k in _SERVER_SET:
+                meta.pop(k, None)
         if not meta.get("name"):
             if meta.get("generateName") and isinstance(meta["generateName"], str):
                 meta["name"] = self._generate_name(res, ns, meta["generateName"])
@@ -331,7 +372,7 @@ class Store:
             errs = validation.validate(obj, res)
             if errs:
                 raise invalid_error(res.kind, res.group, name if isinstance(name, str) else str(name), errs)
-        if name in self._data.get(res.qualified, {}).get(ns, {}):
+        if self._stored(res.qualified, ns, name) is not None:
             raise already_exists(res.qualified, name)
         if res.kind == "Service":
             self._allocate_service(obj, None)
@@ -340,7 +381,7 @@ class Store:
         if res.kind in GENERATION_KINDS:
             meta["generation"] = 1
         meta["creationTimestamp"] = rfc3339(self.clock())
-        obj["metadata"] = {k: meta[k] for k in _META_ORDER if k in meta} | meta
+        obj["metadata"] = _in_meta_order(meta)
         self._put(res, ns, name, obj, None)
         self._enqueue(WatchEvent("ADDED", obj, None, res, self._rv))
         self._maybe_dispatch()
@@ -355,15 +396,22 @@ class Store:
         return name
 
     def _put(self, res: Resource, ns: str, name: str, obj: dict, old: dict | None) -> None:
-        by_ns = self._data.setdefault(res.qualified, {}).setdefault(ns, {})
+        q = res.qualified
+        by_ns = self._data.get(q)
+        if by_ns is None:
+            by_ns = self._data[q] = {}
+        objs = by_ns.get(ns)
+        if objs is None:
+            objs = by_ns[ns] = {}
         if old is None:
-            self._sorted.pop((res.qualified, ns), None)
-        by_ns[name] = obj
-        uid = obj["metadata"]["uid"]
-        self._by_uid[uid] = (res, ns, name)
-        old_refs = (old or {}).get("metadata", {}).get("ownerReferences") or []
-        new_refs = obj["metadata"].get("ownerReferences") or []
-        if old_refs != new_refs:
+            self._sorted.pop((q, ns), None)
+        objs[name] = obj
+        meta = obj["metadata"]
+        self._by_uid[meta["uid"]] = obj
+        old_refs = old["metadata"].get("ownerReferences") if old is not None else None
+        new_refs = meta.get("ownerReferences")
+        if old_refs is not new_refs and (old_refs or []) != (new_refs or []):
+            old_refs, new_refs = old_refs or [], new_refs or []
             key = (res.qualified, ns, name)
             for ref in old_refs:
                 deps = self._dependents.get(ref.get("uid"))
@@ -408,7 +456,7 @@ class Store:
             raise invalid_error(res.kind, res.group, "",
                                 [required("metadata.name", "name or generateName is required")])
         ns = self._ns(res, namespace or meta.get("namespace"))
-        old = self._data.get(res.qualified, {}).get(ns, {}).get(name)
+        old = self._stored(res.qualified, ns, name)
         if old is None:
             raise not_found(res.qualified, name)
         rv = meta.get("resourceVersion")
@@ -430,28 +478,30 @@ class Store:
 
     def patch(self, resource, name: str, patch: dict, namespace: str | None = None, *,
               patch_type: str = "strategic", subresource: str | None = None, validate: bool = True,
-              keep_unlisted: bool = True) -> dict:
+              keep_unlisted: bool = True, copy: bool = True) -> dict:
         """Patch an object and return the result. ``patch_type``: ``"strategic"`` (kubectl's default:
         keyed lists such as containers merge by name) or ``"merge"`` (RFC 7386: lists are replaced).
-        ``keep_unlisted=False`` makes a strategic patch drop keyed-list items it does not name."""
+        ``keep_unlisted=False`` makes a strategic patch drop keyed-list items it does not name.
+        ``copy=False`` hands the patch's values over to the store (the caller must not touch them
+        afterwards), as for :meth:`create`."""
         res = self.resource(resource)
         ns = self._ns(res, namespace)
-        old = self._data.get(res.qualified, {}).get(ns, {}).get(name)
+        old = self._stored(res.qualified, ns, name)
         if old is None:
             raise not_found(res.qualified, name)
         if not isinstance(patch, dict):
             raise bad_request("json: cannot unmarshal into Go value of type map[string]interface {}")
+        # Copy-on-write: the patched object shares what the patch does not touch with the stored one.
         if patch_type == "merge":
-            new = merge_patch(clone(old), patch)
+            new = merge_patch(old, patch, copy=copy)
         elif patch_type == "strategic":
-            new = strategic_merge_patch(clone(old), patch, kind=res.kind, keep_unlisted=keep_unlisted)
+            new = strategic_merge_patch(old, patch, kind=res.kind, keep_unlisted=keep_unlisted, copy=copy)
         else:
             raise bad_request(f'unknown patch type "{patch_type}"')
         if not isinstance(new, dict):
             raise bad_request("json: cannot unmarshal into Go value of type map[string]interface {}")
         meta = new.get("metadata")
-        if not isinstance(meta, dict):
-            new["metadata"] = meta = {}
+        new["metadata"] = meta = dict(meta) if isinstance(meta, dict) else {}
         rv = patch.get("metadata", {}).get("resourceVersion") if isinstance(patch.get("metadata"), dict) else None
         if rv and rv != old["metadata"]["resourceVersion"]:
             raise conflict(res.qualified, name, "the object has been modified; please apply your changes to the "
@@ -478,7 +528,10 @@ class Store:
 
     def _commit_update(self, res: Resource, ns: str, old: dict, new: dict, *, validate: bool,
                        bump_generation: bool = True) -> dict:
-        meta = new["metadata"]
+        """Store ``new`` as the next version of ``old``. ``new`` may share sub-objects with ``old``
+        (copy-on-write): only its top level and metadata are written here, defaulting writes nothing
+        into what ``old`` already had defaulted, and a Service's spec is copied before allocation."""
+        meta = new["metadata"] = dict(new["metadata"])
         old_meta = old["metadata"]
         for k in ("uid", "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds", "generation"):
             if k in old_meta:
@@ -495,7 +548,9 @@ class Store:
             meta["generateName"] = old_meta["generateName"]
         meta.pop("managedFields", None)
         meta["resourceVersion"] = old_meta["resourceVersion"]
-        defaults.apply_defaults(new)
+        if res.kind == "Service":
+            _own_spec_and_ports(new)
+        defaults.apply_defaults(new, old)
         if res.kind == "Service":
             self._carry_service_allocations(new, old)
         if validate:
@@ -511,7 +566,7 @@ class Store:
         if bump_generation and res.kind in GENERATION_KINDS and new.get("spec") != old.get("spec"):
             meta["generation"] = old_meta.get("generation", 0) + 1
         meta["resourceVersion"] = self._next_rv()
-        new["metadata"] = {k: meta[k] for k in _META_ORDER if k in meta} | meta
+        new["metadata"] = _in_meta_order(meta)
         if old_meta.get("deletionTimestamp") and not new["metadata"].get("finalizers"):
             # the last finalizer went: the object goes now
             self._put(res, ns, meta["name"], new, old)
@@ -547,7 +602,7 @@ class Store:
         """
         res = self.resource(resource)
         ns = self._ns(res, namespace)
-        obj = self._data.get(res.qualified, {}).get(ns, {}).get(name)
+        obj = self._stored(res.qualified, ns, name)
         if obj is None:
             raise not_found(res.qualified, name)
         if propagation_policy not in ("Background", "Foreground", "Orphan"):
@@ -628,7 +683,7 @@ class Store:
         """The garbage collector: delete the dependents of a deleted owner that have no other owner
         left, and drop the dangling reference from those that do."""
         for qualified, ns, name in sorted(self._dependents.get(owner_uid, ())):
-            dep = self._data.get(qualified, {}).get(ns, {}).get(name)
+            dep = self._stored(qualified, ns, name)
             if dep is None:
                 continue
             res = by_qualified(qualified)
@@ -781,8 +836,11 @@ class Store:
     def _watchers(self, event: WatchEvent) -> list[Watch]:
         """The watches an event may concern, in subscription order."""
         q = event.resource.qualified
+        paths = self._indexed_paths.get(q)
+        if not paths and not self._watch_all:  # one bucket: already in order (a copy: handlers may stop watches)
+            return list(self._watch_by_resource.get(q, ()))
         found = list(self._watch_all) + self._watch_by_resource.get(q, [])
-        for path in self._indexed_paths.get(q, ()):
+        for path in paths or ():
             values = {_field(event.object, path)}
             if event.old is not None:
                 values.add(_field(event.old, path))

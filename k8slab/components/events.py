@@ -28,31 +28,43 @@ the virtual clock; events made in the same instant get successive nanoseconds so
 
 from __future__ import annotations
 
-import weakref
+from collections import OrderedDict
 
 from k8slab.api.meta import EPOCH, rfc3339
 
 _EPOCH_NS = int(EPOCH.timestamp()) * 1_000_000_000
 SERIES_WINDOW = 6 * 60  # tools/events: isomorphic events within 6 minutes form a series
+CACHE_SIZE = 4096  # the EventCorrelator's cache holds 4096 entries (the oldest go first)
 
 
 class _RecorderState:
-    """Per-store state of the recorders: the last nanosecond handed out and the correlator caches."""
+    """Per-store state of the recorders: the last nanosecond handed out, the correlator caches and
+    the table of shared event parts."""
 
     def __init__(self) -> None:
         self.last_ns = 0
         self.enabled = True
-        self.seen: dict[tuple, tuple[str, str]] = {}     # correlation key -> (namespace, event name)
-        self.series: dict[tuple, tuple[str, str, float]] = {}
+        self.seen: OrderedDict[tuple, tuple[str, str]] = OrderedDict()   # correlation key -> (namespace, name)
+        self.series: OrderedDict[tuple, tuple[str, str, float]] = OrderedDict()
+        # Events repeat their parts: one source per component and host, one involvedObject per object
+        # version (a pod's Pulled, Created, Started), the same messages. Stored objects are read-only,
+        # so equal parts can be one object. Each is keyed by all it is made of, so never stale.
+        self.shared: OrderedDict = OrderedDict()
 
-
-_STATE: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+    def share(self, key, part):
+        """The part stored under ``key``: the first one given (``part`` itself the first time)."""
+        first = self.shared.get(key)
+        if first is None:
+            first = self.shared[key] = part
+            if len(self.shared) > CACHE_SIZE:
+                self.shared.popitem(last=False)
+        return first
 
 
 def _state(store) -> _RecorderState:
-    st = _STATE.get(store)
+    st = store.client_state.get("events")
     if st is None:
-        st = _STATE[store] = _RecorderState()
+        st = store.client_state["events"] = _RecorderState()
     return st
 
 
@@ -79,8 +91,9 @@ def micro_time(seconds: float) -> str:
     return f"{rfc3339(whole)[:-1]}.{micros:06d}Z"
 
 
-def object_reference(obj: dict) -> dict:
-    """``reference.GetReference``: apiVersion, kind, name, namespace, resourceVersion, uid."""
+def object_reference(obj: dict, field_path: str = "") -> dict:
+    """``reference.GetReference``: apiVersion, kind, name, namespace, resourceVersion, uid (and the
+    ``fieldPath`` within the object, if given)."""
     meta = obj.get("metadata") or {}
     ref = {"apiVersion": obj.get("apiVersion", "v1"), "kind": obj.get("kind", "")}
     ref["name"] = meta.get("name", "")
@@ -90,7 +103,21 @@ def object_reference(obj: dict) -> dict:
         ref["resourceVersion"] = meta["resourceVersion"]
     if meta.get("uid"):
         ref["uid"] = meta["uid"]
+    if field_path:
+        ref["fieldPath"] = field_path
     return ref
+
+
+def _shared_reference(st: _RecorderState, obj: dict, field_path: str) -> dict:
+    """:func:`object_reference`, one dict for all events about the same version of an object."""
+    meta = obj.get("metadata") or {}
+    key = ("ref", obj.get("apiVersion"), obj.get("kind"), meta.get("name"), meta.get("namespace"),
+           meta.get("resourceVersion"), meta.get("uid"), field_path)
+    ref = st.shared.get(key)
+    return ref if ref is not None else st.share(key, object_reference(obj, field_path))
+
+
+_NO_SOURCE: dict = {}  # the empty source of every events.k8s.io event (stored objects are read-only)
 
 
 def _namespace_of(ref: dict) -> str:
@@ -104,9 +131,7 @@ def record(store, obj: dict, type_: str, reason: str, message: str, component: s
     st = _state(store)
     if not st.enabled:
         return None
-    ref = object_reference(obj)
-    if field_path:
-        ref["fieldPath"] = field_path
+    ref = _shared_reference(st, obj, field_path)
     now = store.clock()
     key = (component, host, ref.get("apiVersion"), ref.get("kind"), ref.get("namespace"), ref["name"],
            ref.get("uid"), field_path, type_, reason, message)
@@ -122,9 +147,11 @@ def record(store, obj: dict, type_: str, reason: str, message: str, component: s
             return store.update(new, ns, validate=False, copy=False)
     ns = _namespace_of(ref)
     ts = rfc3339(now)
-    source = {"component": component}
-    if host:
-        source["host"] = host
+    source = st.shared.get(("source", component, host))
+    if source is None:
+        source = st.share(("source", component, host),
+                          {"component": component, "host": host} if host else {"component": component})
+    message = st.share(message, message)
     event = {
         "apiVersion": "v1", "kind": "Event",
         "metadata": {"name": f"{ref['name']}.{_unix_nano(store, st):x}", "namespace": ns},
@@ -134,8 +161,8 @@ def record(store, obj: dict, type_: str, reason: str, message: str, component: s
     }
     stored = store.create(event, validate=False, copy=False)
     st.seen[key] = (ns, stored["metadata"]["name"])
-    if len(st.seen) > 4096:  # the correlator's LRU holds 4096 entries
-        st.seen.pop(next(iter(st.seen)))
+    if len(st.seen) > CACHE_SIZE:
+        st.seen.popitem(last=False)
     return stored
 
 
@@ -146,7 +173,7 @@ def emit(store, obj: dict, type_: str, reason: str, action: str, note: str, cont
     st = _state(store)
     if not st.enabled:
         return None
-    ref = object_reference(obj)
+    ref = _shared_reference(st, obj, "")
     now = store.clock()
     key = (controller, instance, action, ref.get("kind"), ref.get("namespace"), ref["name"], ref.get("uid"),
            type_, reason, note)
@@ -166,13 +193,13 @@ def emit(store, obj: dict, type_: str, reason: str, action: str, note: str, cont
         "action": action, "apiVersion": "v1", "eventTime": micro_time(now), "firstTimestamp": None,
         "involvedObject": ref, "kind": "Event", "lastTimestamp": None,
         "metadata": {"name": f"{ref['name']}.{_unix_nano(store, st):x}", "namespace": ns},
-        "message": note, "reason": reason, "reportingComponent": controller, "reportingInstance": instance,
-        "source": {}, "type": type_,
+        "message": st.share(note, note), "reason": reason, "reportingComponent": controller,
+        "reportingInstance": instance, "source": _NO_SOURCE, "type": type_,
     }
     stored = store.create(event, validate=False, copy=False)
     st.series[key] = (ns, stored["metadata"]["name"], now)
-    if len(st.series) > 4096:
-        st.series.pop(next(iter(st.series)))
+    if len(st.series) > CACHE_SIZE:
+        st.series.popitem(last=False)
     return stored
 
 
