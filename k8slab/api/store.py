@@ -383,7 +383,7 @@ class Store:
         meta["creationTimestamp"] = rfc3339(self.clock())
         obj["metadata"] = _in_meta_order(meta)
         self._put(res, ns, name, obj, None)
-        self._enqueue(WatchEvent("ADDED", obj, None, res, self._rv))
+        self._enqueue("ADDED", obj, None, res, self._rv)
         self._maybe_dispatch()
         return obj
 
@@ -574,7 +574,7 @@ class Store:
             self._maybe_dispatch()
             return new
         self._put(res, ns, meta["name"], new, old)
-        self._enqueue(WatchEvent("MODIFIED", new, old, res, self._rv))
+        self._enqueue("MODIFIED", new, old, res, self._rv)
         self._maybe_dispatch()
         return new
 
@@ -636,7 +636,7 @@ class Store:
         new["metadata"]["deletionGracePeriodSeconds"] = grace
         new["metadata"]["resourceVersion"] = self._next_rv()
         self._put(res, ns, name, new, obj)
-        self._enqueue(WatchEvent("MODIFIED", new, obj, res, self._rv))
+        self._enqueue("MODIFIED", new, obj, res, self._rv)
         return new
 
     def _delete_now(self, res: Resource, ns: str, name: str, policy: str, modified=None) -> None:
@@ -656,11 +656,11 @@ class Store:
         self._remove(res, ns, name)
         if modified is not None:
             old, new = modified
-            self._enqueue(WatchEvent("MODIFIED", new, old, res, int(new["metadata"]["resourceVersion"])))
+            self._enqueue("MODIFIED", new, old, res, int(new["metadata"]["resourceVersion"]))
         self._next_rv()
         deleted = dict(obj)
         deleted["metadata"] = dict(obj["metadata"], resourceVersion=str(self._rv))
-        self._enqueue(WatchEvent("DELETED", deleted, obj, res, self._rv))
+        self._enqueue("DELETED", deleted, obj, res, self._rv)
         if policy == "Background":
             self._queue.append(("gc", uid))
 
@@ -677,7 +677,7 @@ class Store:
             new["metadata"]["resourceVersion"] = self._next_rv()
             res = by_qualified(qualified)
             self._put(res, ns, name, new, dep)
-            self._enqueue(WatchEvent("MODIFIED", new, dep, res, self._rv))
+            self._enqueue("MODIFIED", new, dep, res, self._rv)
 
     def _collect(self, owner_uid: str, policy: str = "Background") -> None:
         """The garbage collector: delete the dependents of a deleted owner that have no other owner
@@ -696,7 +696,7 @@ class Store:
                     new["metadata"] = dict(dep["metadata"], ownerReferences=kept)
                     new["metadata"]["resourceVersion"] = self._next_rv()
                     self._put(res, ns, name, new, dep)
-                    self._enqueue(WatchEvent("MODIFIED", new, dep, res, self._rv))
+                    self._enqueue("MODIFIED", new, dep, res, self._rv)
                 continue
             if dep["metadata"].get("finalizers"):
                 self._mark_deleting(res, ns, name, 0)
@@ -849,8 +849,12 @@ class Store:
         found.sort(key=lambda w: w.order)
         return found
 
-    def _enqueue(self, event: WatchEvent) -> None:
-        self._queue.append(event)
+    def _enqueue(self, type_: str, obj: dict, old: dict | None, res: Resource, seq: int) -> None:
+        """Queue a watch event. Nobody could ever receive one of a resource no watch covers now (a
+        later watch starts after it), so none is made (events, at scale: five per pod)."""
+        q = res.qualified
+        if self._watch_all or self._watch_by_resource.get(q) or q in self._indexed_paths:
+            self._queue.append(WatchEvent(type_, obj, old, res, seq))
 
     def _maybe_dispatch(self) -> None:
         if self.dispatch_mode == "auto":
