@@ -97,16 +97,11 @@ class Watch:
         self.active = True
 
     def wants(self, event: WatchEvent) -> bool:
-        if event.seq <= self.start:
-            return False
-        if self.resource is not None and event.resource is not self.resource:
-            return False
-        if self.namespace is not None and event.object["metadata"].get("namespace") != self.namespace:
-            return False
-        if self.field is not None:
-            path, value = self.field
-            return _field(event.object, path) == value or (event.old is not None and _field(event.old, path) == value)
-        return True
+        """Whether an event the store offers this watch is for it. The store offers a watch only the
+        events of its resource whose object (or old object) has its field value (its buckets, see
+        :meth:`Store._watchers`); what is left is the start and the namespace."""
+        return event.seq > self.start and (self.namespace is None
+                                           or event.object["metadata"].get("namespace") == self.namespace)
 
     def deliver(self, event: WatchEvent) -> None:
         if self.handler is None:
@@ -466,7 +461,6 @@ class Store:
         if subresource == "status":
             new = dict(old)
             new["status"] = clone(obj.get("status")) if copy else obj.get("status")
-            new["metadata"] = dict(old["metadata"])
             return self._commit_update(res, ns, old, new, validate=False)
         new = clone(obj) if copy else obj
         if res.kind in STATUS_KINDS:
@@ -517,7 +511,6 @@ class Store:
         if subresource == "status":
             only = dict(old)
             only["status"] = new.get("status")
-            only["metadata"] = dict(old["metadata"])
             return self._commit_update(res, ns, old, only, validate=False)
         if res.kind in STATUS_KINDS:
             if "status" in old:
@@ -588,7 +581,6 @@ class Store:
             raise conflict("pods/binding", name, f'pod {name} is already assigned to node "{bound}"')
         new = dict(pod)
         new["spec"] = dict(pod.get("spec") or {}, nodeName=node_name)
-        new["metadata"] = dict(pod["metadata"])
         return self._commit_update(res, ns, pod, new, validate=False, bump_generation=False)
 
     def delete(self, resource, name: str, namespace: str | None = None, *, propagation_policy: str = "Background",
