@@ -96,7 +96,7 @@ def new_uid(rng: random.Random) -> str:
     >>> new_uid(random.Random(1)) == str(uuid.UUID(int=random.Random(1).getrandbits(128), version=4))
     True
     """
-    h = "%032x" % ((rng.getrandbits(128) & _UUID4_CLEAR) | _UUID4_SET)
+    h = ((rng.getrandbits(128) & _UUID4_CLEAR) | _UUID4_SET).to_bytes(16, "big").hex()
     return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
 

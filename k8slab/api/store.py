@@ -20,7 +20,10 @@ which lets a cluster decide when its controllers react.
 
 Objects the store returns are its own: treat them as read-only and pass a changed copy
 (:func:`k8slab.api.meta.clone`) to :meth:`Store.update`. The store never changes an object it has
-handed out; every change makes a new dict, so an event's ``old`` stays what it was.
+handed out; every change makes a new dict, so an event's ``old`` stays what it was. A new version
+shares with the old one the parts it did not change (copy-on-write: a status patch copies the
+top level, the metadata and the status, not the spec), so no part of a stored object may be
+written into, however deep.
 """
 
 from __future__ import annotations
