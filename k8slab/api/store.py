@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import random
 from collections import deque
+from operator import attrgetter
 
 from . import allocators, defaults
 from .errors import (
@@ -150,8 +151,11 @@ def _own_spec_and_ports(obj: dict) -> None:
             spec["ports"] = [dict(p) if isinstance(p, dict) else p for p in spec["ports"]]
 
 
-def _field(obj: dict, path: str):
-    for part in path.split("."):
+_BY_ORDER = attrgetter("order")
+
+
+def _field(obj: dict, path: str | tuple[str, ...]):
+    for part in path.split(".") if isinstance(path, str) else path:
         obj = obj.get(part) if isinstance(obj, dict) else None
     return obj
 
@@ -188,7 +192,7 @@ class Store:
         self._watch_all: list[Watch] = []
         self._watch_by_resource: dict[str, list[Watch]] = {}
         self._watch_by_field: dict[tuple, list[Watch]] = {}
-        self._indexed_paths: dict[str, set[str]] = {}
+        self._indexed_paths: dict[str, dict[str, tuple[str, ...]]] = {}  # resource -> watched path -> its parts
         self._dispatching = False
         # What clients keep per store (the event recorders' correlator): it lives and dies with it.
         self.client_state: dict = {}
@@ -812,7 +816,7 @@ class Store:
         self._watches.append(w)
         self._watch_bucket(w).append(w)
         if field is not None:
-            self._indexed_paths.setdefault(res.qualified, set()).add(field[0])
+            self._indexed_paths.setdefault(res.qualified, {})[field[0]] = tuple(field[0].split("."))
         if send_initial:
             resources = [res] if res is not None else [by_qualified(q) for q in sorted(self._data)]
             for r in resources:
@@ -835,13 +839,13 @@ class Store:
         if not paths and not self._watch_all:  # one bucket: already in order (a copy: handlers may stop watches)
             return list(self._watch_by_resource.get(q, ()))
         found = list(self._watch_all) + self._watch_by_resource.get(q, [])
-        for path in paths or ():
-            values = {_field(event.object, path)}
+        for path, parts in (paths or {}).items():
+            values = {_field(event.object, parts)}
             if event.old is not None:
-                values.add(_field(event.old, path))
+                values.add(_field(event.old, parts))
             for v in values:
-                found += self._watch_by_field.get((q, path, v), [])
-        found.sort(key=lambda w: w.order)
+                found += self._watch_by_field.get((q, path, v), ())
+        found.sort(key=_BY_ORDER)
         return found
 
     def _enqueue(self, type_: str, obj: dict, old: dict | None, res: Resource, seq: int) -> None:
