@@ -77,6 +77,7 @@ class Kubelet(Controller):
         self.sandboxes: dict[str, Sandbox] = {}     # pod uid -> sandbox
         self.network_ready: bool | None = None
         self.waiting: set = set()                   # pods waiting for the network
+        self.written: dict[str, str] = {}           # pod uid -> resourceVersion of our last status write
 
     # -- the node --------------------------------------------------------------------------------
     def ids(self, n: int = 32) -> str:
@@ -169,8 +170,11 @@ class Kubelet(Controller):
             return None
         meta = pod["metadata"]
         if event.type == "DELETED":
+            self.written.pop(meta["uid"], None)
             self.teardown(meta["uid"])
             return None
+        if event.type == "MODIFIED" and self.written.get(meta["uid"]) == meta.get("resourceVersion"):
+            return None   # the echo of our own status write: nothing new to sync
         return (meta["namespace"], meta["name"])
 
     def reconcile(self, key) -> None:
@@ -404,8 +408,9 @@ class Kubelet(Controller):
             status["podIP"] = sb.ip
             status["podIPs"] = [{"ip": sb.ip}]
         if status != {k: v for k, v in old.items() if k in status} or set(old) - set(status):
-            self.store.patch("pods", pod["metadata"]["name"], {"status": status},
-                             namespace=pod["metadata"]["namespace"], subresource="status", validate=False)
+            new = self.store.patch("pods", pod["metadata"]["name"], {"status": status},
+                                   namespace=pod["metadata"]["namespace"], subresource="status", validate=False)
+            self.written[pod["metadata"]["uid"]] = new["metadata"]["resourceVersion"]
 
     def probe_ready(self, pod: dict, c: dict, sb: Sandbox, ctr: Container) -> bool:
         """Readiness: no probe means ready once started; an httpGet/tcpSocket probe asks the app."""

@@ -153,6 +153,9 @@ class RouteTable:
     def __len__(self) -> int:
         return sum(1 if type(v) is Route else len(v) for v in self._routes.values())
 
+    def __bool__(self) -> bool:   # ``if table:`` must not count every route
+        return bool(self._routes)
+
     def __iter__(self) -> Iterator[Route]:
         """All routes in the order ``ip route show`` lists them: by address, longer prefix
         first, then as ranked within a prefix (the sort is stable)."""
