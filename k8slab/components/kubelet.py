@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from k8slab.components.apps import App, app_for
 from k8slab.components.cni import CNIError, add_network_list, del_network_list
 from k8slab.components.controller import Controller
+from k8slab.components.events import record
 from k8slab.linux.errors import SocketError
 from k8slab.linux.fs import FileSystem
 
@@ -409,7 +410,8 @@ class Kubelet(Controller):
             status["podIPs"] = [{"ip": sb.ip}]
         if status != {k: v for k, v in old.items() if k in status} or set(old) - set(status):
             new = self.store.patch("pods", pod["metadata"]["name"], {"status": status},
-                                   namespace=pod["metadata"]["namespace"], subresource="status", validate=False)
+                                   namespace=pod["metadata"]["namespace"], subresource="status", validate=False,
+                                   copy=False)
             self.written[pod["metadata"]["uid"]] = new["metadata"]["resourceVersion"]
 
     def probe_ready(self, pod: dict, c: dict, sb: Sandbox, ctr: Container) -> bool:
@@ -420,10 +422,6 @@ class Kubelet(Controller):
         return ctr.app.healthy
 
     def _event(self, pod: dict, type_: str, reason: str, message: str) -> None:
-        try:
-            from k8slab.components.events import record
-        except ImportError:  # pragma: no cover - until the events module lands
-            return
         record(self.store, pod, type_, reason, message, "kubelet", host=self.machine.name)
 
 

@@ -24,8 +24,6 @@ controller, it works from what its watch has delivered (the informer cache).
 
 from __future__ import annotations
 
-import json
-
 from k8slab.api.errors import APIError
 from k8slab.api.labels import from_label_selector
 from k8slab.api.meta import parse_rfc3339
@@ -81,22 +79,11 @@ def owner_reference(owner: dict) -> dict:
             "kind": owner["kind"], "name": meta["name"], "uid": meta["uid"]}
 
 
-def _spec_copy(rs: dict, spec: dict, cache: dict) -> dict:
-    """A fresh copy of the template's pod spec (decoded from a cached JSON text: much faster than a
-    deep copy when thousands of pods come from one template). ``cache`` belongs to one controller,
-    so one store: uids repeat between seeded clusters, and must not share a template."""
-    key = (rs["metadata"]["uid"], rs["metadata"].get("generation"))
-    text = cache.get(key)
-    if text is None:
-        if len(cache) > 10_000:
-            cache.clear()
-        text = cache[key] = json.dumps(spec)
-    return json.loads(text)
-
-
-def pod_from_template(rs: dict, cache: dict | None = None) -> dict:
+def pod_from_template(rs: dict) -> dict:
     """``GetPodFromTemplate``: labels, annotations, finalizers and spec of the template, the
-    generateName prefix ``<rs>-`` and the controller reference."""
+    generateName prefix ``<rs>-`` and the controller reference. The spec's parts are the stored
+    template's own, shared read-only (the store never writes into what it holds, and defaulting
+    writes nothing into an already-defaulted spec): thousands of pods, one set of containers."""
     template = (rs.get("spec") or {}).get("template") or {}
     tmeta = template.get("metadata") or {}
     meta: dict = {"generateName": rs["metadata"]["name"] + "-", "namespace": rs["metadata"]["namespace"]}
@@ -109,7 +96,7 @@ def pod_from_template(rs: dict, cache: dict | None = None) -> dict:
     meta["ownerReferences"] = [owner_reference(rs)]
     spec = template.get("spec") or {}
     return {"apiVersion": "v1", "kind": "Pod", "metadata": meta,
-            "spec": _spec_copy(rs, spec, cache) if cache is not None else json.loads(json.dumps(spec))}
+            "spec": dict(spec)}
 
 
 UNMATCHED, COUNTED, FULL, READY = 1, 2, 4, 8   # what a pod adds to its ReplicaSet's tally
@@ -171,7 +158,6 @@ class ReplicaSetController(Controller):
     def __init__(self) -> None:
         super().__init__()
         self.owned: dict[str, dict] = {}          # controller uid -> {pod key: pod}
-        self._template_json: dict = {}            # (rs uid, generation) -> the pod spec as JSON text
         self.orphans: dict[str, dict] = {}        # namespace -> {pod key: pod}
         self.selectors: dict[str, dict] = {}      # namespace -> {rs name: Selector}
         self.pod_owner: dict = {}                 # pod key -> controller uid
@@ -235,7 +221,7 @@ class ReplicaSetController(Controller):
         diff = tally.active + len(extra) - int(spec.get("replicas", 1))
         if diff < 0:
             for _ in range(min(-diff, BURST_REPLICAS)):
-                pod = pod_from_template(rs, self._template_json)
+                pod = pod_from_template(rs)
                 try:
                     created = self.store.create(pod, ns, validate=False, copy=False)
                 except APIError as e:

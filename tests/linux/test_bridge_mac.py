@@ -14,7 +14,7 @@ def test_bridge_mac_follows_the_lowest_port_mac():
     macs = []
     for i in range(40):
         veth_pair(ns, f"v{i}", peer, f"p{i}")
-        mac = "02:00:00:%02x:%02x:%02x" % (rng.randrange(256), rng.randrange(256), i)
+        mac = f"02:00:00:{rng.randrange(256):02x}:{rng.randrange(256):02x}:{i:02x}"
         ns.set_mac(f"v{i}", mac)
         ns.set_master(f"v{i}", "br0")
         macs.append(mac)
