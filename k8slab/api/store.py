@@ -184,6 +184,9 @@ class Store:
         # qualified plural -> namespace ('' if cluster-scoped) -> name -> object
         self._data: dict[str, dict[str, dict[str, dict]]] = {}
         self._sorted: dict[tuple[str, str], list[str]] = {}
+        # (resource, field path) -> field value -> {(namespace, name)}: for every path a watch selects
+        # on, so a new field-selected watch (a kubelet starting) finds its objects without a scan.
+        self._field_index: dict[tuple[str, tuple[str, ...]], dict] = {}
         self._by_uid: dict[str, dict] = {}          # uid -> the stored object
         self._dependents: dict[str, set[tuple[str, str, str]]] = {}
         self._queue: deque = deque()
@@ -410,6 +413,14 @@ class Store:
         objs[name] = obj
         meta = obj["metadata"]
         self._by_uid[meta["uid"]] = obj
+        for (iq, parts), index in self._field_index.items():
+            if iq == q:
+                before = _field(old, parts) if old is not None else None
+                after = _field(obj, parts)
+                if old is None or before != after:
+                    if old is not None:
+                        index.get(before, set()).discard((ns, name))
+                    index.setdefault(after, set()).add((ns, name))
         old_refs = old["metadata"].get("ownerReferences") if old is not None else None
         new_refs = meta.get("ownerReferences")
         if old_refs is not new_refs and (old_refs or []) != (new_refs or []):
@@ -428,6 +439,9 @@ class Store:
     def _remove(self, res: Resource, ns: str, name: str) -> dict:
         obj = self._data[res.qualified][ns].pop(name)
         self._sorted.pop((res.qualified, ns), None)
+        for (iq, parts), index in self._field_index.items():
+            if iq == res.qualified:
+                index.get(_field(obj, parts), set()).discard((ns, name))
         self._by_uid.pop(obj["metadata"]["uid"], None)
         key = (res.qualified, ns, name)
         for ref in obj["metadata"].get("ownerReferences") or []:
@@ -818,12 +832,29 @@ class Store:
         if field is not None:
             self._indexed_paths.setdefault(res.qualified, {})[field[0]] = tuple(field[0].split("."))
         if send_initial:
+            if field is not None:
+                keys = self._field_keys(res, field)
+                data = self._data.get(res.qualified, {})
+                for ns, name in sorted(k for k in keys if namespace is None or k[0] == namespace):
+                    w.deliver(WatchEvent("ADDED", data[ns][name], None, res, self._rv))
+                return w
             resources = [res] if res is not None else [by_qualified(q) for q in sorted(self._data)]
             for r in resources:
                 for obj in self.list(r, namespace):
-                    if field is None or _field(obj, field[0]) == field[1]:
-                        w.deliver(WatchEvent("ADDED", obj, None, r, self._rv))
+                    w.deliver(WatchEvent("ADDED", obj, None, r, self._rv))
         return w
+
+    def _field_keys(self, res: Resource, field: tuple[str, str]) -> set:
+        """``(namespace, name)`` of the objects whose field ``field[0]`` is ``field[1]``, from the
+        field index (built by one scan the first time a watch selects on that path)."""
+        parts = tuple(field[0].split("."))
+        index = self._field_index.get((res.qualified, parts))
+        if index is None:
+            index = self._field_index[(res.qualified, parts)] = {}
+            for ns, objs in self._data.get(res.qualified, {}).items():
+                for name, obj in objs.items():
+                    index.setdefault(_field(obj, parts), set()).add((ns, name))
+        return index.get(field[1], set())
 
     def _watch_bucket(self, w: Watch) -> list:
         if w.resource is None:
