@@ -47,8 +47,9 @@ class NodeIPAM(Controller):
         free = None
         for k in range(self.count):
             i = (self.next_candidate + k) % self.count
-            if self.subnet(i) not in self.used:
-                free, self.next_candidate = self.subnet(i), (i + 1) % self.count
+            cidr = self.subnet(i)
+            if cidr not in self.used:
+                free, self.next_candidate = cidr, (i + 1) % self.count
                 break
         if free is None:
             from k8slab.components.events import record

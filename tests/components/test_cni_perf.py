@@ -8,9 +8,11 @@ import json
 import pytest
 
 from k8slab.components.cni import CNIError, add_network_list, del_network_list, exec_plugin, format_result
-from k8slab.components.cni.common import int_to_ip, ip_to_int, parse_cidr
 from k8slab.components.cni.runtime import Host, invoke
 from k8slab.linux.fs import FileSystem
+from k8slab.linux.ipv4 import format_ip as int_to_ip
+from k8slab.linux.ipv4 import parse_interface as parse_cidr
+from k8slab.linux.ipv4 import parse_ip as ip_to_int
 from k8slab.linux.kernel import Kernel
 from k8slab.linux.topologies import lan, plug
 

@@ -9,16 +9,9 @@ from __future__ import annotations
 
 from ipaddress import IPv4Interface
 
-from k8slab.components.cni.common import (
-    configure_iface,
-    int_to_ip,
-    ipam_add,
-    ipam_del,
-    network_of,
-    parse_cidr,
-    setup_veth,
-)
+from k8slab.components.cni.common import configure_iface, ipam_add, ipam_del, setup_veth
 from k8slab.components.cni.runtime import Host
+from k8slab.linux.ipv4 import format_ip, network_of, parse_interface
 from k8slab.linux.link import Bridge
 
 DEFAULT_BRIDGE = "cni0"
@@ -45,14 +38,14 @@ def add(host: Host, env: dict, conf: dict) -> dict:
     for ip in result["ips"]:
         ip["interface"] = 2
         if not ip.get("gateway") and is_gw:
-            value, plen = parse_cidr(ip["address"])
-            ip["gateway"] = int_to_ip(network_of(value, plen) + 1)
+            value, plen = parse_interface(ip["address"])
+            ip["gateway"] = format_ip(network_of(value, plen) + 1)
     if is_default_gw and not any(r["dst"] == "0.0.0.0/0" for r in result.get("routes", [])):
         result.setdefault("routes", []).append({"dst": "0.0.0.0/0", "gw": result["ips"][0]["gateway"]})
     configure_iface(pod, cont, result)
     if is_gw:
         for ip in result["ips"]:
-            gw_addr = IPv4Interface(f"{ip['gateway']}/{parse_cidr(ip['address'])[1]}")
+            gw_addr = IPv4Interface(f"{ip['gateway']}/{parse_interface(ip['address'])[1]}")
             if not any(a.local == gw_addr.ip for a in br.addresses):
                 host.netns.add_address(br, str(gw_addr))
         host.netns.set_sysctl("net.ipv4.ip_forward", 1)

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import re
-from ipaddress import IPv4Address, IPv4Interface, IPv4Network
-from socket import inet_aton
-
 from k8slab.components.cni.runtime import CNIError, Host, invoke
+from k8slab.linux.ipv4 import format_ip, format_prefix, network_of, parse_interface
 from k8slab.linux.link import veth_pair
 
 
@@ -61,43 +58,7 @@ def configure_iface(ns, dev, result: dict) -> None:
         ns.add_route(r["dst"] if r["dst"] != "0.0.0.0/0" else "default", via=r.get("gw") or gw, dev=dev)
 
 
-# Addresses as ints. The plugins handle one or two addresses per pod; building ipaddress
-# objects for them cost more than the rest of host-local. The fast path takes what ipaddress
-# takes in the usual spelling (octets 0-255 without leading zeros, a decimal prefix length);
-# anything else goes through ipaddress, so values and error messages stay its own.
-_OCTET = r"(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9][0-9]|[0-9])"
-_QUAD = re.compile(rf"{_OCTET}\.{_OCTET}\.{_OCTET}\.{_OCTET}")
-_PREFIX = re.compile(r"[0-9]|[12][0-9]|3[0-2]")
-
-
-def ip_to_int(text: str) -> int:
-    """``10.244.1.2`` -> its 32-bit value (ValueError as ``IPv4Address`` raises it)."""
-    if _QUAD.fullmatch(text):
-        return int.from_bytes(inet_aton(text), "big")
-    return int(IPv4Address(text))
-
-
-def int_to_ip(n: int) -> str:
-    """A 32-bit value as a dotted quad, as ``str(IPv4Address(n))`` writes it."""
-    return f"{n >> 24}.{(n >> 16) & 255}.{(n >> 8) & 255}.{n & 255}"
-
-
-def parse_cidr(text: str) -> tuple[int, int]:
-    """``10.244.1.2/24`` -> (the address's value, the prefix length); no prefix means /32
-    (ValueError as ``IPv4Network(text, strict=False)`` raises it)."""
-    ip, sep, plen = text.partition("/")
-    if sep and _PREFIX.fullmatch(plen) and _QUAD.fullmatch(ip):
-        return ip_to_int(ip), int(plen)
-    net = IPv4Network(text, strict=False)
-    return int(IPv4Interface(text).ip), net.prefixlen
-
-
-def network_of(value: int, prefixlen: int) -> int:
-    """The subnet's first address: ``value`` with the host bits cleared."""
-    return value & ~((1 << (32 - prefixlen)) - 1) & 0xFFFFFFFF
-
-
 def ip_and_subnet(ip: dict) -> tuple[str, str]:
     """A result IP's address and its subnet: ``10.244.1.2/24`` -> (``10.244.1.2``, ``10.244.1.0/24``)."""
-    value, plen = parse_cidr(ip["address"])
-    return int_to_ip(value), f"{int_to_ip(network_of(value, plen))}/{plen}"
+    value, plen = parse_interface(ip["address"])
+    return format_ip(value), format_prefix(network_of(value, plen), plen)

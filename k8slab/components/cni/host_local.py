@@ -8,8 +8,8 @@ wraps; the gateway (the range's first address by default) is never handed out.
 
 from __future__ import annotations
 
-from k8slab.components.cni.common import int_to_ip, ip_to_int, network_of, parse_cidr
 from k8slab.components.cni.runtime import CNIError, Host
+from k8slab.linux.ipv4 import broadcast_of, format_ip, network_of, parse_interface, parse_ip
 
 DEFAULT_DATA_DIR = "/var/lib/cni/networks"
 LAST_RESERVED = "last_reserved_ip"
@@ -23,14 +23,14 @@ def _range(conf: dict) -> tuple[int, int, int, int]:
         raise CNIError("no IP ranges specified")
     r = ranges[0][0]
     try:
-        value, plen = parse_cidr(r["subnet"])
+        value, plen = parse_interface(r["subnet"])
     except (KeyError, ValueError) as e:
         raise CNIError(f"invalid CIDR {r.get('subnet')}: {e}") from None
     net = network_of(value, plen)
-    broadcast = net | ((1 << (32 - plen)) - 1)
-    start = ip_to_int(r["rangeStart"]) if "rangeStart" in r else net + 1
-    end = ip_to_int(r["rangeEnd"]) if "rangeEnd" in r else broadcast - 1
-    gw = ip_to_int(r["gateway"]) if "gateway" in r else net + 1
+    broadcast = broadcast_of(net, plen)
+    start = parse_ip(r["rangeStart"]) if "rangeStart" in r else net + 1
+    end = parse_ip(r["rangeEnd"]) if "rangeEnd" in r else broadcast - 1
+    gw = parse_ip(r["gateway"]) if "gateway" in r else net + 1
     return plen, start, end, gw
 
 
@@ -85,7 +85,7 @@ def add(host: Host, env: dict, conf: dict) -> dict:
     last = None
     if fs.exists(f"{d}/{LAST_RESERVED}.0"):
         try:
-            last = ip_to_int(fs.read(f"{d}/{LAST_RESERVED}.0").strip())
+            last = parse_ip(fs.read(f"{d}/{LAST_RESERVED}.0").strip())
         except ValueError:  # not an IP: the plugin starts from the range's beginning
             pass
     size = end - start + 1
@@ -93,19 +93,19 @@ def add(host: Host, env: dict, conf: dict) -> dict:
     chosen = None
     for i in range(size):
         cand = start + (first - start + i) % size
-        if cand == gw or int_to_ip(cand) in taken:
+        if cand == gw or format_ip(cand) in taken:
             continue
-        chosen = int_to_ip(cand)
+        chosen = format_ip(cand)
         break
     if chosen is None:
         raise CNIError("failed to allocate for range 0: no IP addresses available in range set: "
-                       f"{int_to_ip(start)}-{int_to_ip(end)}")
+                       f"{format_ip(start)}-{format_ip(end)}")
     fs.write(f"{d}/{chosen}", owner)
     fs.write(f"{d}/{LAST_RESERVED}.0", chosen)
     taken[chosen] = owner
     routes = [{"dst": r["dst"], **({"gw": r["gw"]} if "gw" in r else {})}
               for r in conf.get("ipam", {}).get("routes", [])]
-    return {"ips": [{"address": f"{chosen}/{plen}", "gateway": int_to_ip(gw)}], "routes": routes, "dns": {}}
+    return {"ips": [{"address": f"{chosen}/{plen}", "gateway": format_ip(gw)}], "routes": routes, "dns": {}}
 
 
 def delete(host: Host, env: dict, conf: dict) -> None:
