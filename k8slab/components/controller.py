@@ -25,6 +25,7 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Hashable
+from heapq import heappop, heappush
 
 
 class Controller:
@@ -43,6 +44,8 @@ class Controller:
         self.queued: set = set()
         self.store = None
         self.loop: Controllers | None = None
+        self.order = -1           # its place in the loop's fixed order (set by Controllers.add)
+        self.scheduled = False    # on the loop's list of controllers with work
 
     def key_for(self, event) -> Hashable | None:
         meta = event.object.get("metadata", {})
@@ -57,6 +60,8 @@ class Controller:
         if key not in self.queued:
             self.queued.add(key)
             self.queue.append(key)
+            if not self.scheduled and self.loop is not None:
+                self.loop.schedule(self)
 
     def reconcile(self, key: Hashable) -> None:  # pragma: no cover - abstract
         raise NotImplementedError
@@ -75,18 +80,32 @@ class Controllers:
     def __init__(self, store) -> None:
         self.store = store
         self.controllers: list[Controller] = []
+        self.ready: list[tuple[int, Controller]] = []   # a heap of (order, controller) with work queued
+        self.added = 0
 
     def add(self, controller: Controller) -> Controller:
         controller.store = self.store
         controller.loop = self
+        controller.order, self.added = self.added, self.added + 1
+        controller.scheduled = False
+        self.controllers.append(controller)
         for resource in controller.resources:
             self.store.watch(controller.on_event, resource=resource, send_initial=True, field=controller.field)
-        self.controllers.append(controller)
+        if controller.queue:
+            self.schedule(controller)
         return controller
+
+    def schedule(self, controller: Controller) -> None:
+        """Note that ``controller`` has work (its queue is not empty): :meth:`settle` visits only
+        those, in the fixed order, so a quiet controller costs nothing however many there are (a
+        5,000-node cluster runs some 15,000)."""
+        controller.scheduled = True
+        heappush(self.ready, (controller.order, controller))
 
     def remove(self, controller: Controller) -> None:
         """Stop a controller (a component that was shut down: e.g. kube-proxy stopped on a node)."""
         self.controllers.remove(controller)
+        controller.loop = None
         for w in list(self.store._watches):
             if getattr(w.handler, "__self__", None) is controller:
                 w.stop()
@@ -103,30 +122,55 @@ class Controllers:
         done = 0
         runs: dict[int, int] = {}
         budget: dict[int, int] = {}
+        ready = self.ready
         while True:
             self.store.dispatch()
             worked = False
-            for c in list(self.controllers):
-                n, cap = runs.get(id(c), 0), budget.get(id(c), floor)
-                while c.queue:
-                    key = c.queue.popleft()
-                    c.queued.discard(key)
-                    c.reconcile(key)
-                    n += 1
-                    if n > cap:   # past its budget: the store may have grown since it was set
-                        cap = budget[id(c)] = max(floor, per_object * self._watched(c))
-                        if n > cap:
-                            raise RuntimeError(f"controllers did not settle after {done + 1} reconciles "
-                                               f"({n} by {c.name or type(c).__name__})")
-                    done += 1
-                    worked = True
-                runs[id(c)] = n
-                self.store.dispatch()
+            # One round: the controllers with work in their fixed order. One that gets work after its
+            # turn (a later controller wrote something it watches) waits for the next round.
+            pos, later = -1, []
+            try:
+                while ready:
+                    item = heappop(ready)
+                    c = item[1]
+                    if c.loop is not self:   # removed meanwhile
+                        c.scheduled = False
+                        continue
+                    if item[0] <= pos:
+                        later.append(item)
+                        continue
+                    pos = item[0]
+                    n, cap = runs.get(id(c), 0), budget.get(id(c), floor)
+                    while c.queue:
+                        key = c.queue.popleft()
+                        c.queued.discard(key)
+                        c.reconcile(key)
+                        n += 1
+                        if n > cap:   # past its budget: the store may have grown since it was set
+                            cap = budget[id(c)] = max(floor, per_object * self._watched(c))
+                            if n > cap:
+                                raise RuntimeError(f"controllers did not settle after {done + 1} reconciles "
+                                                   f"({n} by {c.name or type(c).__name__})")
+                        done += 1
+                        worked = True
+                    runs[id(c)] = n
+                    c.scheduled = False
+                    self.store.dispatch()
+            except BaseException:   # a reconcile failed: the controller keeps what is left of its queue
+                if c.scheduled:
+                    if c.queue and c.loop is self:
+                        heappush(ready, (c.order, c))
+                    else:
+                        c.scheduled = False
+                raise
+            finally:
+                for item in later:
+                    heappush(ready, item)
             if not worked and not self.store.pending():
                 for c in list(self.controllers):
                     c.poll()
                 self.store.dispatch()
-                if not any(c.queue for c in self.controllers) and not self.store.pending():
+                if not ready and not self.store.pending():
                     return done
 
     def _watched(self, c: Controller) -> int:
