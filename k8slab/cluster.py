@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import gc
 import random
+from contextlib import contextmanager
 from ipaddress import IPv4Network
 
 from k8slab.api.meta import rfc3339
@@ -44,7 +45,30 @@ from k8slab.linux.kernel import Kernel
 KUBERNETES_VERSION = "v1.33.1"
 # What the cluster's DNS forwards outside: no internet here, so a small fixed table.
 UPSTREAM = {"example.com": "93.184.215.14", "www.example.com": "93.184.215.14"}
-FREEZE_AFTER = 200_000  # objects a settle made, past which they are frozen out of the collector's sight
+FREEZE_AFTER = 200_000  # objects made while paused, past which they are frozen out of the collector's sight
+
+
+@contextmanager
+def collector_paused():
+    """Python's cycle collector paused while a cluster is built or settles.
+
+    Both make objects by the million at scale (pods, namespaces, rules), almost none of them
+    garbage, and the collector would otherwise scan the growing heap over and over. It runs as
+    usual again afterwards. When more than :data:`FREEZE_AFTER` objects were made meanwhile (a
+    cluster of hundreds of nodes, thousands of pods) they are first moved out of its sight
+    (``gc.freeze``): its next pass would scan them all once more (a second at 30,000 pods) to
+    find next to nothing. A cycle among them that later becomes garbage then stays in memory
+    rather than being collected. Nested uses pause once; a collector the user turned off stays
+    off."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            if gc.get_count()[0] > FREEZE_AFTER:
+                gc.freeze()
+            gc.enable()
 
 
 class Cluster:
@@ -70,49 +94,50 @@ class Cluster:
         self.proxy_mode = proxy_mode
         self.pod_subnet = pod_subnet
         self.service_subnet = service_subnet
-        self.kernel = Kernel(seed=seed)
-        self.store = Store(clock=lambda: self.kernel.now, seed=seed, service_cidr=service_subnet,
-                           dispatch="manual", graceful_pod_deletion=True)
-        self.loop = Controllers(self.store)
-        net = IPv4Network(node_network)
-        self.gateway = str(net.network_address + 1)
-        self.node_network = net
-        self.flannel_backend = flannel_backend
-        self.pod_routes = pod_routes
-        self.host = docker_network(self.kernel, name, f"{self.gateway}/{net.prefixlen}")
-        self.machines: dict = {}
-        self.kubelets: dict[str, Kubelet] = {}
-        self.kube_proxies: dict = {}
-        self.dns = CoreDNS(services=lambda: self.store.list("services"),
-                           endpointslices=lambda: self.store.list("endpointslices.discovery.k8s.io"),
-                           pods=lambda: self.store.list("pods"), namespaces=lambda: self.store.list("namespaces"),
-                           upstream=dict(UPSTREAM), clock=lambda: self.kernel.now, seed=seed)
-        plan = self._node_plan(workers, net)
-        # kubeadm init on the control plane: its node, the controllers, the add-ons.
-        control = plan[0]
-        self._join(*control)
-        for controller in (NodeIPAM(pod_subnet), Scheduler(control[0], random.Random(seed)),
-                           DeploymentController(), ReplicaSetController(), DaemonSetController(),
-                           EndpointSliceController(), EndpointsController(), LoadBalancerController(self.machines)):
-            self.loop.add(controller)
-        if pod_routes == "gateway":
-            bridge = next(link.name for link in self.host.links.values() if link.name.startswith("br-"))
-            self.loop.add(RouteController(self.host, bridge))
-        bootstrap = (kubeadm.static_pods(control[0], control[2])
-                     + kubeadm.kubernetes_service(service_subnet, control[2])
-                     + (kubeadm.kube_proxy(proxy_mode) if proxy_mode != "none" else [])
-                     + kubeadm.coredns(service_subnet)
-                     + (kubeadm.kindnet(pod_subnet) if cni == "kindnet" else kubeadm.flannel())
-                     + kubeadm.local_path_provisioner())
-        for obj in bootstrap:
-            self.store.create(obj, validate=False)
-        self.settle()
-        # kubeadm join on the workers, a little later; kind is done about a minute after it began.
-        self.kernel.advance(15)
-        for node_name, role, ip in plan[1:]:
-            self._join(node_name, role, ip)
-        self.settle()
-        self.advance(45)
+        with collector_paused():
+            self.kernel = Kernel(seed=seed)
+            self.store = Store(clock=lambda: self.kernel.now, seed=seed, service_cidr=service_subnet,
+                               dispatch="manual", graceful_pod_deletion=True)
+            self.loop = Controllers(self.store)
+            net = IPv4Network(node_network)
+            self.gateway = str(net.network_address + 1)
+            self.node_network = net
+            self.flannel_backend = flannel_backend
+            self.pod_routes = pod_routes
+            self.host = docker_network(self.kernel, name, f"{self.gateway}/{net.prefixlen}")
+            self.machines: dict = {}
+            self.kubelets: dict[str, Kubelet] = {}
+            self.kube_proxies: dict = {}
+            self.dns = CoreDNS(services=lambda: self.store.list("services"),
+                               endpointslices=lambda: self.store.list("endpointslices.discovery.k8s.io"),
+                               pods=lambda: self.store.list("pods"), namespaces=lambda: self.store.list("namespaces"),
+                               upstream=dict(UPSTREAM), clock=lambda: self.kernel.now, seed=seed)
+            plan = self._node_plan(workers, net)
+            # kubeadm init on the control plane: its node, the controllers, the add-ons.
+            control = plan[0]
+            self._join(*control)
+            for controller in (NodeIPAM(pod_subnet), Scheduler(control[0], random.Random(seed)),
+                               DeploymentController(), ReplicaSetController(), DaemonSetController(),
+                               EndpointSliceController(), EndpointsController(), LoadBalancerController(self.machines)):
+                self.loop.add(controller)
+            if pod_routes == "gateway":
+                bridge = next(link.name for link in self.host.links.values() if link.name.startswith("br-"))
+                self.loop.add(RouteController(self.host, bridge))
+            bootstrap = (kubeadm.static_pods(control[0], control[2])
+                         + kubeadm.kubernetes_service(service_subnet, control[2])
+                         + (kubeadm.kube_proxy(proxy_mode) if proxy_mode != "none" else [])
+                         + kubeadm.coredns(service_subnet)
+                         + (kubeadm.kindnet(pod_subnet) if cni == "kindnet" else kubeadm.flannel())
+                         + kubeadm.local_path_provisioner())
+            for obj in bootstrap:
+                self.store.create(obj, validate=False)
+            self.settle()
+            # kubeadm join on the workers, a little later; kind is done about a minute after it began.
+            self.kernel.advance(15)
+            for node_name, role, ip in plan[1:]:
+                self._join(node_name, role, ip)
+            self.settle()
+            self.advance(45)
 
     def _join(self, node_name: str, role: str, ip: str) -> None:
         """Start a node container, its kubelet (which registers the Node) and its node daemons."""
@@ -162,24 +187,10 @@ class Cluster:
 
     # -- time and reconciliation ---------------------------------------------------------------------
     def settle(self) -> None:
-        """Let every controller react until nothing changes.
-
-        Python's cycle collector is paused meanwhile: a settle makes objects by the million at scale
-        (pods, namespaces, rules), almost none of them garbage, and the collector would otherwise
-        scan the growing heap over and over. It runs as usual again afterwards. After a settle that
-        made more than :data:`FREEZE_AFTER` objects (a cluster of hundreds of nodes, thousands of
-        pods) they are moved out of its sight (``gc.freeze``): its next pass would scan them all
-        once more (a second at 30,000 pods) to find next to nothing. A cycle among them that later
-        becomes garbage is then left in memory rather than collected."""
-        enabled = gc.isenabled()
-        gc.disable()
-        try:
+        """Let every controller react until nothing changes (with the cycle collector paused: see
+        :func:`collector_paused`)."""
+        with collector_paused():
             self.loop.settle()
-        finally:
-            if enabled:
-                if gc.get_count()[0] > FREEZE_AFTER:
-                    gc.freeze()
-                gc.enable()
 
     def advance(self, seconds: float) -> None:
         """Move the virtual clock (AGE columns, timeouts, probes), then let the cluster react."""

@@ -81,8 +81,10 @@ def test_a_big_settle_freezes_what_it_made(monkeypatch):
     import k8slab
     from k8slab import cluster
 
-    c = k8slab.kind(workers=1)
     monkeypatch.setattr(cluster, "FREEZE_AFTER", 1_000)
+    before = gc.get_freeze_count()
+    c = k8slab.kind(workers=1)   # building it froze what it made
+    assert gc.get_freeze_count() > before + 1_000 and gc.isenabled()
     before = gc.get_freeze_count()
     c.kubectl("create deployment web --image=nginx --replicas=20")
     assert gc.get_freeze_count() > before + 1_000
