@@ -42,3 +42,35 @@ def test_nth_statistic_counts_per_rule():
     ma = a.table("filter").chains["INPUT"].rules[0].matches[0]
     mb = b.table("filter").chains["INPUT"].rules[0].matches[0]
     assert ma is not mb
+
+
+def test_a_command_line_parsed_once_gives_the_same_results_everywhere():
+    from k8slab.linux.netfilter.iptables_cmd import _parse_command, parse_command
+
+    argv = ["-t", "nat", "-I", "PREROUTING", "-m", "comment", "--comment", "x", "-j", "KUBE-SERVICES"]
+    assert parse_command(argv) is parse_command(list(argv))   # shared
+    assert parse_command(argv) == _parse_command(argv, False)
+    assert parse_command(argv, restore_mode=True) is not parse_command(argv)
+    a, b = Netfilter(), Netfilter()
+    b.iptables(["-t", "nat", "-N", "KUBE-SERVICES"])
+    # the same words: refused where the chain is missing, accepted where it exists, every time
+    for _ in range(2):
+        assert "Chain 'KUBE-SERVICES' does not exist" in a.iptables(argv)[1]
+        assert b.iptables(argv)[2] == 0
+    assert b.iptables_save(["-t", "nat"])[0].count("-A PREROUTING -m comment --comment x -j KUBE-SERVICES") == 2
+    # a bad line fails the same way each time it is seen
+    for _ in range(2):
+        assert a.iptables(["-I", "INPUT", "0", "-j", "ACCEPT"])[1] == a.iptables(["-I", "INPUT", "0", "-j",
+                                                                               "ACCEPT"])[1] != ""
+
+
+def test_restore_lines_seen_before_fail_and_succeed_as_the_first_time():
+    text = "*filter\n:MINE - [0:0]\n-A INPUT -s 10.0.0.1/32 -j MINE\nCOMMIT\n"
+    bad = "*filter\n-A INPUT -s 10.0.0.1/32 -j MINE\nCOMMIT\n"   # no MINE chain declared
+    for _ in range(2):
+        nf = Netfilter()
+        assert nf.iptables_restore(text, [])[2] == 0
+        assert "-A INPUT -s 10.0.0.1/32 -j MINE" in nf.iptables_save([])[0]
+        out, err, rc = Netfilter().iptables_restore(bad, [])
+        assert rc != 0 and "Chain 'MINE' does not exist\nError occurred at line: 3" in err
+        assert "Bad argument `bogus'" in Netfilter().iptables_restore("*filter\nbogus line\nCOMMIT\n", [])[1]

@@ -82,8 +82,25 @@ def _is_num(tok: str) -> bool:
     return tok.isdigit()
 
 
+_PARSED_COMMANDS: dict[tuple, Command] = {}   # (restore_mode, *argv) -> its Command, read-only
+
+
 def parse_command(argv: list[str], restore_mode: bool = False) -> Command:
-    """Split argv into the command, its chain/number arguments, global flags and the rule spec."""
+    """Split argv into the command, its chain/number arguments, global flags and the rule spec.
+
+    The result depends on the words alone, and nodes run the same commands (kube-proxy's and the
+    kubelet's EnsureRule on each of thousands of nodes), so each distinct command line is split
+    once and its Command shared; nobody writes into one. Errors are raised afresh each time."""
+    key = (restore_mode, *argv)
+    cmd = _PARSED_COMMANDS.get(key)
+    if cmd is None:
+        cmd = _parse_command(argv, restore_mode)
+        if len(_PARSED_COMMANDS) < 100_000:
+            _PARSED_COMMANDS[key] = cmd
+    return cmd
+
+
+def _parse_command(argv: list[str], restore_mode: bool) -> Command:
     if (
         restore_mode
         and len(argv) > 1

@@ -126,6 +126,9 @@ def restore(
             gc.enable()
 
 
+_LINE_COMMANDS: dict = {}   # a rule line's text -> its parsed Command (see parse_command: shared, read-only)
+
+
 def _restore(nf, text: str, noflush: bool, counters: bool, only_table: str | None) -> None:
     from .iptables_cmd import apply_command, parse_command
 
@@ -193,11 +196,15 @@ def _restore(nf, text: str, noflush: bool, counters: bool, only_table: str | Non
                 raise _param(f"Bad line {lineno}: need ]", lineno)
             rule_counters = _counters(line[: end + 1])
             line = line[end + 1 :].strip()
-        tokens = tokenize(line)
-        if not tokens[0].startswith("-"):
+        cmd = _LINE_COMMANDS.get(line)
+        tokens = tokenize(line) if cmd is None else None
+        if tokens is not None and not tokens[0].startswith("-"):
             raise _bad_argument(tokens[0], lineno)
         try:
-            cmd = parse_command(tokens, restore_mode=True)
+            if cmd is None:
+                cmd = parse_command(tokens, restore_mode=True)
+                if len(_LINE_COMMANDS) < 100_000:
+                    _LINE_COMMANDS[line] = cmd
             if cmd.table is not None:
                 raise NetfilterError("The -t option cannot be used in iptables-restore.\n", PARAM)
             apply_command(table, cmd, counters=rule_counters if counters else None)
