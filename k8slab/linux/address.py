@@ -104,8 +104,9 @@ class AddressIndex:
 
     def add(self, addr: Address) -> None:
         ip = int(addr.local)
-        for table, key in ((self.by_ip, ip), (self.subnets, self.key(addr.dev, ip, addr.prefixlen))):
-            table[key] = table.get(key, ()) + (addr,)
+        by_ip, subnets, key = self.by_ip, self.subnets, self.key(addr.dev, ip, addr.prefixlen)
+        by_ip[ip] = by_ip.get(ip, ()) + (addr,)
+        subnets[key] = subnets.get(key, ()) + (addr,)
 
     def remove(self, addr: Address) -> None:
         ip = int(addr.local)

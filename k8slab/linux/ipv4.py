@@ -40,6 +40,8 @@ def parse_ip(value: str | int | IPv4Address) -> int:
     """A dotted quad (or an ``IPv4Address``, or an int) -> its 32-bit number."""
     if type(value) is str and _is_quad(value):
         return _from_bytes(_aton(value), "big")
+    if type(value) is int and 0 <= value <= ALL_ONES:
+        return value
     return int(IPv4Address(value))
 
 

@@ -58,9 +58,9 @@ class Kernel:
 
     def random_mac(self) -> str:
         """A random locally administered unicast MAC, as ``eth_hw_addr_random`` makes one."""
-        b = self.random.getrandbits(48).to_bytes(6, "big")
-        first = (b[0] & 0xFE) | 0x02
-        return ":".join(f"{x:02x}" for x in (first,) + tuple(b[1:]))
+        # First octet: the multicast bit (0x01) cleared, the locally administered bit (0x02) set.
+        n = self.random.getrandbits(48) & ~(0x01 << 40) | (0x02 << 40)
+        return n.to_bytes(6, "big").hex(":")
 
     def random_hex(self, nbytes: int) -> str:
         """``nbytes`` random bytes as lowercase hex (e.g. 4 -> the 8 hex digits of a veth name)."""

@@ -34,12 +34,13 @@ if TYPE_CHECKING:  # pragma: no cover
     from k8slab.linux.netns import NetNS
 
 IFNAMSIZ = 16  # names are at most 15 characters
+_NOT_IN_IFNAME = frozenset("/: \t\n")
 
 
 def valid_ifname(name: str) -> bool:
     """What the kernel accepts as a device name (dev_valid_name)."""
     return (0 < len(name) < IFNAMSIZ and name not in (".", "..")
-            and not any(c in name for c in "/: \t\n"))
+            and _NOT_IN_IFNAME.isdisjoint(name))
 
 
 def normalize_mac(mac: str) -> str:

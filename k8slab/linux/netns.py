@@ -27,7 +27,7 @@ from k8slab.linux import address as _address
 from k8slab.linux import route as _route
 from k8slab.linux.address import SCOPES, Address
 from k8slab.linux.errors import NetlinkError
-from k8slab.linux.ipv4 import ALL_ONES, broadcast_of, network_of, parse_ip, parse_prefix
+from k8slab.linux.ipv4 import ALL_ONES, MASKS, broadcast_of, network_of, parse_ip, parse_prefix
 from k8slab.linux.link import Bridge, Dummy, Link, Loopback, Veth, Vxlan, normalize_mac, valid_ifname
 from k8slab.linux.neigh import NeighTable
 from k8slab.linux.route import (
@@ -338,7 +338,7 @@ class NetNS:
         self._note_running(before, affected)
 
     # -- addresses ---------------------------------------------------------------------------
-    def add_address(self, dev: str | Link, cidr: str, scope: str | int = "global",
+    def add_address(self, dev: str | Link, cidr: str | tuple[int, int], scope: str | int = "global",
                     broadcast: str | None = None) -> Address:
         """``ip addr add CIDR dev DEV``; see :mod:`k8slab.linux.address`."""
         return _address.add_address(self, self.link(dev), cidr, scope, broadcast)
@@ -362,8 +362,8 @@ class NetNS:
     def _kernel_route(self, table: int, type_: str, dst: int, plen: int, dev: Link, src: IPv4Address,
                       scope: int) -> None:
         t = self.tables[table]
-        for r in t.at(dst, plen):
-            if r.type == type_ and r.dev is dev and r.src == src and r.proto == "kernel":
+        for r in t.at(dst, plen):  # the device first: it tells apart the many routes to one prefix
+            if r.dev is dev and r.type == type_ and r.src == src and r.proto == "kernel":
                 return
         t.insert(Route(dst, plen, type_, table, None, dev, src, scope, "kernel"))
 
@@ -428,17 +428,20 @@ class NetNS:
         tid = parse_table(table)
         return list(self.tables[tid]) if tid in self.tables else []
 
-    def add_route(self, dst: str, via: str | None = None, dev: str | Link | None = None,
-                  src: str | None = None, metric: int = 0, table: int | str = "main",
+    def add_route(self, dst: str | tuple[int, int], via: str | int | None = None, dev: str | Link | None = None,
+                  src: str | int | None = None, metric: int = 0, table: int | str = "main",
                   type: str = "unicast", scope: str | int | None = None, proto: str = "boot",
                   onlink: bool = False, replace: bool = False) -> Route:
         """``ip route add|replace`` with the kernel's checks: a gateway must be reachable
         through a connected (link or host scope) route unless ``onlink``; the device must be
         up; ``src`` must be a local address; an existing route to the same prefix with the
-        same metric is ``File exists`` (``replace`` overwrites it)."""
+        same metric is ``File exists`` (``replace`` overwrites it). ``dst`` may be given as
+        (network as int, prefix length) and ``via``/``src`` as ints, as callers holding the
+        numbers already do."""
         net, plen = _parse_dst(dst)
-        tid = parse_table(table)
-        gw = IPv4Address(parse_ip(via)) if via is not None else None
+        tid = RT_TABLE_MAIN if table == "main" else parse_table(table)
+        gw_n = parse_ip(via) if via is not None else None
+        gw = IPv4Address(gw_n) if via is not None else None
         link = self.link(dev) if dev is not None else None
         if isinstance(proto, int):
             proto = {v: k for k, v in PROTOS.items()}.get(proto, str(proto))
@@ -462,14 +465,14 @@ class NetNS:
                         raise NetlinkError.extack("Nexthop device required for onlink", "EINVAL")
                     if not link.admin_up:
                         raise NetlinkError.extack("Nexthop device is not up.", "ENETDOWN")
-                    if self.local_address_type(gw) in ("local", "broadcast"):
+                    if self.local_address_type(gw_n) in ("local", "broadcast"):
                         raise NetlinkError.extack("Nexthop has invalid gateway.", "EINVAL")
                 else:
                     min_scope = max(scope_n + 1, SCOPES["link"])
                     tbl = self.tables.get(tid) if tid != RT_TABLE_MAIN else None
-                    hit = tbl.match(gw, link, min_scope) if tbl is not None else None
+                    hit = tbl.match(gw_n, link, min_scope) if tbl is not None else None
                     if hit is None:
-                        hit, _ = _route.fib_lookup(self, gw, link, min_scope)
+                        hit, _ = _route.fib_lookup(self, gw_n, link, min_scope)
                     if hit is None or hit.type not in ("unicast", "local") or hit.dev is None:
                         raise NetlinkError.extack("Nexthop has invalid gateway.", "EINVAL")
                     if link is None:
@@ -485,7 +488,9 @@ class NetNS:
                 raise NetlinkError.extack("Invalid prefsrc address.", "EINVAL")
             owners = self.address_index.by_ip.get(src_n)  # share the address's IPv4Address
             prefsrc = owners[0].local if owners else IPv4Address(src_n)
-        t = self.tables.get(tid) or self.table(tid)
+        t = self.tables.get(tid)
+        if t is None:
+            t = self.table(tid)
         existing = [r for r in t.at(net, plen) if r.metric == metric and r.tos == 0]
         if existing and not replace:
             raise NetlinkError.rtnl("File exists", "EEXIST")
@@ -495,12 +500,12 @@ class NetNS:
         t.insert(new)
         return new
 
-    def del_route(self, dst: str, via: str | None = None, dev: str | Link | None = None,
+    def del_route(self, dst: str | tuple[int, int], via: str | None = None, dev: str | Link | None = None,
                   metric: int | None = None, table: int | str = "main", type: str | None = None,
                   proto: str | None = None, scope: str | int | None = None, src: str | None = None) -> Route:
         """``ip route del``: removes the first route to ``dst`` matching what is given."""
         net, plen = _parse_dst(dst)
-        tid = parse_table(table)
+        tid = RT_TABLE_MAIN if table == "main" else parse_table(table)
         link = self.link(dev) if dev is not None else None
         gw = IPv4Address(parse_ip(via)) if via is not None else None
         src_a = IPv4Address(parse_ip(src)) if src is not None else None
@@ -531,8 +536,16 @@ class NetNS:
             self.sysctls["net.ipv4.ip_forward"] = self.sysctls["net.ipv4.conf.all.forwarding"] = str(value)
 
 
-def _parse_dst(dst: str | IPv4Network) -> tuple[int, int]:
-    """A route destination -> (network as int, prefix length); host bits set is an error."""
+def _parse_dst(dst: str | IPv4Network | tuple[int, int]) -> tuple[int, int]:
+    """A route destination -> (network as int, prefix length); host bits set is an error.
+    An (int, prefix length) tuple is checked the same way."""
+    if type(dst) is tuple:
+        net, plen = dst
+        if not (type(net) is int and type(plen) is int and 0 <= plen <= 32 and 0 <= net <= ALL_ONES):
+            raise ValueError(f"not a route destination: {dst!r}")
+        if net & ~MASKS[plen] & ALL_ONES:
+            raise NetlinkError.extack("Invalid prefix for given prefix length.", "EINVAL")
+        return dst
     if isinstance(dst, IPv4Network):
         return int(dst.network_address), dst.prefixlen
     if dst in ("default", "all", "any", "0/0"):

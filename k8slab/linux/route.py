@@ -268,7 +268,7 @@ def _fail(kind: str, dst: IPv4Address, route: Route | None = None, table: int | 
     return RouteResult(kind, dst, route=route, table=table, errno=errno[0], error=errno[1], iif=iif)
 
 
-def fib_lookup(ns: NetNS, dst: IPv4Address, oif: Link | None = None,
+def fib_lookup(ns: NetNS, dst: IPv4Address | int, oif: Link | None = None,
                min_scope: int = 0) -> tuple[Route | None, int | None]:
     """Walk the rule list (local, main, default) and return the first match and its table."""
     for _prio, table_id in ns.rules:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from k8slab.components.cni.runtime import CNIError, Host, invoke
-from k8slab.linux.ipv4 import format_ip, format_prefix, network_of, parse_interface
+from k8slab.linux.ipv4 import network_of, parse_interface, parse_ip
 from k8slab.linux.link import veth_pair
 
 
@@ -58,7 +58,8 @@ def configure_iface(ns, dev, result: dict) -> None:
         ns.add_route(r["dst"] if r["dst"] != "0.0.0.0/0" else "default", via=r.get("gw") or gw, dev=dev)
 
 
-def ip_and_subnet(ip: dict) -> tuple[str, str]:
-    """A result IP's address and its subnet: ``10.244.1.2/24`` -> (``10.244.1.2``, ``10.244.1.0/24``)."""
+def ip_numbers(ip: dict) -> tuple[int, int, int, int]:
+    """A result IP as the numbers the kernel takes: (address, subnet, prefix length, gateway);
+    ``10.244.1.2/24`` via ``10.244.1.1`` -> the ints of 10.244.1.2, 10.244.1.0, 24, 10.244.1.1."""
     value, plen = parse_interface(ip["address"])
-    return format_ip(value), format_prefix(network_of(value, plen), plen)
+    return value, network_of(value, plen), plen, parse_ip(ip["gateway"])

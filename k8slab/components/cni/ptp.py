@@ -9,7 +9,7 @@ address as a /32 (the same .1 on every pod's veth) and a host route leads to the
 
 from __future__ import annotations
 
-from k8slab.components.cni.common import configure_iface, ip_and_subnet, ipam_add, ipam_del, setup_veth
+from k8slab.components.cni.common import configure_iface, ip_numbers, ipam_add, ipam_del, setup_veth
 from k8slab.components.cni.runtime import Host
 
 
@@ -21,14 +21,14 @@ def add(host: Host, env: dict, conf: dict) -> dict:
     for ip in result["ips"]:
         ip["interface"] = 1
     configure_iface(pod, cont, result)
-    addrs = [ip_and_subnet(ip) for ip in result["ips"]]
-    for ip, (addr, subnet) in zip(result["ips"], addrs):
-        pod.del_route(subnet, dev=cont)
-        pod.add_route(f"{ip['gateway']}/32", dev=cont, scope="link", src=addr)
-        pod.add_route(subnet, via=ip["gateway"], dev=cont, src=addr)
-    for ip, (addr, _) in zip(result["ips"], addrs):
-        host.netns.add_address(host_end, f"{ip['gateway']}/32")
-        host.netns.add_route(f"{addr}/32", dev=host_end, scope="host")
+    addrs = [ip_numbers(ip) for ip in result["ips"]]
+    for addr, net, plen, gw in addrs:
+        pod.del_route((net, plen), dev=cont)
+        pod.add_route((gw, 32), dev=cont, scope="link", src=addr)
+        pod.add_route((net, plen), via=gw, dev=cont, src=addr)
+    for addr, _, _, gw in addrs:
+        host.netns.add_address(host_end, (gw, 32))
+        host.netns.add_route((addr, 32), dev=host_end, scope="host")
     result["interfaces"] = [{"name": host_end.name, "mac": host_end.mac},
                             {"name": cont.name, "mac": cont.mac, "sandbox": env["CNI_NETNS"]}]
     return result
