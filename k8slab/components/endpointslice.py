@@ -100,7 +100,8 @@ class ServicePodsController(Controller):
 
     def __init__(self) -> None:
         super().__init__()
-        self.pods_by_label: dict = {}        # (ns, key, value) -> {pod name: pod}
+        self.pods: dict = {}                 # (ns, name) -> pod
+        self.pods_by_label: dict = {}        # (ns, key, value) -> {pod name}
         self.pod_labels: dict = {}           # (ns, name) -> labels
         self.services: dict = {}             # (ns, name) -> selector map
         self.svc_anchor: dict = {}           # (ns, key, value) -> set of service names
@@ -135,20 +136,32 @@ class ServicePodsController(Controller):
                     self.svc_anchor.setdefault((ns, *sorted(sel.items())[0]), set()).add(name)
             self.enqueue((ns, name))
             return
-        old_labels = self.pod_labels.pop((ns, name), None)
-        if old_labels is not None:
-            for k, v in old_labels.items():
-                bucket = self.pods_by_label.get((ns, k, v))
-                if bucket is not None:
-                    bucket.pop(name, None)
-                    if not bucket:
-                        del self.pods_by_label[(ns, k, v)]
+        key = (ns, name)
+        old_labels = self.pod_labels.get(key)
         labels = meta.get("labels") or {}
-        if event.type != "DELETED":
-            self.pod_labels[(ns, name)] = labels
-            for k, v in labels.items():
-                self.pods_by_label.setdefault((ns, k, v), {})[name] = obj
-        for svc in self.services_selecting(ns, old_labels or {}) | self.services_selecting(ns, labels):
+        if event.type == "DELETED":
+            self.pods.pop(key, None)
+            labels = None
+        else:
+            self.pods[key] = obj
+        # Most events leave the labels as they were (a status update or a binding shares the dict
+        # with the old object): the label index stays as it is.
+        if old_labels is not labels and old_labels != labels:
+            for k, v in (old_labels or {}).items():    # each is in the index, as it was added
+                bucket = self.pods_by_label[(ns, k, v)]
+                bucket.discard(name)
+                if not bucket:
+                    del self.pods_by_label[(ns, k, v)]
+            if labels is None:
+                del self.pod_labels[key]
+            else:
+                self.pod_labels[key] = labels
+                for k, v in labels.items():
+                    self.pods_by_label.setdefault((ns, k, v), set()).add(name)
+            svcs = self.services_selecting(ns, old_labels or {}) | self.services_selecting(ns, labels or {})
+        else:
+            svcs = self.services_selecting(ns, labels or {})
+        for svc in svcs:
             self.enqueue((ns, svc))
 
     def _requeue_node(self, node: str) -> None:
@@ -166,12 +179,13 @@ class ServicePodsController(Controller):
 
     def selected_pods(self, ns: str, selector: dict) -> list[dict]:
         """The pods matching a Service selector, by name."""
-        pools = [self.pods_by_label.get((ns, k, v), {}) for k, v in selector.items()]
+        pools = [self.pods_by_label.get((ns, k, v), ()) for k, v in selector.items()]
         if not pools:
             return []
         pool = min(pools, key=len)
-        return [pool[n] for n in sorted(pool) if all((pool[n]["metadata"].get("labels") or {}).get(k) == v
-                                                       for k, v in selector.items())]
+        labels = self.pod_labels
+        return [self.pods[(ns, n)] for n in sorted(pool)
+                if all(labels[(ns, n)].get(k) == v for k, v in selector.items())]
 
     # -- trigger time ------------------------------------------------------------------------------
     def trigger_time(self, key, svc: dict, pods: list[dict]) -> str | None:
