@@ -13,13 +13,14 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import uuid
 from dataclasses import dataclass, field
 
+from k8slab.api.meta import rfc3339
 from k8slab.components.apps import App, app_for
 from k8slab.components.cni import CNIError, add_network_list, del_network_list
 from k8slab.components.controller import Controller
 from k8slab.components.events import record
+from k8slab.components.kubelet_dns import pod_resolv_conf
 from k8slab.linux.errors import SocketError
 from k8slab.linux.fs import FileSystem
 
@@ -108,12 +109,12 @@ class Kubelet(Controller):
                 "allocatable": dict(capacity), "capacity": capacity,
                 "conditions": self._conditions(False),
                 "daemonEndpoints": {"kubeletEndpoint": {"Port": 10250}},
-                "nodeInfo": {"architecture": "amd64", "bootID": str(uuid.UUID(int=rng.getrandbits(128))),
+                "nodeInfo": {"architecture": "amd64", "bootID": _uuid_text(rng.getrandbits(128)),
                              "containerRuntimeVersion": "containerd://2.1.1", "kernelVersion": "6.8.0-1021-azure",
                              "kubeProxyVersion": self.version, "kubeletVersion": self.version,
                              "machineID": self.ids(16), "operatingSystem": "linux",
                              "osImage": "Debian GNU/Linux 12 (bookworm)",
-                             "systemUUID": str(uuid.UUID(int=rng.getrandbits(128)))},
+                             "systemUUID": _uuid_text(rng.getrandbits(128))},
             },
         }
         m.spawn(f"/usr/bin/kubelet --node-ip={m.ip} --pod-infra-container-image={PAUSE_IMAGE}")
@@ -216,7 +217,7 @@ class Kubelet(Controller):
             netns, ip = m.netns, m.ip
         else:
             rng = m.netns.kernel.random
-            ns_name = f"cni-{uuid.UUID(int=rng.getrandbits(128))}"
+            ns_name = f"cni-{_uuid_text(rng.getrandbits(128))}"
             netns = m.netns.kernel.add_netns(ns_name)
             # containerd names the sandbox's namespace under /var/run/netns on the node (what
             # CNI_NETNS points at; `ip netns list` and `ip link`'s "link-netns" read it back).
@@ -241,8 +242,6 @@ class Kubelet(Controller):
 
     def write_pod_files(self, pod: dict, fs: FileSystem, ip: str, host_network: bool) -> None:
         """/etc/resolv.conf, /etc/hosts and /etc/hostname as the kubelet writes them."""
-        from k8slab.components.kubelet_dns import pod_resolv_conf
-
         meta, spec = pod["metadata"], pod["spec"]
         hostname = spec.get("hostname") or meta["name"]
         fs.write("/etc/resolv.conf", pod_resolv_conf(pod, self.cluster_domain, (self.cluster_dns,),
@@ -453,9 +452,13 @@ def expand_env(c: dict, pod: dict, machine) -> dict:
 
 
 def _ts(seconds: float) -> str:
-    from k8slab.api.meta import rfc3339
-
     return rfc3339(seconds)
+
+
+def _uuid_text(n: int) -> str:
+    """``str(uuid.UUID(int=n))`` (8-4-4-4-12 lowercase hex digits) without the UUID object."""
+    h = f"{n:032x}"
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
 
 @functools.lru_cache(maxsize=256)

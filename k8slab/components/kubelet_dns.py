@@ -26,6 +26,7 @@ options ndots:5
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 
 MAX_NAMESERVERS = 3
@@ -170,9 +171,28 @@ def _fit_limits(dns: PodDNS, expanded: bool) -> None:
 def pod_resolv_conf(pod: dict, cluster_domain: str = "cluster.local", cluster_dns: list[str] | tuple = ("10.96.0.10",),
                     node_resolv_conf: str | None = "nameserver 172.18.0.1\noptions ndots:0\n",
                     expanded: bool = True) -> str:
-    """The text of the pod's /etc/resolv.conf (see :func:`pod_dns_config`)."""
+    """The text of the pod's /etc/resolv.conf (see :func:`pod_dns_config`).
+
+    Without a ``dnsConfig`` the text depends on the pod only through its namespace,
+    ``dnsPolicy`` and ``hostNetwork`` (every pod of a Deployment has the same), so it is made
+    once per such shape and kubelet setting (:func:`_shape_resolv_conf`)."""
+    spec = pod.get("spec") or {}
+    namespace = (pod.get("metadata") or {}).get("namespace", "default")
+    policy = spec.get("dnsPolicy") or "ClusterFirst"
+    if not spec.get("dnsConfig") and type(namespace) is str and type(policy) is str:
+        return _shape_resolv_conf(namespace, policy, bool(spec.get("hostNetwork")), cluster_domain,
+                                  tuple(cluster_dns), node_resolv_conf, expanded)
     dns = pod_dns_config(pod, cluster_domain, cluster_dns, node_resolv_conf, expanded)
     return dns.render(node_resolv_conf or "")
+
+
+@functools.lru_cache(maxsize=1024)
+def _shape_resolv_conf(namespace: str, policy: str, host_network: bool, cluster_domain: str,
+                       cluster_dns: tuple, node_resolv_conf: str | None, expanded: bool) -> str:
+    """pod_resolv_conf for a pod without ``dnsConfig`` of this shape (a pure function of its
+    arguments, so remembering it cannot go stale)."""
+    pod = {"metadata": {"namespace": namespace}, "spec": {"dnsPolicy": policy, "hostNetwork": host_network}}
+    return pod_dns_config(pod, cluster_domain, cluster_dns, node_resolv_conf, expanded).render(node_resolv_conf or "")
 
 
 __all__ = ["PodDNS", "pod_dns_config", "pod_resolv_conf"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from dataclasses import dataclass, field
 
@@ -12,6 +13,7 @@ REQUIRED_ENV = {"ADD": ("CNI_CONTAINERID", "CNI_NETNS", "CNI_IFNAME"),
                 "DEL": ("CNI_CONTAINERID", "CNI_IFNAME"),
                 "CHECK": ("CNI_CONTAINERID", "CNI_NETNS", "CNI_IFNAME")}
 SUPPORTED_VERSIONS = ["0.1.0", "0.2.0", "0.3.0", "0.3.1", "0.4.0", "1.0.0", "1.1.0"]
+METHODS = {"ADD": "add", "DEL": "delete", "CHECK": "check"}  # CNI_COMMAND -> the plugin module's function
 ERR_INCOMPATIBLE_VERSION = 1
 ERR_INVALID_ENV = 4
 ERR_DECODING = 6
@@ -80,7 +82,7 @@ def invoke(host: Host, plugin: str, env: dict, conf: dict) -> dict | None:
     if impl is None:
         raise CNIError(f'failed to find plugin "{plugin}" in path [/opt/cni/bin]', ERR_INVALID_CONFIG)
     try:
-        result = getattr(impl, {"ADD": "add", "DEL": "delete", "CHECK": "check"}[command])(host, env, conf)
+        result = getattr(impl, METHODS[command])(host, env, conf)
     except NetlinkError as e:  # a data-plane step failed: the plugin reports it as an error
         raise CNIError(str(e)) from None
     return None if result is None else printed_result(result, version)
@@ -129,7 +131,8 @@ def printed_result(result: dict, cni_version: str) -> dict:
         out["ips"] = [dict(ip) for ip in result.get("ips", [])]
     if result.get("routes"):
         out["routes"] = [dict(r) for r in result["routes"]]
-    out["dns"] = {k: list(v) if isinstance(v, list) else v for k, v in result.get("dns", {}).items()}
+    dns = result.get("dns")
+    out["dns"] = {k: list(v) if isinstance(v, list) else v for k, v in dns.items()} if dns else {}
     return out
 
 
@@ -145,11 +148,20 @@ def _plugin_conf(conflist: dict, plugin: dict, prev: dict | None) -> dict:
     return conf
 
 
+@functools.lru_cache(maxsize=64)
+def parsed_conflist(text: str) -> dict:
+    """A conflist's JSON, parsed once per distinct text and shared by every ADD and DEL given
+    it (a node runs each pod with the same file). Read-only: plugins never write into their
+    network configuration (each gets a fresh top-level dict from :func:`_plugin_conf`;
+    tests/components/test_cni_conflist_s3.py runs them all on a frozen one)."""
+    return json.loads(text)
+
+
 def add_network_list(host: Host, conflist_text: str, container_id: str, netns_path: str,
                      ifname: str = "eth0") -> dict:
     """ADD for every plugin of a conflist in order, as libcni does; returns the final result
     (a dict) or raises CNIError with the failing plugin named as the runtime reports it."""
-    conflist = json.loads(conflist_text)
+    conflist = parsed_conflist(conflist_text)
     env = {"CNI_COMMAND": "ADD", "CNI_CONTAINERID": container_id, "CNI_NETNS": netns_path,
            "CNI_IFNAME": ifname, "CNI_PATH": "/opt/cni/bin"}
     prev = None
@@ -165,7 +177,7 @@ def add_network_list(host: Host, conflist_text: str, container_id: str, netns_pa
 def del_network_list(host: Host, conflist_text: str, container_id: str, netns_path: str,
                      ifname: str = "eth0") -> None:
     """DEL for every plugin of a conflist in reverse order."""
-    conflist = json.loads(conflist_text)
+    conflist = parsed_conflist(conflist_text)
     env = {"CNI_COMMAND": "DEL", "CNI_CONTAINERID": container_id, "CNI_NETNS": netns_path,
            "CNI_IFNAME": ifname, "CNI_PATH": "/opt/cni/bin"}
     for plugin in reversed(conflist["plugins"]):
