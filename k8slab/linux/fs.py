@@ -22,11 +22,11 @@ class FileSystemError(Exception):
 
 class FileSystem:
     """Files by absolute path; folders exist when a file lies below them. ``_children`` maps
-    each such folder to the names directly below it, each with the number of files it holds
-    (1 for a file): ``isdir`` and ``listdir`` then cost what the folder holds, not what the
-    whole filesystem does. It is built by the first question about folders and from then on
-    kept in step by :meth:`write` and :meth:`remove` (a pod's few files are never listed, so
-    its filesystem never pays for one)."""
+    each such folder to the names directly below it, each counted 1 for a file, 1 for a
+    folder (one holding anything), 2 for both: ``isdir`` and ``listdir`` then cost what the
+    folder holds, not what the whole filesystem does. It is built by the first question about
+    folders and from then on kept in step by :meth:`write` and :meth:`remove` (a pod's few
+    files are never listed, so its filesystem never pays for one)."""
 
     __slots__ = ("_files", "_children")
 
@@ -48,7 +48,9 @@ class FileSystem:
         return self._children
 
     def _link(self, p: str, step: int) -> None:
-        """Count the file ``p`` (step 1) into, or out of (step -1), every folder above it."""
+        """Count the file ``p`` into (step 1), or out of (step -1), its folder. Only a folder
+        that gets its first name, or loses its last, changes its own folder's count in turn:
+        a file written beside others touches one folder."""
         children = self._children
         if children is None:
             return
@@ -58,13 +60,19 @@ class FileSystem:
             names = children.get(parent)
             if names is None:
                 names = children[parent] = {}
+            was_empty = not names
             n = names.get(name, 0) + step
             if n:
                 names[name] = n
             else:
                 del names[name]
-                if not names:
-                    del children[parent]
+            if step > 0:
+                if not was_empty:
+                    return
+            elif names:
+                return
+            else:
+                del children[parent]
             p = parent
 
     def write(self, path: str, text: str) -> None:
@@ -101,6 +109,11 @@ class FileSystem:
             raise FileSystemError(f"rm: cannot remove '{path}': No such file or directory")
         del self._files[p]
         self._link(p, -1)
+
+    def names(self, path: str) -> set[str]:
+        """The names directly below the folder ``path`` as a set (empty if it is no folder):
+        :meth:`listdir` without the sort, for callers that compare listings."""
+        return set(self._folders().get(self._norm(path), ()))
 
     def listdir(self, path: str) -> list[str]:
         """Names directly below ``path``, sorted as ``ls`` sorts them in the C locale."""

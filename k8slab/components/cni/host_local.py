@@ -48,12 +48,11 @@ def _reservations(host: Host, d: str) -> dict[str, str]:
     rewritten in place by something other than host-local (nothing in k8slab does; a new Host,
     as ``Machine.host`` gives, reads every file)."""
     fs = host.fs
-    names = {n for n in fs.listdir(d) if not n.startswith(LAST_RESERVED)} if fs.isdir(d) else set()
     known = host.ipam_files.setdefault(d, {})
-    if known.keys() != names:
-        for name in known.keys() - names:
+    for name in fs.names(d) ^ known.keys():   # the files that appeared or went
+        if name in known:
             del known[name]
-        for name in names - known.keys():
+        elif not name.startswith(LAST_RESERVED):
             known[name] = fs.read(f"{d}/{name}")
     return known
 
