@@ -429,6 +429,8 @@ def expand_env(c: dict, pod: dict, machine) -> dict:
     values and the downward API fields kube-proxy and others use); ``$$`` escapes a dollar."""
     import re
 
+    if not c.get("env") or not (c.get("command") or c.get("args")):
+        return c   # nothing to expand, or nothing to expand it in
     fields = {"spec.nodeName": pod["spec"].get("nodeName", ""), "metadata.name": pod["metadata"]["name"],
               "metadata.namespace": pod["metadata"].get("namespace", ""), "status.hostIP": machine.ip,
               "spec.serviceAccountName": pod["spec"].get("serviceAccountName", "default")}

@@ -56,6 +56,7 @@ DEFAULT_SYSCTLS = {
 }
 
 
+SCOPE_LINK = SCOPES["link"]
 DEFAULT_RULES = ((0, RT_TABLE_LOCAL), (32766, RT_TABLE_MAIN), (32767, RT_TABLE_DEFAULT))  # ip rule
 _LOOPBACK = 0x7F000001  # 127.0.0.1
 
@@ -264,7 +265,7 @@ class NetNS:
         before = [d.running for d in affected]
         link.admin_up = True
         link.ever_up = True
-        primaries = link.primary_addresses()
+        primaries = link.primary_addresses() if link.addresses else ()
         if isinstance(link, Loopback) and not any(int(a.local) == _LOOPBACK for a in primaries):
             _address.add_address(self, link, (_LOOPBACK, 8), scope="host")  # with its routes: lo is up
         for a in primaries:
@@ -468,7 +469,7 @@ class NetNS:
                     if self.local_address_type(gw_n) in ("local", "broadcast"):
                         raise NetlinkError.extack("Nexthop has invalid gateway.", "EINVAL")
                 else:
-                    min_scope = max(scope_n + 1, SCOPES["link"])
+                    min_scope = scope_n + 1 if scope_n >= SCOPE_LINK else SCOPE_LINK
                     tbl = self.tables.get(tid) if tid != RT_TABLE_MAIN else None
                     hit = tbl.match(gw_n, link, min_scope) if tbl is not None else None
                     if hit is None:
@@ -491,7 +492,8 @@ class NetNS:
         t = self.tables.get(tid)
         if t is None:
             t = self.table(tid)
-        existing = [r for r in t.at(net, plen) if r.metric == metric and r.tos == 0]
+        same = t.at(net, plen)
+        existing = [r for r in same if r.metric == metric and r.tos == 0] if same else same
         if existing and not replace:
             raise NetlinkError.rtnl("File exists", "EEXIST")
         new = Route(net, plen, type, tid, gw, link, prefsrc, scope_n, proto, metric, onlink)

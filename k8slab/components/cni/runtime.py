@@ -13,6 +13,7 @@ REQUIRED_ENV = {"ADD": ("CNI_CONTAINERID", "CNI_NETNS", "CNI_IFNAME"),
                 "DEL": ("CNI_CONTAINERID", "CNI_IFNAME"),
                 "CHECK": ("CNI_CONTAINERID", "CNI_NETNS", "CNI_IFNAME")}
 SUPPORTED_VERSIONS = ["0.1.0", "0.2.0", "0.3.0", "0.3.1", "0.4.0", "1.0.0", "1.1.0"]
+_SUPPORTED = frozenset(SUPPORTED_VERSIONS)
 METHODS = {"ADD": "add", "DEL": "delete", "CHECK": "check"}  # CNI_COMMAND -> the plugin module's function
 ERR_INCOMPATIBLE_VERSION = 1
 ERR_INVALID_ENV = 4
@@ -75,7 +76,7 @@ def invoke(host: Host, plugin: str, env: dict, conf: dict) -> dict | None:
     missing = [k for k in REQUIRED_ENV[command] if not env.get(k)]
     if missing:
         raise CNIError(f"required env variables [{','.join(missing)}] missing", ERR_INVALID_ENV)
-    if version not in SUPPORTED_VERSIONS:
+    if version not in _SUPPORTED:
         raise CNIError(f'incompatible CNI versions; config is "{version}", plugin supports '
                        f'{SUPPORTED_VERSIONS}', ERR_INCOMPATIBLE_VERSION)
     impl = _plugins().get(plugin)
