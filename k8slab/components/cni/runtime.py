@@ -149,10 +149,11 @@ def _plugin_conf(conflist: dict, plugin: dict, prev: dict | None) -> dict:
     return conf
 
 
-@functools.lru_cache(maxsize=64)
+@functools.lru_cache(maxsize=8192)
 def parsed_conflist(text: str) -> dict:
     """A conflist's JSON, parsed once per distinct text and shared by every ADD and DEL given
-    it (a node runs each pod with the same file). Read-only: plugins never write into their
+    it (a node runs each pod with the same file; each node's file differs by its podCIDR, so
+    the cache holds one per node, up to 8,192 nodes: Kubernetes supports 5,000). Read-only: plugins never write into their
     network configuration (each gets a fresh top-level dict from :func:`_plugin_conf`;
     tests/components/test_cni_conflist_s3.py runs them all on a frozen one)."""
     return json.loads(text)
