@@ -49,7 +49,8 @@ def _probe(probe):
 def _container(c):
     if not isinstance(c, dict):
         return
-    c.setdefault("imagePullPolicy", image_pull_policy(c.get("image")))
+    if "imagePullPolicy" not in c:   # worked out only when missing (a template's containers have it)
+        c["imagePullPolicy"] = image_pull_policy(c.get("image"))
     c.setdefault("terminationMessagePath", "/dev/termination-log")
     c.setdefault("terminationMessagePolicy", "File")
     c.setdefault("resources", {})

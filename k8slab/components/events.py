@@ -39,7 +39,7 @@ CACHE_SIZE = 4096  # the EventCorrelator's cache holds 4096 entries (the oldest 
 
 class _RecorderState:
     """Per-store state of the recorders: the last nanosecond handed out, the correlator caches and
-    the table of shared event parts."""
+    the tables of shared event parts."""
 
     def __init__(self) -> None:
         self.last_ns = 0
@@ -50,6 +50,9 @@ class _RecorderState:
         # version (a pod's Pulled, Created, Started), the same messages. Stored objects are read-only,
         # so equal parts can be one object. Each is keyed by all it is made of, so never stale.
         self.shared: OrderedDict = OrderedDict()
+        # (apiVersion, kind, name, namespace, resourceVersion, uid, fieldPath) as the object has them ->
+        # (involvedObject, the identity in it the correlators key on); keyed likewise by all it is made of.
+        self.refs: OrderedDict[tuple, tuple[dict, tuple]] = OrderedDict()
 
     def share(self, key, part):
         """The part stored under ``key``: the first one given (``part`` itself the first time)."""
@@ -75,20 +78,29 @@ def set_enabled(store, enabled: bool) -> None:
 
 
 def _unix_nano(store, st: _RecorderState) -> int:
-    ns = _EPOCH_NS + int(round(store.clock() * 1_000_000_000))
+    ns = _EPOCH_NS + round(store.clock() * 1_000_000_000)
     if ns <= st.last_ns:
         ns = st.last_ns + 1
     st.last_ns = ns
     return ns
 
 
+_MICRO_CACHE: dict[float, str] = {}
+
+
 def micro_time(seconds: float) -> str:
-    """A MicroTime as the apiserver writes it: ``2025-01-12T10:00:05.000000Z``."""
-    whole = int(seconds // 1)
-    micros = int(round((seconds - whole) * 1_000_000))
-    if micros >= 1_000_000:
-        whole, micros = whole + 1, micros - 1_000_000
-    return f"{rfc3339(whole)[:-1]}.{micros:06d}Z"
+    """A MicroTime as the apiserver writes it: ``2025-01-12T10:00:05.000000Z`` (the virtual clock
+    stands still while a whole batch of events is made: each instant is formatted once)."""
+    text = _MICRO_CACHE.get(seconds)
+    if text is None:
+        whole = int(seconds // 1)
+        micros = int(round((seconds - whole) * 1_000_000))
+        if micros >= 1_000_000:
+            whole, micros = whole + 1, micros - 1_000_000
+        text = f"{rfc3339(whole)[:-1]}.{micros:06d}Z"
+        if len(_MICRO_CACHE) < 100_000:
+            _MICRO_CACHE[seconds] = text
+    return text
 
 
 def object_reference(obj: dict, field_path: str = "") -> dict:
@@ -108,13 +120,20 @@ def object_reference(obj: dict, field_path: str = "") -> dict:
     return ref
 
 
-def _shared_reference(st: _RecorderState, obj: dict, field_path: str) -> dict:
-    """:func:`object_reference`, one dict for all events about the same version of an object."""
+def _reference(st: _RecorderState, obj: dict, field_path: str) -> tuple[dict, tuple]:
+    """:func:`object_reference`, one dict for all events about the same version of an object, and
+    the object's identity in it: ``(apiVersion, kind, namespace, name, uid)``, absent ones None."""
     meta = obj.get("metadata") or {}
-    key = ("ref", obj.get("apiVersion"), obj.get("kind"), meta.get("name"), meta.get("namespace"),
+    key = (obj.get("apiVersion"), obj.get("kind"), meta.get("name"), meta.get("namespace"),
            meta.get("resourceVersion"), meta.get("uid"), field_path)
-    ref = st.shared.get(key)
-    return ref if ref is not None else st.share(key, object_reference(obj, field_path))
+    found = st.refs.get(key)
+    if found is None:
+        ref = object_reference(obj, field_path)
+        found = st.refs[key] = (ref, (ref["apiVersion"], ref["kind"], ref.get("namespace"), ref["name"],
+                                      ref.get("uid")))
+        if len(st.refs) > CACHE_SIZE:
+            st.refs.popitem(last=False)
+    return found
 
 
 _NO_SOURCE: dict = {}  # the empty source of every events.k8s.io event (stored objects are read-only)
@@ -128,13 +147,13 @@ def _namespace_of(ref: dict) -> str:
 def record(store, obj: dict, type_: str, reason: str, message: str, component: str, host: str = "",
            field_path: str = "") -> dict | None:
     """A core v1 Event from ``tools/record`` (see the module docstring); returns the stored Event."""
-    st = _state(store)
+    st = store.client_state.get("events") or _state(store)
     if not st.enabled:
         return None
-    ref = _shared_reference(st, obj, field_path)
+    ref, ident = _reference(st, obj, field_path)
     now = store.clock()
-    key = (component, host, ref.get("apiVersion"), ref.get("kind"), ref.get("namespace"), ref["name"],
-           ref.get("uid"), field_path, type_, reason, message)
+    # The EventCorrelator's key: source, object (without its version), type, reason and message.
+    key = (component, host, ident, field_path, type_, reason, message)
     seen = st.seen.get(key)
     if seen is not None:
         ns, name = seen
@@ -145,13 +164,14 @@ def record(store, obj: dict, type_: str, reason: str, message: str, component: s
             new["count"] = int(existing.get("count") or 1) + 1
             new["lastTimestamp"] = rfc3339(now)
             return store.update(new, ns, validate=False, copy=False)
-    ns = _namespace_of(ref)
+    ns = ident[2] or "default"   # events about cluster-scoped objects (Nodes) live in default
     ts = rfc3339(now)
-    source = st.shared.get(("source", component, host))
+    shared = st.shared
+    source = shared.get((component, host))
     if source is None:
-        source = st.share(("source", component, host),
+        source = st.share((component, host),
                           {"component": component, "host": host} if host else {"component": component})
-    message = st.share(message, message)
+    message = shared.get(message) or st.share(message, message)
     event = {
         "apiVersion": "v1", "kind": "Event",
         "metadata": {"name": f"{ref['name']}.{_unix_nano(store, st):x}", "namespace": ns},
@@ -160,9 +180,10 @@ def record(store, obj: dict, type_: str, reason: str, message: str, component: s
         "source": source, "type": type_,
     }
     stored = store.create(event, validate=False, copy=False)
-    st.seen[key] = (ns, stored["metadata"]["name"])
-    if len(st.seen) > CACHE_SIZE:
-        st.seen.popitem(last=False)
+    seen = st.seen
+    seen[key] = (ns, stored["metadata"]["name"])
+    if len(seen) > CACHE_SIZE:
+        seen.popitem(last=False)
     return stored
 
 
@@ -170,13 +191,13 @@ def emit(store, obj: dict, type_: str, reason: str, action: str, note: str, cont
          instance: str = "") -> dict | None:
     """An ``events.k8s.io`` event (the scheduler's recorder), stored as the core v1 Event the
     apiserver shows for it; a repeat within :data:`SERIES_WINDOW` updates its ``series``."""
-    st = _state(store)
+    st = store.client_state.get("events") or _state(store)
     if not st.enabled:
         return None
-    ref = _shared_reference(st, obj, "")
+    ref, ident = _reference(st, obj, "")
     now = store.clock()
-    key = (controller, instance, action, ref.get("kind"), ref.get("namespace"), ref["name"], ref.get("uid"),
-           type_, reason, note)
+    # isomorphic events: reporter, action, object (kind, namespace, name, uid), type, reason and note
+    key = (controller, instance, action, ident[1:], type_, reason, note)
     prev = st.series.get(key)
     if prev is not None and now - prev[2] <= SERIES_WINDOW:
         ns, name, _ = prev
@@ -188,18 +209,19 @@ def emit(store, obj: dict, type_: str, reason: str, action: str, note: str, cont
             new["series"] = {"count": count, "lastObservedTime": micro_time(now)}
             st.series[key] = (ns, name, now)
             return store.update(new, ns, validate=False, copy=False)
-    ns = _namespace_of(ref)
+    ns = ident[2] or "default"
     event = {
         "action": action, "apiVersion": "v1", "eventTime": micro_time(now), "firstTimestamp": None,
         "involvedObject": ref, "kind": "Event", "lastTimestamp": None,
         "metadata": {"name": f"{ref['name']}.{_unix_nano(store, st):x}", "namespace": ns},
-        "message": st.share(note, note), "reason": reason, "reportingComponent": controller,
+        "message": st.shared.get(note) or st.share(note, note), "reason": reason, "reportingComponent": controller,
         "reportingInstance": instance, "source": _NO_SOURCE, "type": type_,
     }
     stored = store.create(event, validate=False, copy=False)
-    st.series[key] = (ns, stored["metadata"]["name"], now)
-    if len(st.series) > CACHE_SIZE:
-        st.series.popitem(last=False)
+    series = st.series
+    series[key] = (ns, stored["metadata"]["name"], now)
+    if len(series) > CACHE_SIZE:
+        series.popitem(last=False)
     return stored
 
 

@@ -1,0 +1,97 @@
+"""The event recorders against a plain model of their correlators: which calls make a new Event
+and which bump an existing one (count, or series), over objects that differ in one identity field
+at a time (apiVersion, kind, namespace, name, uid, resourceVersion, fieldPath), cluster-scoped
+ones, missing fields; and MicroTime formatting (cached per instant) against the formula."""
+
+import random
+
+from k8slab.api.meta import rfc3339
+from k8slab.api.store import Store
+from k8slab.components.events import CACHE_SIZE, SERIES_WINDOW, emit, micro_time, object_reference, record
+
+
+def _objects():
+    base = {"apiVersion": "v1", "kind": "Pod",
+            "metadata": {"name": "web", "namespace": "default", "uid": "u1", "resourceVersion": "7"}}
+    out = [base]
+    for path, value in (("apiVersion", "apps/v1"), ("kind", "ReplicaSet"), ("namespace", "kube-system"),
+                        ("name", "web2"), ("uid", "u2"), ("resourceVersion", "8")):
+        o = {"apiVersion": base["apiVersion"], "kind": base["kind"], "metadata": dict(base["metadata"])}
+        if path in ("apiVersion", "kind"):
+            o[path] = value
+        else:
+            o["metadata"][path] = value
+        out.append(o)
+    out.append({"apiVersion": "v1", "kind": "Node", "metadata": {"name": "kind-worker", "uid": "n1"}})
+    out.append({"kind": "Pod", "metadata": {"name": "bare"}})                      # no apiVersion, uid, rv
+    out.append({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "bare"}})  # the same reference
+    return out
+
+
+def _record_key(obj, component, host, field_path, type_, reason, message):
+    ref = object_reference(obj, field_path)
+    return (component, host, ref.get("apiVersion"), ref.get("kind"), ref.get("namespace"), ref["name"],
+            ref.get("uid"), field_path, type_, reason, message)
+
+
+def _emit_key(obj, controller, instance, action, type_, reason, note):
+    ref = object_reference(obj)
+    return (controller, instance, action, ref.get("kind"), ref.get("namespace"), ref["name"], ref.get("uid"),
+            type_, reason, note)
+
+
+def test_record_and_emit_correlate_as_a_plain_model_of_their_keys():
+    rng = random.Random(5)
+    clock = [0.0]
+    store = Store(clock=lambda: clock[0])
+    for ns in ("kube-system",):
+        if store.try_get("namespaces", ns) is None:
+            store.create({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": ns}})
+    objs = _objects()
+    seen: dict = {}      # model: correlation key -> event name
+    series: dict = {}    # model: isomorphic key -> (event name, last time)
+    for step in range(3000):
+        obj = rng.choice(objs)
+        clock[0] += rng.choice((0, 0, 0.25, 1, 200))
+        if rng.random() < 0.6:
+            args = ("Normal", rng.choice(("Pulled", "Created")), rng.choice(("m1", "m2", f"u{step}")),
+                    rng.choice(("kubelet", "replicaset-controller")))
+            host, field_path = rng.choice(("", "kind-worker")), rng.choice(("", "spec.containers{c}"))
+            ev = record(store, obj, *args, host=host, field_path=field_path)
+            key = _record_key(obj, args[3], host, field_path, *args[:3])
+            if key in seen:
+                assert ev["metadata"]["name"] == seen[key] and ev["count"] > 1
+            else:
+                assert ev["count"] == 1 and ev["involvedObject"] == object_reference(obj, field_path)
+                seen[key] = ev["metadata"]["name"]
+            assert ev["lastTimestamp"] == rfc3339(clock[0])
+            assert ev["metadata"]["namespace"] == (obj["metadata"].get("namespace") or "default")
+        else:
+            args = ("Normal", "Scheduled", rng.choice(("Binding", "Scheduling")), rng.choice(("n1", f"n{step}")),
+                    "default-scheduler", rng.choice(("i1", "i2")))
+            ev = emit(store, obj, *args)
+            key = _emit_key(obj, args[4], args[5], args[2], *args[:2], args[3])
+            prev = series.get(key)
+            if prev is not None and clock[0] - prev[1] <= SERIES_WINDOW:
+                assert ev["metadata"]["name"] == prev[0] and ev["series"]["lastObservedTime"] == micro_time(clock[0])
+                series[key] = (prev[0], clock[0])
+            else:
+                assert "series" not in ev and ev["eventTime"] == micro_time(clock[0])
+                series[key] = (ev["metadata"]["name"], clock[0])
+    assert len(seen) + len(series) < CACHE_SIZE   # the model has no eviction: stay below it
+
+
+def test_micro_time_matches_the_formula_for_any_instant_asked_twice():
+    def formula(seconds):
+        whole = int(seconds // 1)
+        micros = int(round((seconds - whole) * 1_000_000))
+        if micros >= 1_000_000:
+            whole, micros = whole + 1, micros - 1_000_000
+        return f"{rfc3339(whole)[:-1]}.{micros:06d}Z"
+
+    rng = random.Random(3)
+    values = [0, 0.0, 5, 5.0, 0.9999996, 59.9999999, 1e-7, 86399.5, 3600.123456] + \
+        [rng.uniform(0, 10 ** rng.randint(0, 7)) for _ in range(500)]
+    for v in values + values:
+        assert micro_time(v) == formula(v)
+    assert micro_time(0.9999996) == "2025-01-12T10:00:01.000000Z"
