@@ -9,8 +9,6 @@ here it is bound directly, which ends in the same place).
 
 from __future__ import annotations
 
-import copy
-
 from k8slab.components.controller import Controller
 from k8slab.components.events import record
 
@@ -65,19 +63,22 @@ class DaemonSetController(Controller):
                    for t in node.get("spec", {}).get("taints", [])):
                 continue
             wanted.append(node["metadata"]["name"])
+        revision = None
         for node_name in wanted:
             if node_name in owned:
                 continue
+            if revision is None:
+                revision = _revision(ds)
             pod = {"apiVersion": "v1", "kind": "Pod",
                    "metadata": {"generateName": f"{meta['name']}-", "namespace": meta["namespace"],
                                 "labels": dict(template.get("metadata", {}).get("labels", {}),
-                                               **{"controller-revision-hash": _revision(ds),
+                                               **{"controller-revision-hash": revision,
                                                   "pod-template-generation": str(meta.get("generation", 1))}),
                                 "ownerReferences": [{"apiVersion": "apps/v1", "kind": "DaemonSet",
                                                      "name": meta["name"], "uid": meta["uid"], "controller": True,
                                                      "blockOwnerDeletion": True}]},
-                   "spec": dict(copy.deepcopy(template.get("spec", {})), nodeName=node_name)}
-            created = self.store.create(pod, validate=False)
+                   "spec": dict(template.get("spec", {}), nodeName=node_name)}
+            created = self.store.create(pod, validate=False)   # the store copies it all before writing
             record(self.store, ds, "Normal", "SuccessfulCreate", f"Created pod: {created['metadata']['name']}",
                    "daemonset-controller")
         ready = sum(1 for n in wanted if n in owned and _ready(owned[n]))
