@@ -153,8 +153,9 @@ def _plugin_conf(conflist: dict, plugin: dict, prev: dict | None) -> dict:
 def parsed_conflist(text: str) -> dict:
     """A conflist's JSON, parsed once per distinct text and shared by every ADD and DEL given
     it (a node runs each pod with the same file; each node's file differs by its podCIDR, so
-    the cache holds one per node, up to 8,192 nodes: Kubernetes supports 5,000). Read-only: plugins never write into their
-    network configuration (each gets a fresh top-level dict from :func:`_plugin_conf`;
+    the cache holds one per node, up to 8,192 nodes: Kubernetes supports 5,000). Read-only:
+    plugins never write into their network configuration (each gets a fresh top-level dict from
+    :func:`_plugin_conf`;
     tests/components/test_cni_conflist_s3.py runs them all on a frozen one)."""
     return json.loads(text)
 
