@@ -156,7 +156,7 @@ def parsed_conflist(text: str) -> dict:
     the cache holds one per node, up to 8,192 nodes: Kubernetes supports 5,000). Read-only:
     plugins never write into their network configuration (each gets a fresh top-level dict from
     :func:`_plugin_conf`;
-    tests/components/test_cni_conflist_s3.py runs them all on a frozen one)."""
+    tests/components/test_cni_conflist.py runs them all on a frozen one)."""
     return json.loads(text)
 
 
