@@ -34,6 +34,7 @@ kept in :attr:`ServicePortMap.skipped` for a learner to read.
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import ipaddress
 from dataclasses import dataclass, field
@@ -42,12 +43,14 @@ DEFAULT_STICKY_SECONDS = 10800
 PROTOCOLS = ("TCP", "UDP", "SCTP")
 
 
+@functools.lru_cache(maxsize=65536)   # pure; every node's kube-proxy names the same chains
 def port_proto_hash(service_port_name: str, protocol: str) -> str:
     """``portProtoHash``: base32(sha256(servicePortName + protocol)), first 16 characters."""
     # 16 base32 characters are exactly the first 80 bits (10 bytes) of the digest.
     return base64.b32encode(hashlib.sha256((service_port_name + protocol).encode()).digest()[:10]).decode()
 
 
+@functools.lru_cache(maxsize=65536)
 def endpoint_chain_name(service_port_name: str, protocol: str, endpoint: str) -> str:
     """``servicePortEndpointChainName``: KUBE-SEP- + the hash of name, protocol and ``ip:port``."""
     digest = hashlib.sha256((service_port_name + protocol + endpoint).encode()).digest()[:10]
