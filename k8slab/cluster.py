@@ -14,15 +14,14 @@ down to MAC addresses, veth names and pod name suffixes.
 
 from __future__ import annotations
 
-import gc
 import random
-from contextlib import contextmanager
 from ipaddress import IPv4Network
 
 from k8slab.api.meta import rfc3339
 from k8slab.api.store import Store
 from k8slab.components import kubeadm
 from k8slab.components.apps import app_for
+from k8slab.components.collector import collector_paused
 from k8slab.components.controller import Controllers
 from k8slab.components.coredns import CoreDNS
 from k8slab.components.daemonset import DaemonSetController
@@ -45,30 +44,6 @@ from k8slab.linux.kernel import Kernel
 KUBERNETES_VERSION = "v1.33.1"
 # What the cluster's DNS forwards outside: no internet here, so a small fixed table.
 UPSTREAM = {"example.com": "93.184.215.14", "www.example.com": "93.184.215.14"}
-FREEZE_AFTER = 200_000  # objects made while paused, past which they are frozen out of the collector's sight
-
-
-@contextmanager
-def collector_paused():
-    """Python's cycle collector paused while a cluster is built or settles.
-
-    Both make objects by the million at scale (pods, namespaces, rules), almost none of them
-    garbage, and the collector would otherwise scan the growing heap over and over. It runs as
-    usual again afterwards. When more than :data:`FREEZE_AFTER` objects were made meanwhile (a
-    cluster of hundreds of nodes, thousands of pods) they are first moved out of its sight
-    (``gc.freeze``): its next pass would scan them all once more (a second at 30,000 pods) to
-    find next to nothing. A cycle among them that later becomes garbage then stays in memory
-    rather than being collected. Nested uses pause once; a collector the user turned off stays
-    off."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            if gc.get_count()[0] > FREEZE_AFTER:
-                gc.freeze()
-            gc.enable()
 
 
 class Cluster:
@@ -188,7 +163,7 @@ class Cluster:
     # -- time and reconciliation ---------------------------------------------------------------------
     def settle(self) -> None:
         """Let every controller react until nothing changes (with the cycle collector paused: see
-        :func:`collector_paused`)."""
+        :func:`~k8slab.components.collector.collector_paused`)."""
         with collector_paused():
             self.loop.settle()
 

@@ -96,7 +96,17 @@ def new_uid(rng: random.Random) -> str:
     >>> new_uid(random.Random(1)) == str(uuid.UUID(int=random.Random(1).getrandbits(128), version=4))
     True
     """
-    h = ((rng.getrandbits(128) & _UUID4_CLEAR) | _UUID4_SET).to_bytes(16, "big").hex()
+    return uuid_text((rng.getrandbits(128) & _UUID4_CLEAR) | _UUID4_SET)
+
+
+def uuid_text(n: int) -> str:
+    """``str(uuid.UUID(int=n))``, the 8-4-4-4-12 lowercase hex digits, without the UUID object.
+
+    >>> import uuid
+    >>> uuid_text(2**127 + 5) == str(uuid.UUID(int=2**127 + 5))
+    True
+    """
+    h = f"{n:032x}"
     return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
 

@@ -100,13 +100,6 @@ class Watch:
         self.events: list[WatchEvent] = []
         self.active = True
 
-    def wants(self, event: WatchEvent) -> bool:
-        """Whether an event the store offers this watch is for it. The store offers a watch only the
-        events of its resource whose object (or old object) has its field value (its buckets, see
-        :meth:`Store._watchers`); what is left is the start and the namespace."""
-        return event.seq > self.start and (self.namespace is None
-                                           or event.object["metadata"].get("namespace") == self.namespace)
-
     def deliver(self, event: WatchEvent) -> None:
         if self.handler is None:
             self.events.append(event)
@@ -932,7 +925,9 @@ class Store:
                     continue
                 seq, namespace = item.seq, None
                 for w in self._watchers(item):
-                    # w.wants(item) and w.deliver(item), written out: some 17 deliveries per pod
+                    # The store offers a watch only the events of its resource whose object (or old
+                    # object) has its field value (:meth:`_watchers`); what is left to check is the
+                    # start and the namespace. Then Watch.deliver, written out: ~17 deliveries a pod.
                     if not w.active or seq <= w.start:
                         continue
                     if w.namespace is not None:

@@ -139,9 +139,10 @@ def _reference(st: _RecorderState, obj: dict, field_path: str) -> tuple[dict, tu
 _NO_SOURCE: dict = {}  # the empty source of every events.k8s.io event (stored objects are read-only)
 
 
-def _namespace_of(ref: dict) -> str:
-    # Events about cluster-scoped objects (Nodes) live in the default namespace.
-    return ref.get("namespace") or "default"
+def _events_namespace(namespace: str | None) -> str:
+    """Where events about an object in ``namespace`` live: there, or in default for a cluster-scoped
+    object (a Node)."""
+    return namespace or "default"
 
 
 def record(store, obj: dict, type_: str, reason: str, message: str, component: str, host: str = "",
@@ -164,7 +165,7 @@ def record(store, obj: dict, type_: str, reason: str, message: str, component: s
             new["count"] = int(existing.get("count") or 1) + 1
             new["lastTimestamp"] = rfc3339(now)
             return store.update(new, ns, validate=False, copy=False)
-    ns = ident[2] or "default"   # events about cluster-scoped objects (Nodes) live in default
+    ns = _events_namespace(ident[2])
     ts = rfc3339(now)
     shared = st.shared
     source = shared.get((component, host))
@@ -209,7 +210,7 @@ def emit(store, obj: dict, type_: str, reason: str, action: str, note: str, cont
             new["series"] = {"count": count, "lastObservedTime": micro_time(now)}
             st.series[key] = (ns, name, now)
             return store.update(new, ns, validate=False, copy=False)
-    ns = ident[2] or "default"
+    ns = _events_namespace(ident[2])
     event = {
         "action": action, "apiVersion": "v1", "eventTime": micro_time(now), "firstTimestamp": None,
         "involvedObject": ref, "kind": "Event", "lastTimestamp": None,
@@ -228,6 +229,6 @@ def emit(store, obj: dict, type_: str, reason: str, action: str, note: str, cont
 def events_for(store, obj: dict) -> list[dict]:
     """The events about an object (by uid), oldest first: what ``kubectl describe`` lists."""
     uid = (obj.get("metadata") or {}).get("uid")
-    ns = _namespace_of(object_reference(obj))
+    ns = _events_namespace(object_reference(obj).get("namespace"))
     out = [e for e in store.list("events", ns) if (e.get("involvedObject") or {}).get("uid") == uid]
     return sorted(out, key=lambda e: (e.get("firstTimestamp") or e.get("eventTime") or "", e["metadata"]["name"]))

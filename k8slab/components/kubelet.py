@@ -15,7 +15,7 @@ import functools
 import hashlib
 from dataclasses import dataclass, field
 
-from k8slab.api.meta import rfc3339
+from k8slab.api.meta import rfc3339, uuid_text
 from k8slab.components.apps import App, app_for
 from k8slab.components.cni import CNIError, add_network_list, del_network_list
 from k8slab.components.controller import Controller
@@ -109,12 +109,12 @@ class Kubelet(Controller):
                 "allocatable": dict(capacity), "capacity": capacity,
                 "conditions": self._conditions(False),
                 "daemonEndpoints": {"kubeletEndpoint": {"Port": 10250}},
-                "nodeInfo": {"architecture": "amd64", "bootID": _uuid_text(rng.getrandbits(128)),
+                "nodeInfo": {"architecture": "amd64", "bootID": uuid_text(rng.getrandbits(128)),
                              "containerRuntimeVersion": "containerd://2.1.1", "kernelVersion": "6.8.0-1021-azure",
                              "kubeProxyVersion": self.version, "kubeletVersion": self.version,
                              "machineID": self.ids(16), "operatingSystem": "linux",
                              "osImage": "Debian GNU/Linux 12 (bookworm)",
-                             "systemUUID": _uuid_text(rng.getrandbits(128))},
+                             "systemUUID": uuid_text(rng.getrandbits(128))},
             },
         }
         m.spawn(f"/usr/bin/kubelet --node-ip={m.ip} --pod-infra-container-image={PAUSE_IMAGE}")
@@ -217,7 +217,7 @@ class Kubelet(Controller):
             netns, ip = m.netns, m.ip
         else:
             rng = m.netns.kernel.random
-            ns_name = f"cni-{_uuid_text(rng.getrandbits(128))}"
+            ns_name = f"cni-{uuid_text(rng.getrandbits(128))}"
             netns = m.netns.kernel.add_netns(ns_name)
             # containerd names the sandbox's namespace under /var/run/netns on the node (what
             # CNI_NETNS points at; `ip netns list` and `ip link`'s "link-netns" read it back).
@@ -455,12 +455,6 @@ def expand_env(c: dict, pod: dict, machine) -> dict:
 
 def _ts(seconds: float) -> str:
     return rfc3339(seconds)
-
-
-def _uuid_text(n: int) -> str:
-    """``str(uuid.UUID(int=n))`` (8-4-4-4-12 lowercase hex digits) without the UUID object."""
-    h = f"{n:032x}"
-    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
 
 @functools.lru_cache(maxsize=256)

@@ -440,7 +440,7 @@ class NetNS:
         (network as int, prefix length) and ``via``/``src`` as ints, as callers holding the
         numbers already do."""
         net, plen = _parse_dst(dst)
-        tid = RT_TABLE_MAIN if table == "main" else parse_table(table)
+        tid = parse_table(table)
         gw_n = parse_ip(via) if via is not None else None
         gw = IPv4Address(gw_n) if via is not None else None
         link = self.link(dev) if dev is not None else None
@@ -507,7 +507,7 @@ class NetNS:
                   proto: str | None = None, scope: str | int | None = None, src: str | None = None) -> Route:
         """``ip route del``: removes the first route to ``dst`` matching what is given."""
         net, plen = _parse_dst(dst)
-        tid = RT_TABLE_MAIN if table == "main" else parse_table(table)
+        tid = parse_table(table)
         link = self.link(dev) if dev is not None else None
         gw = IPv4Address(parse_ip(via)) if via is not None else None
         src_a = IPv4Address(parse_ip(src)) if src is not None else None

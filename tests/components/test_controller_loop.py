@@ -79,9 +79,9 @@ def test_a_big_settle_freezes_what_it_made(monkeypatch):
     import gc
 
     import k8slab
-    from k8slab import cluster
+    from k8slab.components import collector
 
-    monkeypatch.setattr(cluster, "FREEZE_AFTER", 1_000)
+    monkeypatch.setattr(collector, "FREEZE_AFTER", 1_000)
     before = gc.get_freeze_count()
     c = k8slab.kind(workers=1)   # building it froze what it made
     assert gc.get_freeze_count() > before + 1_000 and gc.isenabled()

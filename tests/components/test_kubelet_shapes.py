@@ -13,7 +13,7 @@ import uuid
 
 import pytest
 
-from k8slab.components.kubelet import _uuid_text
+from k8slab.api.meta import uuid_text
 from k8slab.components.kubelet_dns import pod_dns_config, pod_resolv_conf
 
 NODE_FILES = [None, "", "nameserver 172.18.0.1\noptions ndots:0\n",
@@ -59,4 +59,4 @@ def test_odd_pods_take_the_general_path_or_agree_with_it(pod):
 def test_uuid_text_is_str_of_uuid():
     rng = random.Random(4)
     for n in [0, 1, 2**128 - 1, 2**64, *(rng.getrandbits(128) for _ in range(500))]:
-        assert _uuid_text(n) == str(uuid.UUID(int=n))
+        assert uuid_text(n) == str(uuid.UUID(int=n))

@@ -34,11 +34,10 @@ KUBE-KUBELET-CANARY chains).
 
 from __future__ import annotations
 
-import contextlib
-import gc
 import ipaddress
 from dataclasses import dataclass, field
 
+from k8slab.components.collector import collector_paused
 from k8slab.linux import xt_ext  # noqa: F401  (registers -m set and -m nfacct)
 
 from .model import (
@@ -392,19 +391,6 @@ def _service_to_endpoints(nr, spn: str, svc: ServicePortInfo, chain: str, endpoi
 
 # ---- applying it to a node ------------------------------------------------------------------
 
-@contextlib.contextmanager
-def gc_paused():
-    """Pause the cyclic garbage collector while a sync builds its many small objects (it would
-    otherwise rescan the growing heap again and again: seconds at 10,000 Services)."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 def _nf(target):
     """A Netfilter from a namespace or a Netfilter."""
     return getattr(target, "netfilter", target)
@@ -491,7 +477,7 @@ class IPTablesProxier:
         self._started = False
 
     def sync(self, services: list[dict], slices: list[dict], now: float = 0.0) -> SyncResult:
-        with gc_paused():
+        with collector_paused():
             svc_map = service_port_map(services)
             ep_map = endpoints_map(slices, self.config.node_name)
             return self.sync_maps(svc_map, ep_map, now)

@@ -21,6 +21,7 @@ from __future__ import annotations
 import ipaddress
 from dataclasses import dataclass
 
+from k8slab.components.collector import collector_paused
 from k8slab.linux import xt_ext  # noqa: F401  (registers -m set)
 from k8slab.linux.ipset import IPSetError, ipsets_of
 from k8slab.linux.ipvs import (
@@ -35,7 +36,7 @@ from k8slab.linux.ipvs import (
     ipvs_reply,
 )
 
-from .iptables import ProxierConfig, _nf, ensure_chain, ensure_rule, gc_paused
+from .iptables import ProxierConfig, _nf, ensure_chain, ensure_rule
 from .model import EndpointsMap, ServicePortMap, categorize_endpoints, endpoints_map, service_port_map
 
 DUMMY_DEVICE = "kube-ipvs0"
@@ -125,7 +126,7 @@ class IPVSProxier:
         self.access_filter = access_filter
 
     def sync(self, services: list[dict], slices: list[dict]) -> IPVSSyncResult:
-        with gc_paused():
+        with collector_paused():
             return self.sync_maps(service_port_map(services), endpoints_map(slices, self.config.node_name))
 
     def _local_addresses(self) -> list[str]:
