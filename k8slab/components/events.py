@@ -4,9 +4,15 @@ Kubernetes has two recorders, and ``kubectl get events -o yaml`` shows the diffe
 
 * :func:`record` is client-go's ``tools/record`` recorder (the kubelet, the Deployment and ReplicaSet
   controllers, the node lifecycle controller): a core ``v1`` Event with ``source.component``,
-  ``firstTimestamp``/``lastTimestamp`` and ``count``; a repeat of the same event (same source,
-  object, type, reason and message) bumps ``count`` and ``lastTimestamp`` on the existing object,
-  as the EventCorrelator does.
+  ``firstTimestamp``/``lastTimestamp`` and ``count``, passed through the EventCorrelator:
+
+  - a repeat of the same event (same source, object, type, reason and message) bumps ``count`` and
+    ``lastTimestamp`` on the existing object;
+  - the tenth distinct message for the same source, object, type and reason within 10 minutes
+    becomes one event, ``(combined from similar events): <message>``, that later ones bump (a
+    ReplicaSet creating 1,000 pods writes 9 ``Created pod`` events and one combined one);
+  - a source may write 25 events about an object, then one per 5 minutes; the rest are dropped
+    (their counts still go into the next one that is written).
 * :func:`emit` is the ``events.k8s.io`` recorder (``tools/events``) the scheduler uses:
   ``eventTime`` (a MicroTime), ``action``, ``reportingComponent``/``reportingInstance``, an empty
   ``source`` and null first/last timestamps; a repeat within 6 minutes becomes a ``series``
@@ -34,7 +40,12 @@ from k8slab.api.meta import EPOCH, rfc3339
 
 _EPOCH_NS = int(EPOCH.timestamp()) * 1_000_000_000
 SERIES_WINDOW = 6 * 60  # tools/events: isomorphic events within 6 minutes form a series
-CACHE_SIZE = 4096  # the EventCorrelator's cache holds 4096 entries (the oldest go first)
+CACHE_SIZE = 4096  # the EventCorrelator's caches hold 4096 entries each (the oldest go first)
+AGGREGATE_MAX = 10  # distinct messages, within AGGREGATE_WINDOW of each other, before they combine
+AGGREGATE_WINDOW = 600
+COMBINED = "(combined from similar events): "
+SPAM_BURST = 25  # events a source may write about an object at once ...
+SPAM_REFILL = 300.0  # ... then one more every 5 minutes
 
 
 class _RecorderState:
@@ -44,7 +55,12 @@ class _RecorderState:
     def __init__(self) -> None:
         self.last_ns = 0
         self.enabled = True
-        self.seen: OrderedDict[tuple, tuple[str, str]] = OrderedDict()   # correlation key -> (namespace, name)
+        # correlation key -> (namespace, name, count, firstTimestamp) of the event it was last written as
+        self.seen: OrderedDict[tuple, tuple[str, str, int, str]] = OrderedDict()
+        # (source, object, type, reason) -> [distinct messages seen (a dict as an ordered set), last time]
+        self.similar: OrderedDict[tuple, list] = OrderedDict()
+        # (source, object) -> [tokens left, when counted]: the spam filter's token bucket
+        self.buckets: OrderedDict[tuple, list] = OrderedDict()
         self.series: OrderedDict[tuple, tuple[str, str, float]] = OrderedDict()
         # Events repeat their parts: one source per component and host, one involvedObject per object
         # version (a pod's Pulled, Created, Started), the same messages. Stored objects are read-only,
@@ -145,28 +161,75 @@ def _events_namespace(namespace: str | None) -> str:
     return namespace or "default"
 
 
+def _lru_put(cache: OrderedDict, key, value) -> None:
+    """``cache[key] = value`` as the newest entry, the oldest dropped past :data:`CACHE_SIZE`."""
+    cache[key] = value
+    cache.move_to_end(key)
+    if len(cache) > CACHE_SIZE:
+        cache.popitem(last=False)
+
+
+def _aggregate(st: _RecorderState, similar_key: tuple, message: str, now: float) -> bool:
+    """The EventAggregator: whether this message is one too many among similar events (same
+    source, object, type and reason, each within :data:`AGGREGATE_WINDOW` of the last) and so goes
+    into the combined event. It keeps at most ``AGGREGATE_MAX - 1`` messages: client-go drops an
+    arbitrary one (a Go map), this drops the oldest."""
+    rec = st.similar.get(similar_key)
+    if rec is None or now - rec[1] > AGGREGATE_WINDOW:
+        rec = [{}, now]
+    rec[1] = now
+    messages = rec[0]
+    messages[message] = None
+    _lru_put(st.similar, similar_key, rec)
+    if len(messages) < AGGREGATE_MAX:
+        return False
+    del messages[next(iter(messages))]
+    return True
+
+
+def _spam_allows(st: _RecorderState, spam_key: tuple, now: float) -> bool:
+    """The EventSourceObjectSpamFilter: a token bucket per source and object, :data:`SPAM_BURST`
+    deep, refilled one token per :data:`SPAM_REFILL` seconds."""
+    bucket = st.buckets.get(spam_key)
+    tokens = SPAM_BURST if bucket is None else min(SPAM_BURST, bucket[0] + (now - bucket[1]) / SPAM_REFILL)
+    allowed = tokens >= 1
+    _lru_put(st.buckets, spam_key, [tokens - 1 if allowed else tokens, now])
+    return allowed
+
+
 def record(store, obj: dict, type_: str, reason: str, message: str, component: str, host: str = "",
            field_path: str = "") -> dict | None:
-    """A core v1 Event from ``tools/record`` (see the module docstring); returns the stored Event."""
+    """A core v1 Event from ``tools/record`` (see the module docstring): returns the Event written
+    (made or bumped), or None when the spam filter dropped it."""
     st = store.client_state.get("events") or _state(store)
     if not st.enabled:
         return None
     ref, ident = _reference(st, obj, field_path)
     now = store.clock()
-    # The EventCorrelator's key: source, object (without its version), type, reason and message.
-    key = (component, host, ident, field_path, type_, reason, message)
+    ts = rfc3339(now)
+    # The EventCorrelator: aggregate, then count repeats, then filter.
+    similar_key = (component, host, ident, type_, reason)
+    if _aggregate(st, similar_key, message, now):
+        key, message = similar_key, COMBINED + message
+    else:
+        key = (component, host, ident, field_path, type_, reason, message)
     seen = st.seen.get(key)
-    if seen is not None:
-        ns, name = seen
+    if seen is None:
+        ns = _events_namespace(ident[2])
+        name, count, first = f"{ref['name']}.{_unix_nano(store, st):x}", 1, ts
+    else:
+        ns, name, count, first = seen
+        count += 1
+    _lru_put(st.seen, key, (ns, name, count, first))
+    if not _spam_allows(st, (component, host, ident), now):
+        return None
+    if count > 1:
         existing = store.try_get("events", name, ns)
         if existing is not None:
             new = dict(existing)
             new["metadata"] = dict(existing["metadata"])
-            new["count"] = int(existing.get("count") or 1) + 1
-            new["lastTimestamp"] = rfc3339(now)
+            new["count"], new["lastTimestamp"], new["message"] = count, ts, message
             return store.update(new, ns, validate=False, copy=False)
-    ns = _events_namespace(ident[2])
-    ts = rfc3339(now)
     shared = st.shared
     source = shared.get((component, host))
     if source is None:
@@ -174,18 +237,12 @@ def record(store, obj: dict, type_: str, reason: str, message: str, component: s
                           {"component": component, "host": host} if host else {"component": component})
     message = shared.get(message) or st.share(message, message)
     event = {
-        "apiVersion": "v1", "kind": "Event",
-        "metadata": {"name": f"{ref['name']}.{_unix_nano(store, st):x}", "namespace": ns},
-        "count": 1, "eventTime": None, "firstTimestamp": ts, "involvedObject": ref, "lastTimestamp": ts,
+        "apiVersion": "v1", "kind": "Event", "metadata": {"name": name, "namespace": ns},
+        "count": count, "eventTime": None, "firstTimestamp": first, "involvedObject": ref, "lastTimestamp": ts,
         "message": message, "reason": reason, "reportingComponent": component, "reportingInstance": host,
         "source": source, "type": type_,
     }
-    stored = store.create(event, validate=False, copy=False)
-    seen = st.seen
-    seen[key] = (ns, stored["metadata"]["name"])
-    if len(seen) > CACHE_SIZE:
-        seen.popitem(last=False)
-    return stored
+    return store.create(event, validate=False, copy=False)
 
 
 def emit(store, obj: dict, type_: str, reason: str, action: str, note: str, controller: str,

@@ -95,3 +95,80 @@ def test_micro_time_matches_the_formula_for_any_instant_asked_twice():
     for v in values + values:
         assert micro_time(v) == formula(v)
     assert micro_time(0.9999996) == "2025-01-12T10:00:01.000000Z"
+
+
+def _rs_store():
+    clock = [0.0]
+    store = Store(clock=lambda: clock[0])
+    rs = {"apiVersion": "apps/v1", "kind": "ReplicaSet",
+          "metadata": {"name": "web-5d4f", "namespace": "default", "uid": "rs1", "resourceVersion": "3"}}
+    return store, clock, rs
+
+
+def _events(store):
+    return sorted(store.list("events", "default"), key=lambda e: e["metadata"]["name"])
+
+
+def test_ten_distinct_messages_about_one_object_combine_into_one_event():
+    store, clock, rs = _rs_store()
+    written = [record(store, rs, "Normal", "SuccessfulCreate", f"Created pod: web-5d4f-{i:05d}",
+                      "replicaset-controller") for i in range(20)]
+    events = _events(store)
+    assert [e["message"] for e in events[:9]] == [f"Created pod: web-5d4f-{i:05d}" for i in range(9)]
+    assert all(e["count"] == 1 for e in events[:9]) and len(events) == 10
+    combined = events[9]
+    # the 10th made it, the 11th..20th bumped it; it carries the latest message
+    assert combined["message"] == "(combined from similar events): Created pod: web-5d4f-00019"
+    assert combined["count"] == 11 and combined["reason"] == "SuccessfulCreate"
+    assert all(w["metadata"]["name"] == combined["metadata"]["name"] for w in written[9:])
+    # another reason about the same object is a group of its own
+    ev = record(store, rs, "Normal", "SuccessfulDelete", "Deleted pod: web-5d4f-00001", "replicaset-controller")
+    assert ev["count"] == 1 and ev["message"] == "Deleted pod: web-5d4f-00001"
+
+
+def test_similar_events_more_than_ten_minutes_apart_start_a_new_group():
+    store, clock, rs = _rs_store()
+    for i in range(9):
+        record(store, rs, "Normal", "SuccessfulCreate", f"Created pod: p{i}", "replicaset-controller")
+        clock[0] += 600         # each within 10 minutes of the last: still one group
+    ev = record(store, rs, "Normal", "SuccessfulCreate", "Created pod: p9", "replicaset-controller")
+    assert ev["message"].startswith("(combined from similar events): ")
+    clock[0] += 601             # a gap longer than 10 minutes: the group starts again
+    ev = record(store, rs, "Normal", "SuccessfulCreate", "Created pod: p10", "replicaset-controller")
+    assert ev["message"] == "Created pod: p10" and ev["count"] == 1
+
+
+def test_a_source_writes_25_events_about_an_object_then_one_per_five_minutes():
+    store, clock, rs = _rs_store()
+    written = [record(store, rs, "Warning", "FailedCreate", "Error creating: quota", "replicaset-controller")
+               for _ in range(30)]
+    assert [w["count"] for w in written[:25]] == list(range(1, 26)) and written[25:] == [None] * 5
+    assert _events(store)[0]["count"] == 25
+    clock[0] += 299
+    assert record(store, rs, "Warning", "FailedCreate", "Error creating: quota", "replicaset-controller") is None
+    clock[0] += 301             # 600 s since the 25th: two tokens back
+    ev = record(store, rs, "Warning", "FailedCreate", "Error creating: quota", "replicaset-controller")
+    assert ev["count"] == 32    # the dropped ones were counted all the same
+    assert record(store, rs, "Warning", "FailedCreate", "Error creating: quota", "replicaset-controller")["count"] == 33
+    assert record(store, rs, "Warning", "FailedCreate", "Error creating: quota", "replicaset-controller") is None
+    # the bucket is per source and object: the kubelet about the same object is not throttled
+    assert record(store, rs, "Warning", "FailedCreate", "Error creating: quota", "kubelet", host="n1")["count"] == 1
+
+
+def test_a_deployment_of_thirty_pods_shows_nine_events_and_one_combined():
+    import k8slab
+
+    c = k8slab.kind(workers=2)
+    c.kubectl("create deployment web --image=nginx --replicas=30")
+    rs = c.store.list("replicasets", "default")[0]
+    created = [e for e in c.store.list("events", "default")
+               if e["involvedObject"].get("uid") == rs["metadata"]["uid"] and e["reason"] == "SuccessfulCreate"]
+    assert len(created) == 10
+    combined = [e for e in created if e["message"].startswith("(combined from similar events): Created pod: web-")]
+    assert len(combined) == 1 and combined[0]["count"] == 16     # 25 written in all, 5 more dropped
+    assert sum(e["count"] for e in created) == 25
+    assert len(c.store.list("pods", "default")) == 30
+    # every pod still has its own Scheduled, Pulled, Created and Started events
+    pods = {p["metadata"]["uid"] for p in c.store.list("pods", "default")}
+    per_pod = [e for e in c.store.list("events", "default") if e["involvedObject"].get("uid") in pods]
+    assert len(per_pod) >= 4 * 30
