@@ -48,6 +48,22 @@ SPAM_BURST = 25  # events a source may write about an object at once ...
 SPAM_REFILL = 300.0  # ... then one more every 5 minutes
 
 
+class _ObjectLog:
+    """What the EventCorrelator keeps about the events one source wrote about one object. client-go
+    keeps three caches of 4096 entries (aggregation groups, event counts, spam buckets); here one
+    cache of 4096 (source, object) entries holds all three parts for each."""
+
+    __slots__ = ("tokens", "when", "similar", "seen")
+
+    def __init__(self, now: float) -> None:
+        self.tokens, self.when = float(SPAM_BURST), now   # the spam filter's token bucket
+        # (type, reason) -> [distinct messages (a dict as an ordered set), last time]: the aggregator's groups
+        self.similar: dict[tuple, list] = {}
+        # (fieldPath, type, reason, message), or (type, reason) for a combined event ->
+        # (namespace, name, count, firstTimestamp) of the event it was last written as
+        self.seen: dict[tuple, tuple[str, str, int, str]] = {}
+
+
 class _RecorderState:
     """Per-store state of the recorders: the last nanosecond handed out, the correlator caches and
     the tables of shared event parts."""
@@ -55,12 +71,8 @@ class _RecorderState:
     def __init__(self) -> None:
         self.last_ns = 0
         self.enabled = True
-        # correlation key -> (namespace, name, count, firstTimestamp) of the event it was last written as
-        self.seen: OrderedDict[tuple, tuple[str, str, int, str]] = OrderedDict()
-        # (source, object, type, reason) -> [distinct messages seen (a dict as an ordered set), last time]
-        self.similar: OrderedDict[tuple, list] = OrderedDict()
-        # (source, object) -> [tokens left, when counted]: the spam filter's token bucket
-        self.buckets: OrderedDict[tuple, list] = OrderedDict()
+        # (source, object) -> what the EventCorrelator knows of the events from that source about it
+        self.logs: OrderedDict[tuple, _ObjectLog] = OrderedDict()
         self.series: OrderedDict[tuple, tuple[str, str, float]] = OrderedDict()
         # Events repeat their parts: one source per component and host, one involvedObject per object
         # version (a pod's Pulled, Created, Started), the same messages. Stored objects are read-only,
@@ -161,42 +173,6 @@ def _events_namespace(namespace: str | None) -> str:
     return namespace or "default"
 
 
-def _lru_put(cache: OrderedDict, key, value) -> None:
-    """``cache[key] = value`` as the newest entry, the oldest dropped past :data:`CACHE_SIZE`."""
-    cache[key] = value
-    cache.move_to_end(key)
-    if len(cache) > CACHE_SIZE:
-        cache.popitem(last=False)
-
-
-def _aggregate(st: _RecorderState, similar_key: tuple, message: str, now: float) -> bool:
-    """The EventAggregator: whether this message is one too many among similar events (same
-    source, object, type and reason, each within :data:`AGGREGATE_WINDOW` of the last) and so goes
-    into the combined event. It keeps at most ``AGGREGATE_MAX - 1`` messages: client-go drops an
-    arbitrary one (a Go map), this drops the oldest."""
-    rec = st.similar.get(similar_key)
-    if rec is None or now - rec[1] > AGGREGATE_WINDOW:
-        rec = [{}, now]
-    rec[1] = now
-    messages = rec[0]
-    messages[message] = None
-    _lru_put(st.similar, similar_key, rec)
-    if len(messages) < AGGREGATE_MAX:
-        return False
-    del messages[next(iter(messages))]
-    return True
-
-
-def _spam_allows(st: _RecorderState, spam_key: tuple, now: float) -> bool:
-    """The EventSourceObjectSpamFilter: a token bucket per source and object, :data:`SPAM_BURST`
-    deep, refilled one token per :data:`SPAM_REFILL` seconds."""
-    bucket = st.buckets.get(spam_key)
-    tokens = SPAM_BURST if bucket is None else min(SPAM_BURST, bucket[0] + (now - bucket[1]) / SPAM_REFILL)
-    allowed = tokens >= 1
-    _lru_put(st.buckets, spam_key, [tokens - 1 if allowed else tokens, now])
-    return allowed
-
-
 def record(store, obj: dict, type_: str, reason: str, message: str, component: str, host: str = "",
            field_path: str = "") -> dict | None:
     """A core v1 Event from ``tools/record`` (see the module docstring): returns the Event written
@@ -207,22 +183,48 @@ def record(store, obj: dict, type_: str, reason: str, message: str, component: s
     ref, ident = _reference(st, obj, field_path)
     now = store.clock()
     ts = rfc3339(now)
-    # The EventCorrelator: aggregate, then count repeats, then filter.
-    similar_key = (component, host, ident, type_, reason)
-    if _aggregate(st, similar_key, message, now):
-        key, message = similar_key, COMBINED + message
+    logs = st.logs
+    log_key = (component, host, ident)
+    log = logs.get(log_key)
+    if log is None:
+        log = logs[log_key] = _ObjectLog(now)
+        if len(logs) > CACHE_SIZE:
+            logs.popitem(last=False)
     else:
-        key = (component, host, ident, field_path, type_, reason, message)
-    seen = st.seen.get(key)
+        logs.move_to_end(log_key)
+    # The aggregator: the AGGREGATE_MAX-th distinct message of a (type, reason) group, each within
+    # AGGREGATE_WINDOW of the last, goes into the combined event. It keeps AGGREGATE_MAX - 1 messages:
+    # client-go drops an arbitrary one (a Go map), this the oldest.
+    group_key = (type_, reason)
+    group = log.similar.get(group_key)
+    if group is None or now - group[1] > AGGREGATE_WINDOW:
+        group = log.similar[group_key] = [{}, now]
+    group[1] = now
+    messages = group[0]
+    messages[message] = None
+    if len(messages) >= AGGREGATE_MAX:
+        del messages[next(iter(messages))]
+        key, message = group_key, COMBINED + message
+    else:
+        key = (field_path, type_, reason, message)
+    # The logger: a repeat bumps the count of the event last written for the same key.
+    seen = log.seen.get(key)
     if seen is None:
         ns = _events_namespace(ident[2])
         name, count, first = f"{ref['name']}.{_unix_nano(store, st):x}", 1, ts
     else:
         ns, name, count, first = seen
         count += 1
-    _lru_put(st.seen, key, (ns, name, count, first))
-    if not _spam_allows(st, (component, host, ident), now):
+    log.seen[key] = (ns, name, count, first)
+    if len(log.seen) > CACHE_SIZE:
+        del log.seen[next(iter(log.seen))]
+    # The spam filter: a token bucket per source and object (what it drops was counted above).
+    tokens = min(SPAM_BURST, log.tokens + (now - log.when) / SPAM_REFILL)
+    log.when = now
+    if tokens < 1:
+        log.tokens = tokens
         return None
+    log.tokens = tokens - 1
     if count > 1:
         existing = store.try_get("events", name, ns)
         if existing is not None:
