@@ -26,13 +26,15 @@ class FileSystem:
     folder (one holding anything), 2 for both: ``isdir`` and ``listdir`` then cost what the
     folder holds, not what the whole filesystem does. It is built by the first question about
     folders and from then on kept in step by :meth:`write` and :meth:`remove` (a pod's few
-    files are never listed, so its filesystem never pays for one)."""
+    files are never listed, so its filesystem never pays for one). ``_versions`` counts the
+    changes to the names of the folders someone asked :meth:`version` about."""
 
-    __slots__ = ("_files", "_children")
+    __slots__ = ("_files", "_children", "_versions")
 
     def __init__(self) -> None:
         self._files: dict[str, str] = {}
         self._children: dict[str, dict[str, int]] | None = None
+        self._versions: dict[str, int] | None = None
 
     @staticmethod
     def _norm(path: str) -> str:
@@ -54,9 +56,12 @@ class FileSystem:
         children = self._children
         if children is None:
             return
+        versions = self._versions
         while p != "/":
             parent, _, name = p.rpartition("/")
             parent = parent or "/"
+            if versions is not None and parent in versions:
+                versions[parent] += 1
             names = children.get(parent)
             if names is None:
                 names = children[parent] = {}
@@ -109,6 +114,17 @@ class FileSystem:
             raise FileSystemError(f"rm: cannot remove '{path}': No such file or directory")
         del self._files[p]
         self._link(p, -1)
+
+    def version(self, path: str) -> int:
+        """A number that changes whenever a name appears in or leaves the folder ``path`` (a
+        file rewritten in place leaves it as it is): whoever remembers what it saw of a folder
+        and this number can tell, without listing it, that it holds the same names. Counted
+        from the first question on, only for the folders asked about."""
+        p = self._norm(path)
+        self._folders()
+        if self._versions is None:
+            self._versions = {}
+        return self._versions.setdefault(p, 0)
 
     def names(self, path: str) -> set[str]:
         """The names directly below the folder ``path`` as a set (empty if it is no folder):

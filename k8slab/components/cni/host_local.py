@@ -44,17 +44,29 @@ def _reservations(host: Host, d: str) -> dict[str, str]:
     Reading every file on every call (as the real plugin does) grows with the pods on the
     node, so what was read is kept on the Host (``host.ipam_files``) and brought in step with
     the directory's listing here: files that appeared are read, files that went are dropped.
-    Callers confirm a hit by reading that file again before acting on it. Not seen: a file
-    rewritten in place by something other than host-local (nothing in k8slab does; a new Host,
-    as ``Machine.host`` gives, reads every file)."""
+    The directory is listed only when its :meth:`~k8slab.linux.fs.FileSystem.version` moved
+    since the record was last in step (host-local's own writes bring both along: see
+    :func:`_in_step`). Callers confirm a hit by reading that file again before acting on it.
+    Not seen: a file rewritten in place by something other than host-local (nothing in k8slab
+    does; a new Host, as ``Machine.host`` gives, reads every file)."""
     fs = host.fs
     known = host.ipam_files.setdefault(d, {})
-    for name in fs.names(d) ^ known.keys():   # the files that appeared or went
-        if name in known:
-            del known[name]
-        elif not name.startswith(LAST_RESERVED):
-            known[name] = fs.read(f"{d}/{name}")
+    version = fs.version(d)
+    if host.ipam_versions.get(d) != version:
+        for name in fs.names(d) ^ known.keys():   # the files that appeared or went
+            if name in known:
+                del known[name]
+            elif not name.startswith(LAST_RESERVED):
+                known[name] = fs.read(f"{d}/{name}")
+        host.ipam_versions[d] = version
     return known
+
+
+def _in_step(host: Host, d: str) -> None:
+    """After host-local's own writes and removes in ``d``, made to the record as well (with
+    nothing else writing between them and the last :func:`_reservations`): the record is in
+    step with the directory's new version."""
+    host.ipam_versions[d] = host.fs.version(d)
 
 
 def _held_by(host: Host, d: str, owner: str) -> list[str]:
@@ -102,6 +114,7 @@ def add(host: Host, env: dict, conf: dict) -> dict:
     fs.write(f"{d}/{chosen}", owner)
     fs.write(f"{d}/{LAST_RESERVED}.0", chosen)
     taken[chosen] = owner
+    _in_step(host, d)
     routes = [{"dst": r["dst"], **({"gw": r["gw"]} if "gw" in r else {})}
               for r in conf.get("ipam", {}).get("routes", [])]
     return {"ips": [{"address": f"{chosen}/{plen}", "gateway": format_ip(gw)}], "routes": routes, "dns": {}}
@@ -112,6 +125,7 @@ def delete(host: Host, env: dict, conf: dict) -> None:
     for name in _held_by(host, d, f"{env['CNI_CONTAINERID']}\r\n{env['CNI_IFNAME']}"):
         host.fs.remove(f"{d}/{name}")
         del host.ipam_files[d][name]
+    _in_step(host, d)
     return None
 
 

@@ -44,11 +44,13 @@ class Host:
     ``CNI_NETNS`` paths resolve through its kernel) and the host's files.
 
     ``ipam_files`` is host-local's record of its state directories' files, kept between
-    calls on the same Host (see :func:`k8slab.components.cni.host_local._reservations`)."""
+    calls on the same Host, and ``ipam_versions`` each directory's :meth:`FileSystem.version`
+    when that record was last in step (see :func:`k8slab.components.cni.host_local._reservations`)."""
 
     netns: object
     fs: FileSystem
     ipam_files: dict = field(default_factory=dict, repr=False, compare=False)
+    ipam_versions: dict = field(default_factory=dict, repr=False, compare=False)
 
     def netns_at(self, path: str):
         """The namespace a ``CNI_NETNS`` path names (``/var/run/netns/NAME`` or ``/run/netns/NAME``)."""

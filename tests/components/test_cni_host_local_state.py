@@ -1,0 +1,54 @@
+"""host-local keeps its record of the state directory between calls, listing the directory
+only when its version moved: files a learner adds or removes between ADDs are still seen."""
+
+import json
+
+import pytest
+
+from k8slab.components.cni import CNIError, add_network_list, del_network_list
+from k8slab.components.cni.runtime import Host
+from k8slab.linux.fs import FileSystem
+from k8slab.linux.kernel import Kernel
+
+STATE = "/run/cni-ipam-state/kindnet"
+CONFLIST = json.dumps({
+    "cniVersion": "0.3.1", "name": "kindnet",
+    "plugins": [{"type": "ptp", "ipam": {"type": "host-local", "dataDir": "/run/cni-ipam-state",
+                                          "ranges": [[{"subnet": "10.244.1.0/29"}]]}}],
+})
+
+
+@pytest.fixture
+def host():
+    k = Kernel(seed=3)
+    return Host(k.add_netns("node"), FileSystem())
+
+
+def add(host, n):
+    host.netns.kernel.add_netns(f"p{n}")
+    return add_network_list(host, CONFLIST, f"id{n}", f"/var/run/netns/p{n}")["ips"][0]["address"]
+
+
+def test_files_changed_by_hand_between_adds_are_seen(host):
+    assert add(host, 1) == "10.244.1.2/29"                        # .1 is the gateway, .7 broadcast
+    host.fs.write(f"{STATE}/10.244.1.3", "someone\r\neth0")       # reserved by hand
+    assert add(host, 2) == "10.244.1.4/29"
+    host.fs.write(f"{STATE}/10.244.1.5", "other\r\neth0")
+    assert add(host, 3) == "10.244.1.6/29"
+    with pytest.raises(CNIError, match="no IP addresses available"):
+        add(host, 4)                                              # wrapped: all taken
+    host.fs.remove(f"{STATE}/10.244.1.3")                         # freed by hand
+    assert add(host, 5) == "10.244.1.3/29"
+
+
+def test_duplicate_and_delete_after_changes_by_hand(host):
+    add(host, 1)
+    host.fs.write(f"{STATE}/10.244.1.6", "id7\r\neth0")           # id7 holds an address written by hand
+    host.netns.kernel.add_netns("p7")
+    with pytest.raises(CNIError, match="10.244.1.6 has been allocated to id7"):
+        add_network_list(host, CONFLIST, "id7", "/var/run/netns/p7")
+    del_network_list(host, CONFLIST, "id7", "/var/run/netns/p7")
+    assert not host.fs.exists(f"{STATE}/10.244.1.6")
+    del_network_list(host, CONFLIST, "id1", "/var/run/netns/p1")
+    assert sorted(host.fs.listdir(STATE)) == ["last_reserved_ip.0"]
+    assert host.ipam_files[STATE] == {}
