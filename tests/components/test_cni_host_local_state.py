@@ -52,3 +52,39 @@ def test_duplicate_and_delete_after_changes_by_hand(host):
     del_network_list(host, CONFLIST, "id1", "/var/run/netns/p1")
     assert sorted(host.fs.listdir(STATE)) == ["last_reserved_ip.0"]
     assert host.ipam_files[STATE] == {}
+
+
+RANGES = [{"subnet": "10.244.1.0/24"}, {"subnet": "10.244.1.77/24"}, {"subnet": "10.1.0.0/16", "gateway": "10.1.0.254"},
+          {"subnet": "10.0.0.0/24", "rangeStart": "10.0.0.5", "rangeEnd": "10.0.0.9"}, {"subnet": "10.0.0.0/31"},
+          {"subnet": "10.0.0.0/33"}, {"subnet": None}, {"subnet": ["10.0.0.0/24"]}, {"subnet": {"a": 1}}, {},
+          {"subnet": "010.0.0.0/24"}]
+
+
+@pytest.mark.parametrize("r", RANGES)
+def test_range_numbers_are_the_fields_read_each_time(r):
+    """host-local's range, worked out once per distinct fields, is what reading them gives
+    (errors included), on every call."""
+    import ipaddress
+
+    from k8slab.components.cni.host_local import _range
+
+    def plain():
+        if "subnet" not in r:
+            return "invalid CIDR None: 'subnet'"
+        try:
+            iface = ipaddress.IPv4Interface(r["subnet"])
+        except ValueError as e:
+            return f"invalid CIDR {r['subnet']}: {e}"
+        net = iface.network
+        first, last = int(net.network_address) + 1, int(net.broadcast_address) - 1
+        start = int(ipaddress.IPv4Address(r["rangeStart"])) if "rangeStart" in r else first
+        end = int(ipaddress.IPv4Address(r["rangeEnd"])) if "rangeEnd" in r else last
+        gw = int(ipaddress.IPv4Address(r["gateway"])) if "gateway" in r else first
+        return net.prefixlen, start, end, gw
+
+    for _ in range(3):
+        try:
+            got = _range({"ipam": {"ranges": [[r]]}})
+        except CNIError as e:
+            got = e.msg
+        assert got == plain()

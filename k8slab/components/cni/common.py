@@ -46,13 +46,14 @@ def setup_veth(host: Host, container_ns, ifname: str, mtu: int | None):
     return cont, host_end
 
 
-def configure_iface(ns, dev, result: dict) -> None:
+def configure_iface(ns, dev, result: dict, numbers: list | None = None) -> None:
     """``ipam.ConfigureIface``: the link up, its addresses, then the result's routes (a route
-    without a gateway goes via the IP's gateway)."""
+    without a gateway goes via the IP's gateway). A caller that holds the result IPs'
+    :func:`ip_numbers` already passes them (in the order of ``result["ips"]``)."""
     ns.set_link_up(dev)
     gw = None
-    for ip in result["ips"]:
-        ns.add_address(dev, ip["address"])
+    for i, ip in enumerate(result["ips"]):
+        ns.add_address(dev, (numbers[i][0], numbers[i][2]) if numbers else ip["address"])
         gw = gw or ip.get("gateway")
     for r in result.get("routes", []):
         ns.add_route(r["dst"] if r["dst"] != "0.0.0.0/0" else "default", via=r.get("gw") or gw, dev=dev)

@@ -8,6 +8,8 @@ wraps; the gateway (the range's first address by default) is never handed out.
 
 from __future__ import annotations
 
+import functools
+
 from k8slab.components.cni.runtime import CNIError, Host
 from k8slab.linux.ipv4 import broadcast_of, format_ip, network_of, parse_interface, parse_ip
 
@@ -22,15 +24,31 @@ def _range(conf: dict) -> tuple[int, int, int, int]:
     if not ranges or not ranges[0]:
         raise CNIError("no IP ranges specified")
     r = ranges[0][0]
+    if "subnet" not in r:
+        raise CNIError("invalid CIDR None: 'subnet'")
+    fields = (r["subnet"], r.get("rangeStart", _ABSENT), r.get("rangeEnd", _ABSENT), r.get("gateway", _ABSENT))
     try:
-        value, plen = parse_interface(r["subnet"])
-    except (KeyError, ValueError) as e:
-        raise CNIError(f"invalid CIDR {r.get('subnet')}: {e}") from None
+        return _range_numbers(*fields)
+    except TypeError:   # a list or an object where text belongs: not cached, it fails as it did
+        return _range_numbers.__wrapped__(*fields)
+
+
+_ABSENT = object()   # a range field not given
+
+
+@functools.lru_cache(maxsize=8192)
+def _range_numbers(subnet: str, range_start, range_end, gateway) -> tuple[int, int, int, int]:
+    """:func:`_range` of a range's fields, ``_ABSENT`` for those not given (worked out once
+    per node: each node's range differs by its podCIDR; a CNIError is raised afresh each time)."""
+    try:
+        value, plen = parse_interface(subnet)
+    except ValueError as e:
+        raise CNIError(f"invalid CIDR {subnet}: {e}") from None
     net = network_of(value, plen)
     broadcast = broadcast_of(net, plen)
-    start = parse_ip(r["rangeStart"]) if "rangeStart" in r else net + 1
-    end = parse_ip(r["rangeEnd"]) if "rangeEnd" in r else broadcast - 1
-    gw = parse_ip(r["gateway"]) if "gateway" in r else net + 1
+    start = parse_ip(range_start) if range_start is not _ABSENT else net + 1
+    end = parse_ip(range_end) if range_end is not _ABSENT else broadcast - 1
+    gw = parse_ip(gateway) if gateway is not _ABSENT else net + 1
     return plen, start, end, gw
 
 
@@ -104,10 +122,11 @@ def add(host: Host, env: dict, conf: dict) -> dict:
     chosen = None
     for i in range(size):
         cand = start + (first - start + i) % size
-        if cand == gw or format_ip(cand) in taken:
-            continue
-        chosen = format_ip(cand)
-        break
+        if cand != gw:
+            text = format_ip(cand)
+            if text not in taken:
+                chosen = text
+                break
     if chosen is None:
         raise CNIError("failed to allocate for range 0: no IP addresses available in range set: "
                        f"{format_ip(start)}-{format_ip(end)}")
@@ -115,8 +134,9 @@ def add(host: Host, env: dict, conf: dict) -> dict:
     fs.write(f"{d}/{LAST_RESERVED}.0", chosen)
     taken[chosen] = owner
     _in_step(host, d)
-    routes = [{"dst": r["dst"], **({"gw": r["gw"]} if "gw" in r else {})}
-              for r in conf.get("ipam", {}).get("routes", [])]
+    routes = []
+    for r in conf.get("ipam", {}).get("routes", ()):
+        routes.append({"dst": r["dst"], "gw": r["gw"]} if "gw" in r else {"dst": r["dst"]})
     return {"ips": [{"address": f"{chosen}/{plen}", "gateway": format_ip(gw)}], "routes": routes, "dns": {}}
 
 

@@ -20,8 +20,10 @@ def add(host: Host, env: dict, conf: dict) -> dict:
     cont, host_end = setup_veth(host, pod, env["CNI_IFNAME"], conf.get("mtu"))
     for ip in result["ips"]:
         ip["interface"] = 1
-    configure_iface(pod, cont, result)
-    addrs = [ip_numbers(ip) for ip in result["ips"]]
+    addrs = []
+    for ip in result["ips"]:
+        addrs.append(ip_numbers(ip))
+    configure_iface(pod, cont, result, addrs)
     for addr, net, plen, gw in addrs:
         pod.del_route((net, plen), dev=cont)
         pod.add_route((gw, 32), dev=cont, scope="link", src=addr)

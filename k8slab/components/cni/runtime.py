@@ -75,13 +75,14 @@ def invoke(host: Host, plugin: str, env: dict, conf: dict) -> dict | None:
         return {"cniVersion": version or "1.1.0", "supportedVersions": SUPPORTED_VERSIONS}
     if command not in REQUIRED_ENV:
         raise CNIError(f'unknown CNI_COMMAND: {command}', ERR_INVALID_ENV)
-    missing = [k for k in REQUIRED_ENV[command] if not env.get(k)]
-    if missing:
-        raise CNIError(f"required env variables [{','.join(missing)}] missing", ERR_INVALID_ENV)
+    for k in REQUIRED_ENV[command]:
+        if not env.get(k):
+            missing = [k for k in REQUIRED_ENV[command] if not env.get(k)]
+            raise CNIError(f"required env variables [{','.join(missing)}] missing", ERR_INVALID_ENV)
     if version not in _SUPPORTED:
         raise CNIError(f'incompatible CNI versions; config is "{version}", plugin supports '
                        f'{SUPPORTED_VERSIONS}', ERR_INCOMPATIBLE_VERSION)
-    impl = _plugins().get(plugin)
+    impl = (_PLUGINS or _plugins()).get(plugin)
     if impl is None:
         raise CNIError(f'failed to find plugin "{plugin}" in path [/opt/cni/bin]', ERR_INVALID_CONFIG)
     try:
@@ -126,14 +127,18 @@ def printed_result(result: dict, cni_version: str) -> dict:
     results carry ``"version": "4"`` in each IP; 1.0.0 dropped it; empty interfaces and routes
     are left out)."""
     out: dict = {"cniVersion": cni_version}
-    if result.get("interfaces"):
-        out["interfaces"] = [dict(i) for i in result["interfaces"]]
+    interfaces = result.get("interfaces")
+    if interfaces:
+        out["interfaces"] = list(map(dict, interfaces))
     if cni_version < "1.0.0":
-        out["ips"] = [{"version": "4", **ip} for ip in result.get("ips", [])]
+        ips = out["ips"] = []
+        for ip in result.get("ips", ()):
+            ips.append({"version": "4", **ip})
     else:
-        out["ips"] = [dict(ip) for ip in result.get("ips", [])]
-    if result.get("routes"):
-        out["routes"] = [dict(r) for r in result["routes"]]
+        out["ips"] = list(map(dict, result.get("ips", ())))
+    routes = result.get("routes")
+    if routes:
+        out["routes"] = list(map(dict, routes))
     dns = result.get("dns")
     out["dns"] = {k: list(v) if isinstance(v, list) else v for k, v in dns.items()} if dns else {}
     return out
