@@ -94,7 +94,7 @@ def parse_command(argv: list[str], restore_mode: bool = False) -> Command:
     key = (restore_mode, *argv)
     cmd = _PARSED_COMMANDS.get(key)
     if cmd is None:
-        cmd = _parse_command(argv, restore_mode)
+        cmd = _parse_command(list(argv), restore_mode)
         if len(_PARSED_COMMANDS) < 100_000:
             _PARSED_COMMANDS[key] = cmd
     return cmd
@@ -179,42 +179,40 @@ def _check_chain_name(name: str, op: str) -> None:
             raise NetfilterError("chain name not allowed to start with `-'")
 
 
+def _rule(table, cmd: Command, counters: tuple[int, int] | None):
+    """The rule ``cmd`` specifies, for ``table`` (its chain must exist there)."""
+    chains = table.chains
+    if cmd.chain not in chains:
+        raise NetfilterError("No chain/target/match by that name.", RUNTIME)
+    r, c = parse_rule(
+        cmd.spec,
+        table.name,
+        cmd.chain,
+        lambda name: name in chains and not chains[name].builtin,
+        cmd.chain in BUILTIN_CHAINS[table.name],
+    )
+    c = counters or c
+    if c is not None:
+        r.pkts, r.bytes = c
+    return r
+
+
 def apply_command(table, cmd: Command, counters: tuple[int, int] | None = None) -> str:
     """Carry out a modifying or listing command on one table; returns stdout text."""
     op = cmd.op
-    builtin = cmd.chain in BUILTIN_CHAINS[table.name]
-
-    def rule():
-        if cmd.chain not in table.chains:
-            raise NetfilterError("No chain/target/match by that name.", RUNTIME)
-        r, c = parse_rule(
-            cmd.spec,
-            table.name,
-            cmd.chain,
-            lambda name: name in table.chains and not (table.chains[name].builtin),
-            builtin,
-        )
-        c = counters or c
-        if c is not None:
-            r.pkts, r.bytes = c
-        return r
-
     if op == "A":
-        r = rule()
-        table.append(r)
+        table.append(_rule(table, cmd, counters))
     elif op == "I":
-        r = rule()
-        table.insert(r, cmd.rulenum)
+        table.insert(_rule(table, cmd, counters), cmd.rulenum)
     elif op == "R":
-        r = rule()
-        table.replace(r, cmd.rulenum)
+        table.replace(_rule(table, cmd, counters), cmd.rulenum)
     elif op == "D":
         if cmd.rulenum is not None and not cmd.spec:
             table.delete(cmd.chain, rulenum=cmd.rulenum)
         else:
-            table.delete(cmd.chain, rule=rule())
+            table.delete(cmd.chain, rule=_rule(table, cmd, counters))
     elif op == "C":
-        if table.find(rule()) is None:
+        if table.find(_rule(table, cmd, counters)) is None:
             raise NetfilterError("Bad rule (does a matching rule exist in that chain?).", RUNTIME)
     elif op == "N":
         _no_spec(cmd)
@@ -259,7 +257,7 @@ def _no_spec(cmd: Command) -> None:
 def iptables(nf, argv: list[str]) -> tuple[str, str, int]:
     """``iptables ARGV`` against ``nf``: (stdout, stderr, exit code). State is unchanged on error."""
     try:
-        cmd = parse_command(list(argv))
+        cmd = parse_command(argv)
         table = nf.table(cmd.table or "filter")
         if cmd.op == "Z" and not table.exists:
             # nf_tables has no such table yet: zeroing it keeps nothing (errors still show).

@@ -15,8 +15,9 @@ from __future__ import annotations
 import gc
 
 from .errors import KERNEL, PARAM, RUNTIME, VERSION, NetfilterError
-from .rule import parse_rule
+from .rule import Rule, parse_rule, shared_rule
 from .tables import BUILTIN_CHAINS, Table
+from .targets import Jump
 
 PROG = "iptables-restore"
 
@@ -127,6 +128,11 @@ def restore(
 
 
 _LINE_COMMANDS: dict = {}   # a rule line's text -> its parsed Command (see parse_command: shared, read-only)
+# (table, "-A CHAIN spec" line) -> the parsed rule parse_rule shares for it (see rule._PARSED): the
+# same line restored on the next node is a copy of it once its chains are checked, as parse_rule
+# itself does, without going through the command and rule parsers' keys again.
+_LINE_RULES: dict[tuple[str, str], Rule] = {}
+LINE_CACHE_MAX = 100_000
 
 
 def _restore(nf, text: str, noflush: bool, counters: bool, only_table: str | None) -> None:
@@ -169,9 +175,9 @@ def _restore(nf, text: str, noflush: bool, counters: bool, only_table: str | Non
             if len(parts) < 2:
                 raise _param(f"{PROG}: line {lineno}: parse error", lineno)
             cname, policy = parts[0], parts[1]
-            cnt = _counters(parts[2]) if len(parts) > 2 else None
             chain = table.chains.get(cname)
             if cname in BUILTIN_CHAINS[table.name]:
+                cnt = _counters(parts[2]) if len(parts) > 2 else None
                 # The chain's counters are set from the line with --counters, zeroed without.
                 try:
                     table.set_policy(
@@ -196,6 +202,13 @@ def _restore(nf, text: str, noflush: bool, counters: bool, only_table: str | Non
                 raise _param(f"Bad line {lineno}: need ]", lineno)
             rule_counters = _counters(line[: end + 1])
             line = line[end + 1 :].strip()
+        known = _LINE_RULES.get((table.name, line))
+        if known is not None and known.chain in table.chains and _jump_valid(table, known.target):
+            r = known.copy()
+            if counters and rule_counters is not None:
+                r.pkts, r.bytes = rule_counters
+            table.append(r)
+            continue
         cmd = _LINE_COMMANDS.get(line)
         tokens = tokenize(line) if cmd is None else None
         if tokens is not None and not tokens[0].startswith("-"):
@@ -203,11 +216,16 @@ def _restore(nf, text: str, noflush: bool, counters: bool, only_table: str | Non
         try:
             if cmd is None:
                 cmd = parse_command(tokens, restore_mode=True)
-                if len(_LINE_COMMANDS) < 100_000:
+                if len(_LINE_COMMANDS) < LINE_CACHE_MAX:
                     _LINE_COMMANDS[line] = cmd
             if cmd.table is not None:
                 raise NetfilterError("The -t option cannot be used in iptables-restore.\n", PARAM)
             apply_command(table, cmd, counters=rule_counters if counters else None)
+            if cmd.op == "A" and len(_LINE_RULES) < LINE_CACHE_MAX:
+                builtin = cmd.chain in BUILTIN_CHAINS[table.name]
+                shared = shared_rule(cmd.spec, table.name, cmd.chain, builtin)
+                if shared is not None:
+                    _LINE_RULES[(table.name, line)] = shared
         except NetfilterError as e:
             if e.message.startswith("Chain '") and e.message.endswith("' does not exist"):
                 # nf_tables resolves jumps when the table's batch is committed: the error names
@@ -223,6 +241,15 @@ def _restore(nf, text: str, noflush: bool, counters: bool, only_table: str | Non
         raise RestoreError(f"{PROG}: COMMIT expected at line {lineno + 1}\n", 1)
     for name, t in work.items():
         nf.tables[name] = t
+
+
+def _jump_valid(table: Table, target) -> bool:
+    """parse_rule's check of a shared rule: a jump needs its user chain to exist in this table
+    (otherwise the line goes through the parsers, which raise the error iptables prints)."""
+    if not isinstance(target, Jump):
+        return True
+    chain = table.chains.get(target.chain)
+    return chain is not None and not chain.builtin
 
 
 def _counters(text: str) -> tuple[int, int]:

@@ -201,6 +201,11 @@ def parse_rule(
     return rule, counters
 
 
+def shared_rule(tokens: list[str], table: str, chain: str, builtin: bool = False) -> Rule | None:
+    """The parsed rule parse_rule shares for these arguments, if it keeps one (read-only: copy it)."""
+    return _PARSED.get((table, chain, builtin, *tokens))
+
+
 def _parse_rule(tokens, table, chain, chain_exists, builtin):
     rule = Rule(chain)
     counters = None

@@ -270,24 +270,24 @@ class Netfilter:
             )
         return t
 
-    # Front ends, imported lazily to keep modules small and free of cycles.
+    # Front ends: modules that import this one, so reached through their module objects (bound
+    # at the end of this file) rather than imported on every call (kube-proxy and the kubelet
+    # run tens of iptables commands on each of thousands of nodes).
     def hook(self, hook: str, packet, ctx):
         """Run every table registered at ``hook`` over ``packet``; see hooks.run_hook."""
-        from .hooks import run_hook
-
-        return run_hook(self, hook, packet, ctx)
+        return _hooks.run_hook(self, hook, packet, ctx)
 
     def iptables(self, argv: list[str]) -> tuple[str, str, int]:
-        from .iptables_cmd import iptables
-
-        return iptables(self, argv)
+        return _cmd.iptables(self, argv)
 
     def iptables_save(self, argv: list[str] | None = None, date: str | None = None) -> tuple[str, str, int]:
-        from .iptables_cmd import iptables_save
-
-        return iptables_save(self, argv or [], date=date)
+        return _cmd.iptables_save(self, argv or [], date=date)
 
     def iptables_restore(self, text: str, argv: list[str] | None = None) -> tuple[str, str, int]:
-        from .iptables_cmd import iptables_restore
+        return _cmd.iptables_restore(self, argv or [], text)
 
-        return iptables_restore(self, argv or [], text)
+
+# Bound after everything above exists: iptables_cmd imports this module (a cycle Python resolves
+# through sys.modules), and its functions are looked up only when a command runs.
+from . import hooks as _hooks  # noqa: E402
+from . import iptables_cmd as _cmd  # noqa: E402
