@@ -106,7 +106,7 @@ def uuid_text(n: int) -> str:
     >>> uuid_text(2**127 + 5) == str(uuid.UUID(int=2**127 + 5))
     True
     """
-    h = f"{n:032x}"
+    h = n.to_bytes(16, "big").hex()
     return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
 

@@ -560,9 +560,10 @@ class Store:
             meta["namespace"] = ns
         else:
             meta.pop("namespace", None)
-        meta.pop("generateName", None)
-        if "generateName" in old_meta:
+        if "generateName" in old_meta:   # in its place when kept: no reordering below
             meta["generateName"] = old_meta["generateName"]
+        else:
+            meta.pop("generateName", None)
         meta.pop("managedFields", None)
         meta["resourceVersion"] = old_meta["resourceVersion"]
         if res.kind == "Service":

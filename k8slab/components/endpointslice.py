@@ -158,7 +158,8 @@ class ServicePodsController(Controller):
                 self.pod_labels[key] = labels
                 for k, v in labels.items():
                     self.pods_by_label.setdefault((ns, k, v), set()).add(name)
-            svcs = self.services_selecting(ns, old_labels or {}) | self.services_selecting(ns, labels or {})
+            svcs = (self.services_selecting(ns, old_labels) if old_labels else set()) | \
+                self.services_selecting(ns, labels or {})
         else:
             svcs = self.services_selecting(ns, labels or {})
         for svc in svcs:

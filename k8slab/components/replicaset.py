@@ -99,6 +99,12 @@ def pod_from_template(rs: dict) -> dict:
             "spec": dict(spec)}
 
 
+def fully_labeled(labels: dict, tlabels: dict) -> bool:
+    """Whether a pod has every label of the template with its value (``fullyLabeledReplicas``). The
+    pods of a template have its labels: a set comparison tells, the walk is for the others."""
+    return tlabels.items() <= labels.items() or all(labels.get(k) == v for k, v in tlabels.items())
+
+
 UNMATCHED, COUNTED, FULL, READY = 1, 2, 4, 8   # what a pod adds to its ReplicaSet's tally
 
 
@@ -125,8 +131,7 @@ class _Tally:
         elif not is_active(pod):
             f = 0
         else:
-            f = COUNTED | (FULL if all(labels.get(k) == v for k, v in self.tlabels.items()) else 0) | \
-                (READY if is_ready(pod) else 0)
+            f = COUNTED | (FULL if fully_labeled(labels, self.tlabels) else 0) | (READY if is_ready(pod) else 0)
         self.flags[key] = f
         self._count(f, 1)
 

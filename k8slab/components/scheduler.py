@@ -281,6 +281,7 @@ class Scheduler(Controller):
         self._svc_anchor: dict = {}              # (ns, key, value) -> set of service keys
         self._rs_selectors: dict = {}            # (ns, name) -> tuple of Requirements
         self._static_cache: dict = {}
+        self._shapes: dict = {}                  # ids of a pod's tolerations, nodeSelector, affinity -> (them, shape)
         self._last_req = None
         self._zoned = 0                          # how many nodes carry a zone label
         self._node_selectors: dict = {}          # node -> keys of the selectors with pods on it
@@ -604,8 +605,8 @@ class Scheduler(Controller):
             if old_labels is None:
                 self._by_ns.setdefault(ns, set()).add(key)
             self._pod_labels[key] = (new_labels, node)
-        if (old_labels, old_node) == (new_labels, node) or not self._selectors:
-            return
+        if not (old_node or node) or (old_node == node and old_labels == new_labels) or not self._selectors:
+            return   # counted nowhere before or after (a pod not bound yet), or as before
         cands: list = list(self._unanchored.get(ns, ()))
         for labels in (old_labels, new_labels):
             for k, v in (labels or {}).items():
@@ -686,7 +687,7 @@ class Scheduler(Controller):
         ports = _host_ports(spec)
         tolerations = spec.get("tolerations") or []
         per_node = _references_node_identity(spec)
-        shape = (repr(tolerations), repr(spec.get("nodeSelector")), repr(spec.get("affinity")))
+        shape = self._shape(spec.get("tolerations"), spec.get("nodeSelector"), spec.get("affinity"))
         reasons: dict[str, int] = {}
         unresolvable = resolvable = 0
         feasible: list[_Entry] = []
@@ -737,6 +738,20 @@ class Scheduler(Controller):
             total = len(self.nodes)
             return None, fit_error(total, reasons, "preemption: " + fit_error(total, post))
         return self._select(pod, feasible), ""
+
+    def _shape(self, tolerations, node_selector, affinity) -> tuple[str, str, str]:
+        """What the node-object filters and scores read of a pod, as text (a key of the static
+        cache). Worked out once per set of parts: pods of one template share them (stored objects
+        are read only), and the memo holds the parts themselves, so their ids stay theirs."""
+        key = (id(tolerations), id(node_selector), id(affinity))
+        found = self._shapes.get(key)
+        if found is not None:
+            return found[1]
+        if len(self._shapes) >= 4096:
+            self._shapes.clear()
+        shape = (repr(tolerations or []), repr(node_selector), repr(affinity))
+        self._shapes[key] = ((tolerations, node_selector, affinity), shape)
+        return shape
 
     def _static(self, spec, tolerations, info: NodeInfo) -> tuple:
         """The node-object filters (NodeUnschedulable, TaintToleration, NodeAffinity) and the

@@ -1,0 +1,40 @@
+"""The scheduler's memo of a pod's shape (tolerations, nodeSelector, affinity as text): the same as
+working it out each time, for shared parts, equal but distinct parts, absent ones and past the
+memo's size."""
+
+from k8slab.components.scheduler import Scheduler
+
+PARTS = [
+    (None, None, None),
+    ([], None, None),
+    ([{"key": "a", "operator": "Exists"}], None, None),
+    ([{"key": "a", "operator": "Exists"}], {"disk": "ssd"}, None),
+    (None, {"disk": "ssd"}, {"nodeAffinity": {"requiredDuringSchedulingIgnoredDuringExecution": {
+        "nodeSelectorTerms": [{"matchExpressions": [{"key": "z", "operator": "In", "values": ["1"]}]}]}}}),
+    ([{"effect": "NoExecute", "key": "node.kubernetes.io/not-ready", "operator": "Exists",
+       "tolerationSeconds": 300}], {}, {}),
+]
+
+
+def _plain(tolerations, node_selector, affinity):
+    return (repr(tolerations or []), repr(node_selector), repr(affinity))
+
+
+def test_shape_memo_gives_what_repr_gives():
+    sched = Scheduler()
+    for _ in range(3):   # first, then from the memo
+        for parts in PARTS:
+            assert sched._shape(*parts) == _plain(*parts)
+    for parts in PARTS:   # equal parts in distinct objects
+        copies = tuple(eval(repr(p)) for p in parts)
+        assert sched._shape(*copies) == _plain(*parts)
+
+
+def test_shape_memo_past_its_size():
+    sched = Scheduler()
+    made = [([{"key": f"k{i}", "operator": "Exists"}], {"n": str(i)}, None) for i in range(5000)]
+    for parts in made:
+        assert sched._shape(*parts) == _plain(*parts)
+    assert len(sched._shapes) <= 4096
+    for parts in made[::97]:
+        assert sched._shape(*parts) == _plain(*parts)
