@@ -7,9 +7,14 @@ the daemon (a troubleshooting lesson) leaves the last rules in place, stale, as 
 
 from __future__ import annotations
 
+from k8slab.components.collector import collector_paused
 from k8slab.components.controller import Controller
 from k8slab.components.kube_proxy.iptables import IPTablesProxier, ProxierConfig
 from k8slab.components.kube_proxy.ipvs import IPVSProxier
+from k8slab.components.kube_proxy.model import SharedMaps
+
+# Every node's kube-proxy reads the same Services and EndpointSlices from the store.
+MAPS = SharedMaps()
 
 
 class KubeProxy(Controller):
@@ -31,9 +36,10 @@ class KubeProxy(Controller):
         return "sync"
 
     def reconcile(self, key) -> None:
-        services = self.store.list("services")
-        slices = self.store.list("endpointslices.discovery.k8s.io")
-        if self.mode == "ipvs":
-            self.last = self.proxier.sync(services, slices)
-        else:
-            self.last = self.proxier.sync(services, slices, now=self.machine.netns.kernel.now)
+        with collector_paused():
+            svc_map = MAPS.services(self.store.list("services"))
+            ep_map = MAPS.endpoints(self.store.list("endpointslices.discovery.k8s.io"), self.proxier.config.node_name)
+            if self.mode == "ipvs":
+                self.last = self.proxier.sync_maps(svc_map, ep_map)
+            else:
+                self.last = self.proxier.sync_maps(svc_map, ep_map, now=self.machine.netns.kernel.now)

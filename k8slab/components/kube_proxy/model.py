@@ -246,18 +246,20 @@ def service_port_map(services: list[dict]) -> ServicePortMap:
     return spm
 
 
-def endpoints_map(slices: list[dict], node_name: str) -> EndpointsMap:
+def endpoints_map(slices: list[dict], node_name: str | None, named: set | None = None) -> EndpointsMap:
     """Endpoints per Service port from IPv4 EndpointSlices, as ``endpointslicecache.go`` builds them.
 
     Slices are grouped by their ``kubernetes.io/service-name`` label; each slice port (its
     name, protocol and target port number) collects the slice's endpoints; the first address
     of each endpoint is used; duplicates collapse (a local copy wins); the result is sorted
-    by ``"ip:port"`` as a string."""
+    by ``"ip:port"`` as a string. ``node_name`` None: no endpoint is local. ``named`` (a set)
+    collects the node names the endpoints were compared with: for a node not among them the
+    map is the one worked out for None."""
     em = EndpointsMap()
     sets: dict[ServicePortName, dict[str, Endpoint]] = {}
     for sl in slices or []:
         try:
-            _add_slice(sl, node_name, sets)
+            _add_slice(sl, node_name, sets, named)
         except (ValueError, TypeError, AttributeError) as e:
             em.skipped.append(str(e))
     for spn in sorted(sets, key=lambda n: (n.namespace, n.name, n.port, n.protocol)):
@@ -266,7 +268,7 @@ def endpoints_map(slices: list[dict], node_name: str) -> EndpointsMap:
     return em
 
 
-def _add_slice(sl: dict, node_name: str, sets: dict) -> None:
+def _add_slice(sl: dict, node_name: str | None, sets: dict, named: set | None = None) -> None:
     meta = sl.get("metadata") or {}
     ns = meta.get("namespace") or "default"
     svc = (meta.get("labels") or {}).get("kubernetes.io/service-name")
@@ -289,6 +291,8 @@ def _add_slice(sl: dict, node_name: str, sets: dict) -> None:
             cond = ep.get("conditions") or {}
             node = ep.get("nodeName")
             local = node is not None and node == node_name
+            if named is not None and isinstance(node, str):
+                named.add(node)
             key = f"{ip}:{num}"
             if key in target and not local:
                 continue
@@ -299,6 +303,44 @@ def _add_slice(sl: dict, node_name: str, sets: dict) -> None:
                 terminating=cond.get("terminating") is True,
                 node_name=node, chain=endpoint_chain_name(name_s, proto, key),
             )
+
+
+class SharedMaps:
+    """The maps of the lists of Services and EndpointSlices last read from the API store, shared
+    by every node's kube-proxy (each would work out the same ones).
+
+    The store never changes an object it handed out (a change is a new dict), so lists holding
+    the very same objects in the same order give the same maps; the last lists are kept (their
+    objects with them, so identity means what it says) and any other list is worked out afresh.
+    A node's endpoints differ from another's only where an endpoint's nodeName is the node's:
+    a node no endpoint names gets the map worked out for no node, which is the same map.
+    Use it only for lists of stored objects; a caller's own dicts may change in place."""
+
+    def __init__(self) -> None:
+        self._services: list | None = None
+        self._svc_map: ServicePortMap | None = None
+        self._slices: list | None = None
+        self._ep_map: EndpointsMap | None = None
+        self._named: set = set()
+
+    def services(self, services: list[dict]) -> ServicePortMap:
+        if self._services is None or not _same_objects(self._services, services):
+            self._svc_map = service_port_map(services)
+            self._services = list(services)
+        return self._svc_map
+
+    def endpoints(self, slices: list[dict], node_name: str) -> EndpointsMap:
+        if self._slices is None or not _same_objects(self._slices, slices):
+            named: set = set()
+            self._ep_map = endpoints_map(slices, None, named)
+            self._slices, self._named = list(slices), named
+        if node_name in self._named:
+            return endpoints_map(slices, node_name)
+        return self._ep_map
+
+
+def _same_objects(a: list, b: list) -> bool:
+    return len(a) == len(b) and all(x is y for x, y in zip(a, b))
 
 
 def categorize_endpoints(endpoints: list[Endpoint], svc: ServicePortInfo):
