@@ -26,7 +26,7 @@ from ipaddress import IPv4Address, IPv4Interface, IPv4Network
 from typing import TYPE_CHECKING
 
 from k8slab.linux.errors import NetlinkError
-from k8slab.linux.ipv4 import MASKS, broadcast_of, parse_interface
+from k8slab.linux.ipv4 import MASKS, broadcast_of, parse_interface, shared_ip
 
 if TYPE_CHECKING:  # pragma: no cover
     from k8slab.linux.link import Link
@@ -136,11 +136,11 @@ def _interface(cidr: str | IPv4Interface | tuple[int, int]) -> tuple[int, int]:
 def add_address(ns: NetNS, dev: Link, cidr: str | IPv4Interface | tuple[int, int], scope: str | int = "global",
                 broadcast: str | None = None) -> Address:
     """``ip addr add CIDR dev DEV [scope S] [brd B]`` with the kernel's side effects."""
-    ip, plen = _interface(cidr)
+    ip, plen = cidr if type(cidr) is tuple else _interface(cidr)
     scope_n = SCOPES[scope] if isinstance(scope, str) else scope
     index = ns.address_index
     secondary = False
-    for a in index.subnet(dev, ip, plen):
+    for a in index.subnets.get(index.key(dev, ip, plen), ()):
         if int(a.local) == ip:
             raise NetlinkError.extack("ipv4: Address already assigned.", "EEXIST")
         if not a.secondary:
@@ -150,8 +150,8 @@ def add_address(ns: NetNS, dev: Link, cidr: str | IPv4Interface | tuple[int, int
         bcast = IPv4Address(broadcast_of(ip, plen))
     elif broadcast:
         bcast = IPv4Address(broadcast)
-    addr = Address(IPv4Address(ip), plen, dev, scope_n, bcast, secondary)
-    if secondary:
+    addr = Address(shared_ip(ip), plen, dev, scope_n, bcast, secondary)
+    if secondary or not dev.addresses:
         dev.addresses.append(addr)
     else:
         dev.addresses.insert(AddressIndex.primary_position(dev, scope_n), addr)

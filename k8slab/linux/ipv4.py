@@ -20,6 +20,7 @@ ipaddress.AddressValueError: Leading zeros are not permitted in '010' in '010.0.
 
 from __future__ import annotations
 
+import functools
 import re
 import socket
 from ipaddress import IPv4Address, IPv4Interface, IPv4Network
@@ -43,6 +44,15 @@ def parse_ip(value: str | int | IPv4Address) -> int:
     if type(value) is int and 0 <= value <= ALL_ONES:
         return value
     return int(IPv4Address(value))
+
+
+@functools.lru_cache(maxsize=16384)
+def shared_ip(n: int) -> IPv4Address:
+    """The ``IPv4Address`` of the number ``n``, one object for everyone who asks (it is an
+    immutable value): the same few recur in every pod (127.0.0.1 on its lo, its node's
+    gateway as the ``via`` of its routes and on the node's end of its veth), each made once
+    instead of twice a pod."""
+    return IPv4Address(n)
 
 
 def canonical_ip(value: str | IPv4Address) -> str:

@@ -21,13 +21,14 @@ effects (routes that come and go with addresses and link state); on error they r
 from __future__ import annotations
 
 from ipaddress import IPv4Address, IPv4Interface, IPv4Network
+from operator import attrgetter
 from typing import TYPE_CHECKING
 
 from k8slab.linux import address as _address
 from k8slab.linux import route as _route
 from k8slab.linux.address import SCOPES, Address
 from k8slab.linux.errors import NetlinkError
-from k8slab.linux.ipv4 import ALL_ONES, MASKS, broadcast_of, network_of, parse_ip, parse_prefix
+from k8slab.linux.ipv4 import ALL_ONES, MASKS, broadcast_of, network_of, parse_ip, parse_prefix, shared_ip
 from k8slab.linux.link import Bridge, Dummy, Link, Loopback, Veth, Vxlan, normalize_mac, valid_ifname
 from k8slab.linux.neigh import NeighTable
 from k8slab.linux.route import (
@@ -57,6 +58,7 @@ DEFAULT_SYSCTLS = {
 
 
 SCOPE_LINK = SCOPES["link"]
+_RUNNING = attrgetter("running")
 DEFAULT_RULES = ((0, RT_TABLE_LOCAL), (32766, RT_TABLE_MAIN), (32767, RT_TABLE_DEFAULT))  # ip rule
 _LOOPBACK = 0x7F000001  # 127.0.0.1
 
@@ -262,12 +264,16 @@ class NetNS:
         if link.admin_up:
             return
         affected = self._affected(link)
-        before = [d.running for d in affected]
+        before = list(map(_RUNNING, affected))
         link.admin_up = True
         link.ever_up = True
         primaries = link.primary_addresses() if link.addresses else ()
-        if isinstance(link, Loopback) and not any(int(a.local) == _LOOPBACK for a in primaries):
-            _address.add_address(self, link, (_LOOPBACK, 8), scope="host")  # with its routes: lo is up
+        if isinstance(link, Loopback):
+            for a in primaries:
+                if int(a.local) == _LOOPBACK:
+                    break
+            else:
+                _address.add_address(self, link, (_LOOPBACK, 8), scope="host")  # with its routes: lo is up
         for a in primaries:
             self._add_prefix_routes(a)
         self._note_running(before, affected)
@@ -386,7 +392,7 @@ class NetNS:
 
     def routes_for_new_address(self, addr: Address) -> None:
         """The kernel's fib_add_ifaddr: the local route, and prefix/broadcast routes if up."""
-        prim = self._primary_for(addr)
+        prim = self._primary_for(addr) if addr.secondary else addr
         self._kernel_route(RT_TABLE_LOCAL, "local", int(addr.local), 32, addr.dev, prim.local, 254)
         if not addr.secondary and addr.dev.admin_up:
             self._add_prefix_routes(addr)
@@ -442,7 +448,7 @@ class NetNS:
         net, plen = _parse_dst(dst)
         tid = parse_table(table)
         gw_n = parse_ip(via) if via is not None else None
-        gw = IPv4Address(gw_n) if via is not None else None
+        gw = shared_ip(gw_n) if via is not None else None
         link = self.link(dev) if dev is not None else None
         if isinstance(proto, int):
             proto = {v: k for k, v in PROTOS.items()}.get(proto, str(proto))
