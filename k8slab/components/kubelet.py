@@ -80,6 +80,7 @@ class Kubelet(Controller):
         self.network_ready: bool | None = None
         self.waiting: set = set()                   # pods waiting for the network
         self.written: dict[str, str] = {}           # pod uid -> resourceVersion of our last status write
+        self._cni_file: tuple | None = None   # (machine.fs, CNI_DIR's version there, its first config's path)
 
     # -- the node --------------------------------------------------------------------------------
     def ids(self, n: int = 32) -> str:
@@ -144,14 +145,15 @@ class Kubelet(Controller):
         ]
 
     def cni_config(self) -> str | None:
-        """The first config in /etc/cni/net.d (lexical order), as the runtime picks it."""
+        """The first config in /etc/cni/net.d (lexical order), as the runtime picks it. Which
+        file that is stays known while the folder's names do (its
+        :meth:`~k8slab.linux.fs.FileSystem.version`); the file is read each time."""
         fs = self.machine.fs
-        if not fs.isdir(CNI_DIR):
-            return None
-        for name in fs.listdir(CNI_DIR):
-            if name.endswith((".conflist", ".conf", ".json")):
-                return fs.read(f"{CNI_DIR}/{name}")
-        return None
+        version = fs.version(CNI_DIR)
+        known = self._cni_file
+        if known is None or known[0] is not fs or known[1] != version:
+            known = self._cni_file = (fs, version, _first_config(fs))
+        return None if known[2] is None else fs.read(known[2])
 
     def poll(self) -> None:
         """The kubelet's periodic sync: notice the CNI config appearing, retry waiting pods."""
@@ -422,6 +424,16 @@ class Kubelet(Controller):
 
     def _event(self, pod: dict, type_: str, reason: str, message: str) -> None:
         record(self.store, pod, type_, reason, message, "kubelet", host=self.machine.name)
+
+
+def _first_config(fs: FileSystem) -> str | None:
+    """The path of the first config in /etc/cni/net.d (lexical order), or None."""
+    if not fs.isdir(CNI_DIR):
+        return None
+    for name in fs.listdir(CNI_DIR):
+        if name.endswith((".conflist", ".conf", ".json")):
+            return f"{CNI_DIR}/{name}"
+    return None
 
 
 def expand_env(c: dict, pod: dict, machine) -> dict:
