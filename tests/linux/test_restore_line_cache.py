@@ -1,5 +1,6 @@
-"""iptables-restore's shared rules per line: a line seen before gives exactly what parsing it
-afresh gives (the same rules, counters and errors), whatever the namespace it lands in."""
+"""Shortcuts through the iptables front ends that must not show: iptables-restore's shared rules
+per line (a line seen before gives exactly what parsing it afresh gives: the same rules, counters
+and errors, whatever the namespace it lands in), and EnsureRule's -C/-I read once."""
 
 import importlib
 
@@ -99,3 +100,46 @@ def test_warm_rules_share_parsed_parts_not_counters():
     assert (rb[1].pkts, rb[1].bytes) == (7, 420) and (rb[0].pkts, rb[0].bytes) == (0, 0)
     ra[0].pkts += 1
     assert rb[0].pkts == 0
+
+
+def _ensure_by_two_commands(nf, table, chain, spec, prepend):
+    if nf.iptables(["-t", table, "-C", chain, *spec])[2] == 0:
+        return False
+    return nf.iptables(["-t", table, "-I" if prepend else "-A", chain, *spec])[2] == 0
+
+
+ENSURE = [
+    ("filter", "INPUT", ["-j", "KUBE-FIREWALL"]),
+    ("filter", "INPUT", ["-m", "comment", "--comment", "x y", "-j", "KUBE-FIREWALL"]),
+    ("filter", "KUBE-FIREWALL", ["-m", "comment", "--comment", "block", "--dst", "127.0.0.0/8", "!", "--src",
+                                 "127.0.0.0/8", "-m", "conntrack", "!", "--ctstate", "RELATED,ESTABLISHED,DNAT",
+                                 "-j", "DROP"]),
+    ("nat", "PREROUTING", ["-m", "comment", "--comment", "kubernetes service portals", "-j", "KUBE-SERVICES"]),
+    ("nat", "OUTPUT", ["-j", "NOPE"]),                  # a jump to a chain that is not there
+    ("filter", "NOPE", ["-j", "ACCEPT"]),               # a chain that is not there
+    ("filter", "INPUT", ["-j", "INPUT"]),               # a jump to a built-in chain
+    ("filter", "INPUT", ["--bogus"]),                   # words iptables refuses
+    ("filter", "OUTPUT", ["-j", "DNAT", "--to-destination", "1.2.3.4"]),   # a target the table refuses
+    ("raw", "OUTPUT", ["-j", "ACCEPT"]),                # a table not made yet
+    ("nosuch", "INPUT", ["-j", "ACCEPT"]),              # no such table
+    ("filter", "INPUT", ["-m", "statistic", "--mode", "nth", "--every", "2", "-j", "ACCEPT"]),
+]
+
+
+@pytest.mark.parametrize("prepend", [True, False])
+def test_check_or_add_is_the_two_commands_of_ensure_rule(prepend):
+    from k8slab.linux.netfilter.iptables_cmd import check_or_add
+
+    def fresh():
+        nf = Netfilter()
+        for argv in (["-N", "KUBE-FIREWALL"], ["-t", "nat", "-N", "KUBE-SERVICES"], ["-A", "INPUT", "-j", "ACCEPT"]):
+            nf.iptables(argv)
+        return nf
+
+    a, b = fresh(), fresh()
+    for _ in range(2):   # added, then found
+        for table, chain, spec in ENSURE:
+            assert check_or_add(a, table, chain, spec, prepend) == _ensure_by_two_commands(b, table, chain, spec,
+                                                                                          prepend)
+            assert a.iptables_save(["-c"])[0] == b.iptables_save(["-c"])[0]
+    assert "KUBE-FIREWALL" in a.iptables_save([])[0]

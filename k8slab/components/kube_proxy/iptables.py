@@ -39,6 +39,7 @@ from dataclasses import dataclass, field
 
 from k8slab.components.collector import collector_paused
 from k8slab.linux import xt_ext  # noqa: F401  (registers -m set and -m nfacct)
+from k8slab.linux.netfilter.iptables_cmd import check_or_add
 
 from .model import (
     EndpointsMap,
@@ -405,11 +406,7 @@ def ensure_chain(nf, table: str, chain: str) -> None:
 def ensure_rule(nf, table: str, chain: str, args: list[str], prepend: bool = True) -> bool:
     """``EnsureRule``: ``iptables -C`` and, if the rule is missing, ``-I`` (Prepend) or ``-A``.
     Returns True if a rule was added."""
-    _, _, rc = nf.iptables(["-t", table, "-C", chain, *args])
-    if rc == 0:
-        return False
-    _, err, rc = nf.iptables(["-t", table, "-I" if prepend else "-A", chain, *args])
-    return rc == 0
+    return check_or_add(nf, table, chain, args, prepend)
 
 
 def ensure_jump_rules(target) -> None:

@@ -246,6 +246,26 @@ def apply_command(table, cmd: Command, counters: tuple[int, int] | None = None) 
     return ""
 
 
+def check_or_add(nf, table: str, chain: str, spec: list[str], prepend: bool = True) -> bool:
+    """``iptables -t TABLE -C CHAIN SPEC`` and, if no such rule is there, ``iptables -t TABLE -I
+    CHAIN SPEC`` (``-A`` without ``prepend``): the two commands of kube-proxy's and the kubelet's
+    EnsureRule, with the words read once (both take the same spec, and -C neither checks nor
+    changes more than -I). True if the rule was added; False if it was there or either command
+    would fail (the same words fail both the same way)."""
+    try:
+        t = nf.table(table)
+        rule = _rule(t, parse_command(["-t", table, "-C", chain, *spec]), None)
+        if t.find(rule) is not None:
+            return False
+        if prepend:
+            t.insert(rule, 1)
+        else:
+            t.append(rule)
+    except NetfilterError:
+        return False
+    return True
+
+
 def _no_spec(cmd: Command) -> None:
     if cmd.spec:
         tok = cmd.spec[0]
@@ -322,4 +342,5 @@ def iptables_restore(nf, argv: list[str], text: str) -> tuple[str, str, int]:
     return "", "", 0
 
 
-__all__ = ["iptables", "iptables_save", "iptables_restore", "parse_command", "apply_command", "PARAM"]
+__all__ = ["iptables", "iptables_save", "iptables_restore", "parse_command", "apply_command", "check_or_add",
+           "PARAM"]
