@@ -80,7 +80,7 @@ for _r in reversed(RESOURCES):  # the first listed wins an ambiguous name, as ku
 def lookup(name: str) -> Resource:
     """The resource a user means by ``name`` (plural, singular, short name, kind, ``plural.group``,
     ``plural.version.group``; case-insensitive as kubectl is)."""
-    found = _BY_NAME.get(name.lower()) if isinstance(name, str) else None
+    found = (_BY_NAME.get(name) or _BY_NAME.get(name.lower())) if isinstance(name, str) else None
     if found is None:
         raise ClientError(f'the server doesn\'t have a resource type "{name}"')
     return found

@@ -193,9 +193,10 @@ class Store:
         self._watch_by_resource: dict[str, list[Watch]] = {}
         self._watch_by_field: dict[tuple, list[Watch]] = {}
         # resource -> the watches of all resources and of it, in subscription order: what every event
-        # of it is offered before the field-selected ones. Made on demand, dropped when a watch
-        # starts or stops (a tuple, never changed: a handler stopping a watch leaves it as it was).
-        self._watch_lists: dict[str, tuple[Watch, ...]] = {}
+        # of it is offered before the field-selected ones; and (resource, path, value) -> those plus
+        # the watches selecting on that value. Made on demand, dropped when a watch starts or stops
+        # (tuples, never changed: a handler stopping a watch leaves them as they were).
+        self._watch_lists: dict[str | tuple, tuple[Watch, ...]] = {}
         self._indexed_paths: dict[str, dict[str, tuple[str, ...]]] = {}  # resource -> watched path -> its parts
         self._dispatching = False
         # What clients keep per store (the event recorders' correlator): it lives and dies with it.
@@ -509,21 +510,27 @@ class Store:
             raise not_found(res.qualified, name)
         if not isinstance(patch, dict):
             raise bad_request("json: cannot unmarshal into Go value of type map[string]interface {}")
-        # Copy-on-write: the patched object shares what the patch does not touch with the stored one.
-        if patch_type == "merge":
-            new = merge_patch(old, patch, copy=copy)
-        elif patch_type == "strategic":
-            new = strategic_merge_patch(old, patch, kind=res.kind, keep_unlisted=keep_unlisted, copy=copy)
-        else:
+        if patch_type not in ("merge", "strategic"):
             raise bad_request(f'unknown patch type "{patch_type}"')
+        if subresource == "status":
+            # Only the status is written: the patch's status onto the stored one (and its
+            # resourceVersion, a precondition), the rest of the object as stored.
+            self._precondition(res, name, patch, old)
+            only = dict(old)
+            if "status" in patch:
+                status = self._merge(res, {"status": old["status"]} if "status" in old else {},
+                                     {"status": patch["status"]}, patch_type, keep_unlisted, copy)
+                only["status"] = status.get("status")
+            else:
+                only["status"] = old.get("status")
+            return self._commit_update(res, ns, old, only, validate=False)
+        # Copy-on-write: the patched object shares what the patch does not touch with the stored one.
+        new = self._merge(res, old, patch, patch_type, keep_unlisted, copy)
         if not isinstance(new, dict):
             raise bad_request("json: cannot unmarshal into Go value of type map[string]interface {}")
         meta = new.get("metadata")
         new["metadata"] = meta = dict(meta) if isinstance(meta, dict) else {}
-        rv = patch.get("metadata", {}).get("resourceVersion") if isinstance(patch.get("metadata"), dict) else None
-        if rv and rv != old["metadata"]["resourceVersion"]:
-            raise conflict(res.qualified, name, "the object has been modified; please apply your changes to the "
-                                                "latest version and try again")
+        self._precondition(res, name, patch, old)
         new["apiVersion"], new["kind"] = res.api_version, res.kind
         meta["name"] = name
         if res.namespaced:
@@ -532,16 +539,26 @@ class Store:
             from . import schema
 
             schema.check(new, res)
-        if subresource == "status":
-            only = dict(old)
-            only["status"] = new.get("status")
-            return self._commit_update(res, ns, old, only, validate=False)
         if res.kind in STATUS_KINDS:
             if "status" in old:
                 new["status"] = old["status"]
             else:
                 new.pop("status", None)
         return self._commit_update(res, ns, old, new, validate=validate)
+
+    @staticmethod
+    def _precondition(res: Resource, name: str, patch: dict, old: dict) -> None:
+        """Conflict when the patch names a resourceVersion that is not the stored one."""
+        rv = patch.get("metadata", {}).get("resourceVersion") if isinstance(patch.get("metadata"), dict) else None
+        if rv and rv != old["metadata"]["resourceVersion"]:
+            raise conflict(res.qualified, name, "the object has been modified; please apply your changes to the "
+                                                "latest version and try again")
+
+    @staticmethod
+    def _merge(res: Resource, target: dict, patch: dict, patch_type: str, keep_unlisted: bool, copy: bool) -> dict:
+        if patch_type == "merge":
+            return merge_patch(target, patch, copy=copy)
+        return strategic_merge_patch(target, patch, kind=res.kind, keep_unlisted=keep_unlisted, copy=copy)
 
     def _commit_update(self, res: Resource, ns: str, old: dict, new: dict, *, validate: bool,
                        bump_generation: bool = True) -> dict:
@@ -880,18 +897,26 @@ class Store:
         paths = self._indexed_paths.get(q)
         if not paths:
             return base
-        extra: list[Watch] = []
+        found = []   # the field-selected watch buckets the event concerns
         by_field = self._watch_by_field
         for path, parts in paths.items():
             value = _field(event.object, parts)
-            extra += by_field.get((q, path, value), ())
+            if (q, path, value) in by_field:
+                found.append((q, path, value))
             if event.old is not None:
                 old_value = _field(event.old, parts)
-                if old_value != value:
-                    extra += by_field.get((q, path, old_value), ())
-        if not extra:
+                if old_value != value and (q, path, old_value) in by_field:
+                    found.append((q, path, old_value))
+        if not found:
             return base
-        extra += base
+        if len(found) == 1:   # the common case (a kubelet's pod): the merged tuple, kept like base
+            merged = self._watch_lists.get(found[0])
+            if merged is None:
+                merged = self._watch_lists[found[0]] = tuple(sorted(base + tuple(by_field[found[0]]), key=_BY_ORDER))
+            return merged
+        extra: list[Watch] = list(base)
+        for key in found:
+            extra += by_field[key]
         extra.sort(key=_BY_ORDER)
         return extra
 
