@@ -409,7 +409,7 @@ class Kubelet(Controller):
         if sb:
             status["podIP"] = sb.ip
             status["podIPs"] = [{"ip": sb.ip}]
-        if status != {k: v for k, v in old.items() if k in status} or set(old) - set(status):
+        if status != old:   # a field changed, came or went
             new = self.store.patch("pods", pod["metadata"]["name"], {"status": status},
                                    namespace=pod["metadata"]["namespace"], subresource="status", validate=False,
                                    copy=False)

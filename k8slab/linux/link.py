@@ -148,8 +148,8 @@ class Veth(Link):
     __slots__ = ("peer",)
     kind = "veth"
 
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(self, netns: NetNS, ifindex: int, name: str, mac: str, mtu: int = 1500) -> None:
+        Link.__init__(self, netns, ifindex, name, mac, mtu)
         self.peer: Veth | None = None
 
     @property

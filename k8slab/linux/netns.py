@@ -91,7 +91,8 @@ class NetNS:
         # Table default (253) is made on first use, like any other numbered table: empty, it
         # shows and routes nothing. So are the neighbour table, the sockets and a copy of the
         # sysctls: an idle pod namespace costs little.
-        self.tables: dict[int, RouteTable] = {t: RouteTable(t) for t in (RT_TABLE_LOCAL, RT_TABLE_MAIN)}
+        self.tables: dict[int, RouteTable] = {RT_TABLE_LOCAL: RouteTable(RT_TABLE_LOCAL),
+                                              RT_TABLE_MAIN: RouteTable(RT_TABLE_MAIN)}
         self.rules: tuple[tuple[int, int], ...] = DEFAULT_RULES
         self._neigh: NeighTable | None = None
         self._sysctls: dict[str, str] | None = None  # None: DEFAULT_SYSCTLS, copied on first write
@@ -235,7 +236,7 @@ class NetNS:
                 dev.addresses.remove(a)
                 ns.address_index.remove(a)
             for table in ns.tables.values():
-                for r in [r for r in table if r.dev is dev]:
+                for r in [r for r in table.unordered() if r.dev is dev]:
                     table.remove(r)
             if ns._neigh is not None:
                 ns._neigh.flush_dev(dev)
@@ -286,7 +287,8 @@ class NetNS:
             return
         link.admin_up = False
         for table in self.tables.values():
-            for r in [r for r in table if r.dev is link and r.scope != SCOPES["host"] and r.type != "local"]:
+            for r in [r for r in table.unordered()
+                      if r.dev is link and r.scope != SCOPES["host"] and r.type != "local"]:
                 table.remove(r)
         if self._neigh is not None:
             self._neigh.flush_dev(link)

@@ -159,8 +159,12 @@ class RouteTable:
     def __iter__(self) -> Iterator[Route]:
         """All routes in the order ``ip route show`` lists them: by address, longer prefix
         first, then as ranked within a prefix (the sort is stable)."""
-        routes = [r for v in self._routes.values() for r in ((v,) if type(v) is Route else v)]
-        return iter(sorted(routes, key=Route.sort_key))
+        return iter(sorted(self.unordered(), key=Route.sort_key))
+
+    def unordered(self) -> list[Route]:
+        """All routes in no particular order (for a caller that removes some: the order of
+        removals does not change what is left, and sorting a node's table costs more)."""
+        return [r for v in self._routes.values() for r in ((v,) if type(v) is Route else v)]
 
     def candidates(self, dst: IPv4Network) -> tuple[Route, ...]:
         """The routes to exactly this prefix (best first)."""

@@ -43,3 +43,36 @@ def test_addresses_keep_the_kernel_order():
         for a in added:   # secondaries are the later ones in a subnet that has a primary
             same = [b for b in added if b.network == a.network]
             assert a.secondary == (same[0] is not a)
+
+
+def test_deleting_and_downing_links_leaves_the_other_routes_in_order():
+    """Routes leave with their device (del_link) or with it going down (scope host and local
+    ones stay); what is left is the table as it was without them, in ``ip route`` order."""
+    from k8slab.linux.link import veth_pair
+
+    rng = random.Random(8)
+    k = Kernel(seed=2)
+    node = k.add_netns("node")
+    ends = []
+    for i in range(40):
+        pod = k.add_netns(f"p{i}")
+        host, eth0 = veth_pair(node, f"veth{i}", pod, "eth0")
+        node.set_link_up(host)
+        pod.set_link_up(eth0)
+        node.add_address(host, "10.244.1.1/32")
+        node.add_route(f"10.244.1.{i + 2}/32", dev=host, scope="host")
+        node.add_route(f"10.{i % 7}.0.0/16", via="169.254.1.1", dev=host, onlink=True, metric=rng.randint(0, 2),
+                       replace=True)
+        ends.append(host)
+    rng.shuffle(ends)
+    for n, dev in enumerate(ends):
+        before = {t: list(table) for t, table in node.tables.items()}
+        deleted = n % 2 == 1
+        if deleted:
+            node.del_link(dev)
+        else:
+            node.set_link_down(dev)
+        for t, table in node.tables.items():
+            assert list(table) == [r for r in before[t] if r.dev is not dev
+                                   or not deleted and (r.scope == 254 or r.type == "local")]
+        assert len(node.tables[255]) + len(node.tables[254]) > 0
