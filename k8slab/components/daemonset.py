@@ -37,23 +37,45 @@ class DaemonSetController(Controller):
         return (meta["namespace"], meta["name"])
 
     def reconcile(self, key) -> None:
-        keys = ([(d["metadata"]["namespace"], d["metadata"]["name"]) for d in self.store.list("daemonsets.apps")]
-                if key == "all" else [key])
-        for ns, name in keys:
-            ds = self.store.try_get("daemonsets.apps", name, ns)
+        if key == "all":
+            dss = self.store.list("daemonsets.apps")
+        else:
+            dss = [d for d in [self.store.try_get("daemonsets.apps", key[1], key[0])] if d is not None]
+        # One look at the pods for all of them: a sync creates pods of its own DaemonSet only.
+        pods = self._pods_of(dss)
+        for d in dss:
+            ds = self.store.try_get("daemonsets.apps", d["metadata"]["name"], d["metadata"]["namespace"])
             if ds is not None:
-                self.sync(ds)
+                self.sync(ds, pods.get(ds["metadata"]["uid"], []))
 
-    def sync(self, ds: dict) -> None:
+    def _pods_of(self, dss: list[dict]) -> dict[str, list[dict]]:
+        """DaemonSet uid -> the pods of its namespace that name it as an owner, by name: one pass
+        over each namespace's pods, however many DaemonSets it has."""
+        uids_by_ns: dict[str, set] = {}
+        for ds in dss:
+            uids_by_ns.setdefault(ds["metadata"]["namespace"], set()).add(ds["metadata"]["uid"])
+        out: dict[str, list[dict]] = {}
+        for ns, uids in uids_by_ns.items():
+            for pod in self.store.list("pods", ns):
+                for r in pod["metadata"].get("ownerReferences", []):
+                    uid = r.get("uid")
+                    # uids are strings: any other value names none of them
+                    if type(uid) is str and uid in uids:
+                        mine = out.setdefault(uid, [])
+                        if not mine or mine[-1] is not pod:   # once, however often it names it
+                            mine.append(pod)
+        return out
+
+    def sync(self, ds: dict, pods: list[dict] | None = None) -> None:
+        """Create the pods the nodes lack and write the status; ``pods``: the DaemonSet's pods
+        (those of its namespace naming it as an owner, by name), looked up when not given."""
         meta, spec = ds["metadata"], ds["spec"]
         template = spec["template"]
         selector = template.get("spec", {}).get("nodeSelector", {})
         tolerations = template.get("spec", {}).get("tolerations", [])
-        owned = {}
-        for pod in self.store.list("pods", meta["namespace"]):
-            refs = pod["metadata"].get("ownerReferences", [])
-            if any(r.get("uid") == meta["uid"] for r in refs):
-                owned[pod["spec"].get("nodeName")] = pod
+        if pods is None:
+            pods = self._pods_of([ds]).get(meta["uid"], [])
+        owned = {pod["spec"].get("nodeName"): pod for pod in pods}
         wanted = []
         for node in self.store.list("nodes"):
             labels = node["metadata"].get("labels", {})
@@ -90,10 +112,10 @@ class DaemonSetController(Controller):
                              subresource="status", validate=False)
 
     def poll(self) -> None:
-        for ds in self.store.list("daemonsets.apps"):
-            ready = sum(1 for p in self.store.list("pods", ds["metadata"]["namespace"])
-                        if any(r.get("uid") == ds["metadata"]["uid"] for r in p["metadata"].get("ownerReferences", []))
-                        and _ready(p))
+        dss = self.store.list("daemonsets.apps")
+        pods = self._pods_of(dss)
+        for ds in dss:
+            ready = sum(1 for p in pods.get(ds["metadata"]["uid"], ()) if _ready(p))
             if ds.get("status", {}).get("numberReady") != ready:
                 self.enqueue((ds["metadata"]["namespace"], ds["metadata"]["name"]))
 
