@@ -66,3 +66,46 @@ def test_a_changed_object_is_a_new_one_and_is_worked_out_again():
     services = [_svc("web", 90)]
     assert [v.port for v in shared.services(services).values()] == [90]
     assert [v.port for v in shared.services([_svc("web", 91)]).values()] == [91]
+
+
+def test_each_node_gets_the_rules_it_would_work_out_alone():
+    from dataclasses import asdict
+
+    from k8slab.components.kube_proxy.iptables import ProxierConfig, shared_rules, sync_proxy_rules
+    from tests.components.test_kube_proxy_iptables import overall_objects
+
+    services, slices = overall_objects()
+    plain = [s for s in services if s["metadata"]["name"] != "svc5"]   # no loadBalancerSourceRanges
+    shared = SharedMaps()
+    # (node name, its addresses, config changes, nat chains it has, cleanup): in turns, as nodes sync
+    nodes = [
+        ("n1", ["192.168.0.2"], {}, ["KUBE-SERVICES"], True),
+        ("n2", ["192.168.0.3"], {}, ["KUBE-SERVICES"], True),
+        ("n8", ["192.168.0.8"], {"cluster_cidr": None}, ["KUBE-SERVICES"], True),
+        ("n10", ["192.168.0.11"], {"masquerade_all": True}, ["KUBE-SERVICES"], True),
+        ("n3", ["203.0.113.9"], {}, ["KUBE-SERVICES"], True),         # inside svc5's source range
+        ("n4", ["192.168.0.4"], {}, ["KUBE-SVC-STALE", "KUBE-SERVICES"], True),
+        ("n5", ["192.168.0.5"], {}, ["KUBE-SVC-STALE"], False),
+        ("n6", ["192.168.0.6"], {"node_port_addresses": ["primary"]}, [], True),
+        ("n7", ["192.168.0.7"], {"node_port_addresses": ["primary"]}, [], True),
+        ("n8", ["192.168.0.8"], {"cluster_cidr": None}, [], True),
+        ("n9", ["192.168.0.9"], {"sync_period": 5.0}, [], True),
+        ("kind-worker", ["192.168.0.10"], {}, [], True),               # named by an endpoint: its own map
+        ("n2", ["192.168.0.3"], {}, ["KUBE-SERVICES"], True),
+    ]
+    for svcs in (services, plain):
+        for name, ips, changes, existing, cleanup in nodes * 2:
+            config = ProxierConfig(**{**asdict(ProxierConfig(name, ips)), **changes})
+            svc_map, ep_map = shared.services(svcs), shared.endpoints(slices, name)
+            got = shared_rules(svc_map, ep_map, config, existing, cleanup)
+            alone = sync_proxy_rules(service_port_map(svcs), endpoints_map(slices, name), config, existing, cleanup)
+            assert vars(got) == vars(alone), (name, changes)
+    first, second = (shared_rules(shared.services(plain), shared.endpoints(slices, n), ProxierConfig(n, [ip]))
+                     for n, ip in (("n1", "192.168.0.2"), ("n2", "192.168.0.3")))
+    assert first is second   # worked out once
+    # maps that are not frozen (a caller's own, which it may change) are worked out each time
+    spm, epm = service_port_map(plain), endpoints_map(slices, "x")
+    config = ProxierConfig("x", ["192.168.0.2"])
+    before = shared_rules(spm, epm, config)
+    next(iter(spm.values())).cluster_ip = "10.96.0.99"
+    assert shared_rules(spm, epm, config).text != before.text

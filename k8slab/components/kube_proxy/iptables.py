@@ -35,7 +35,7 @@ KUBE-KUBELET-CANARY chains).
 from __future__ import annotations
 
 import ipaddress
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 
 from k8slab.components.collector import collector_paused
 from k8slab.linux import xt_ext  # noqa: F401  (registers -m set and -m nfacct)
@@ -366,6 +366,32 @@ def sync_proxy_rules(
     )
 
 
+# What sync_proxy_rules reads of a ProxierConfig besides the node's addresses (the node's name
+# reaches it only through the EndpointsMap; sync_period is the proxier's).
+_RULES_CONFIG = tuple(f.name for f in fields(ProxierConfig) if f.name not in ("node_name", "node_ips", "sync_period"))
+_LAST_RULES: list = [None, None]   # [inputs, RulesResult] of the last shared_rules that worked them out
+
+
+def shared_rules(svc_map: ServicePortMap, ep_map: EndpointsMap, config: ProxierConfig,
+                 existing_nat_chains=(), cleanup: bool = True) -> RulesResult:
+    """:func:`sync_proxy_rules`, its last result given again to the next node with the same
+    inputs: the same frozen maps (SharedMaps gives every node the same ones, and nobody changes
+    them), the config but for the node's name and (where they cannot matter: no
+    --nodeport-addresses, no loadBalancerSourceRanges) its addresses, and the same stale
+    service chains. Maps that are not frozen are always worked out. Read-only, like the maps."""
+    if not (svc_map.frozen and ep_map.frozen):
+        return sync_proxy_rules(svc_map, ep_map, config, existing_nat_chains, cleanup)
+    ips_matter = bool(config.node_port_addresses) or any(s.load_balancer_source_ranges for s in svc_map.values())
+    inputs = (svc_map, ep_map, [getattr(config, f) for f in _RULES_CONFIG], config.node_ips if ips_matter else None,
+              {c for c in existing_nat_chains if c.startswith(SERVICE_CHAIN_PREFIXES)} if cleanup else None, cleanup)
+    last = _LAST_RULES[0]
+    if last is not None and last[0] is svc_map and last[1] is ep_map and last[2:] == inputs[2:]:
+        return _LAST_RULES[1]
+    res = sync_proxy_rules(svc_map, ep_map, config, existing_nat_chains, cleanup)
+    _LAST_RULES[:] = [inputs, res]
+    return res
+
+
 _PROBABILITIES: list[str] = ["<bad value>"]
 
 
@@ -489,7 +515,7 @@ class IPTablesProxier:
         large = total_eps > LARGE_CLUSTER_ENDPOINTS_THRESHOLD
         cleanup = not large or self.last_cleanup is None or now - self.last_cleanup > self.config.sync_period
         existing = list(nf.table("nat").chains) if cleanup else ()
-        res = sync_proxy_rules(svc_map, ep_map, self.config, existing, cleanup=cleanup)
+        res = shared_rules(svc_map, ep_map, self.config, existing, cleanup=cleanup)
         if cleanup:
             self.last_cleanup = now
         _, err, rc = nf.iptables_restore(res.text, ["-w", "5", "-W", "100000", "--noflush", "--counters"])
@@ -497,13 +523,13 @@ class IPTablesProxier:
         if rc != 0:
             self.metrics["sync_proxy_rules_iptables_restore_failures_total"] = (
                 self.metrics.get("sync_proxy_rules_iptables_restore_failures_total", 0) + 1)
-            return SyncResult(False, res.text, res.rules_total, [], err, skipped)
+            return SyncResult(False, res.text, dict(res.rules_total), [], err, skipped)
         self.last = res
         for table, n in res.rules_total.items():
             self.metrics[f'sync_proxy_rules_iptables_total{{table="{table}"}}'] = n
         for kind, n in res.no_local_endpoints.items():
             self.metrics[f'sync_proxy_rules_no_local_endpoints_total{{traffic_policy="{kind}"}}'] = n
-        return SyncResult(True, res.text, res.rules_total, res.deleted_chains, "", skipped)
+        return SyncResult(True, res.text, dict(res.rules_total), list(res.deleted_chains), "", skipped)
 
 
 def restore_text(services: list[dict], slices: list[dict], config: ProxierConfig) -> str:

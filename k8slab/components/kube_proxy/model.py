@@ -131,7 +131,10 @@ class Endpoint:
 
 
 class ServicePortMap(dict):
-    """``proxy.ServicePortMap``: ServicePortName -> ServicePortInfo, plus what was skipped and why."""
+    """``proxy.ServicePortMap``: ServicePortName -> ServicePortInfo, plus what was skipped and why.
+    ``frozen``: shared by :class:`SharedMaps`, never changed again."""
+
+    frozen = False
 
     def __init__(self) -> None:
         super().__init__()
@@ -139,7 +142,10 @@ class ServicePortMap(dict):
 
 
 class EndpointsMap(dict):
-    """``proxy.EndpointsMap``: ServicePortName -> endpoints in kube-proxy's order."""
+    """``proxy.EndpointsMap``: ServicePortName -> endpoints in kube-proxy's order (``frozen``:
+    as for ServicePortMap)."""
+
+    frozen = False
 
     def __init__(self) -> None:
         super().__init__()
@@ -314,7 +320,8 @@ class SharedMaps:
     objects with them, so identity means what it says) and any other list is worked out afresh.
     A node's endpoints differ from another's only where an endpoint's nodeName is the node's:
     a node no endpoint names gets the map worked out for no node, which is the same map.
-    Use it only for lists of stored objects; a caller's own dicts may change in place."""
+    Use it only for lists of stored objects; a caller's own dicts may change in place. The maps
+    it keeps are ``frozen``: nobody changes them."""
 
     def __init__(self) -> None:
         self._services: list | None = None
@@ -326,6 +333,7 @@ class SharedMaps:
     def services(self, services: list[dict]) -> ServicePortMap:
         if self._services is None or not _same_objects(self._services, services):
             self._svc_map = service_port_map(services)
+            self._svc_map.frozen = True
             self._services = list(services)
         return self._svc_map
 
@@ -333,6 +341,7 @@ class SharedMaps:
         if self._slices is None or not _same_objects(self._slices, slices):
             named: set = set()
             self._ep_map = endpoints_map(slices, None, named)
+            self._ep_map.frozen = True
             self._slices, self._named = list(slices), named
         if node_name in self._named:
             return endpoints_map(slices, node_name)
