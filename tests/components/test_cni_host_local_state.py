@@ -2,6 +2,7 @@
 only when its version moved: files a learner adds or removes between ADDs are still seen."""
 
 import json
+import re
 
 import pytest
 
@@ -88,3 +89,22 @@ def test_range_numbers_are_the_fields_read_each_time(r):
         except CNIError as e:
             got = e.msg
         assert got == plain()
+
+
+@pytest.mark.parametrize("field", ["rangeStart", "rangeEnd", "gateway"])
+@pytest.mark.parametrize("bad", ["10.244.1", "nope", "10.244.1.300", "::1x"])
+def test_a_range_ip_that_is_not_an_ip_fails_as_the_plugin_does_and_reserves_nothing(host, field, bad):
+    conf = json.loads(CONFLIST)
+    conf["plugins"][0]["ipam"]["ranges"][0][0][field] = bad
+    host.netns.kernel.add_netns("p1")
+    with pytest.raises(CNIError, match=f"failed \\(add\\): invalid IP address: {re.escape(bad)}$"):
+        add_network_list(host, json.dumps(conf), "id1", "/var/run/netns/p1")
+    assert not host.fs.exists(f"{STATE}/10.244.1.2")
+
+
+@pytest.mark.parametrize("empty", ["", None])
+def test_an_empty_or_null_range_ip_is_as_if_not_given(host, empty):
+    conf = json.loads(CONFLIST)
+    conf["plugins"][0]["ipam"]["ranges"][0][0].update(rangeStart=empty, gateway=empty)
+    host.netns.kernel.add_netns("p1")
+    assert add_network_list(host, json.dumps(conf), "id1", "/var/run/netns/p1")["ips"][0]["address"] == "10.244.1.2/29"

@@ -26,7 +26,9 @@ def _range(conf: dict) -> tuple[int, int, int, int]:
     r = ranges[0][0]
     if "subnet" not in r:
         raise CNIError("invalid CIDR None: 'subnet'")
-    fields = (r["subnet"], r.get("rangeStart", _ABSENT), r.get("rangeEnd", _ABSENT), r.get("gateway", _ABSENT))
+    # Go decodes null or "" into a nil net.IP: the same as a field not given
+    fields = (r["subnet"], *(_ABSENT if r.get(k) is None or r.get(k) == "" else r[k]
+                             for k in ("rangeStart", "rangeEnd", "gateway")))
     try:
         return _range_numbers(*fields)
     except TypeError:   # a list or an object where text belongs: not cached, it fails as it did
@@ -46,10 +48,19 @@ def _range_numbers(subnet: str, range_start, range_end, gateway) -> tuple[int, i
         raise CNIError(f"invalid CIDR {subnet}: {e}") from None
     net = network_of(value, plen)
     broadcast = broadcast_of(net, plen)
-    start = parse_ip(range_start) if range_start is not _ABSENT else net + 1
-    end = parse_ip(range_end) if range_end is not _ABSENT else broadcast - 1
-    gw = parse_ip(gateway) if gateway is not _ABSENT else net + 1
+    start = _ip_field(range_start) if range_start is not _ABSENT else net + 1
+    end = _ip_field(range_end) if range_end is not _ABSENT else broadcast - 1
+    gw = _ip_field(gateway) if gateway is not _ABSENT else net + 1
     return plen, start, end, gw
+
+
+def _ip_field(text: str) -> int:
+    """An IP field of a range (``rangeStart``, ``rangeEnd``, ``gateway``), failing as Go's JSON
+    decoding of a ``net.IP`` does."""
+    try:
+        return parse_ip(text)
+    except ValueError:
+        raise CNIError(f"invalid IP address: {text}") from None
 
 
 def _dir(conf: dict) -> str:
