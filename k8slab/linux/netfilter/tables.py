@@ -36,12 +36,12 @@ class Chain:
         self.pkts = 0
         self.bytes = 0
         self._index = None
-        self._cands: dict[int, list[int]] = {}
+        self._cands: dict[int, list[int]] | None = None   # made when a walk first asks (most chains never)
 
     def changed(self) -> None:
         """Drop the lookup index after the rule list changed."""
         self._index = None
-        self._cands = {}
+        self._cands = None
 
     def copy(self) -> Chain:
         c = Chain(self.name, self.builtin, self.policy)
@@ -58,7 +58,10 @@ class Chain:
         rules = self.rules
         if len(rules) < INDEX_MIN_RULES:
             return range(len(rules))
-        cands = self._cands.get(dst)
+        by_dst_cands = self._cands
+        if by_dst_cands is None:
+            by_dst_cands = self._cands = {}
+        cands = by_dst_cands.get(dst)
         if cands is not None:
             return cands
         if self._index is None:
@@ -73,9 +76,9 @@ class Chain:
         by_dst, others = self._index
         exact = by_dst.get(dst)
         cands = sorted(exact + others) if exact else others
-        if len(self._cands) > 4096:
-            self._cands.clear()
-        self._cands[dst] = cands
+        if len(by_dst_cands) > 4096:
+            by_dst_cands.clear()
+        by_dst_cands[dst] = cands
         return cands
 
 
@@ -204,10 +207,11 @@ class Table:
             i = len(c.rules) - 1
             if rule.dmask == 0xFFFFFFFF and not rule.dinv:
                 by_dst.setdefault(rule.dst, []).append(i)
-                c._cands.pop(rule.dst, None)
+                if c._cands is not None:
+                    c._cands.pop(rule.dst, None)
             else:
                 others.append(i)
-                c._cands = {}
+                c._cands = None
         else:
             c.changed()
         self.exists = True
