@@ -60,10 +60,16 @@ CASES = [
     ([], "*filter\n[1:2] -A INPUT -j ACCEPT\nCOMMIT\n", []),
     ([], "*filter\n-A INPUT -j ACCEPT\n-A INPUT -j ACCEPT\nbogus\nCOMMIT\n", []),
     ([], "*filter\n-A INPUT -t nat -j ACCEPT\nCOMMIT\n", []),
+    # where the input ends: no COMMIT after a last blank or white line, a missing one mid-way
+    ([], "*filter\n-A INPUT -j ACCEPT\n   ", []),
+    ([], "*filter\n-A INPUT -j ACCEPT\n\n", []),
+    ([], "*filter\n-A INPUT -j NOPE\n  \n", []),
+    ([], "  *filter \n\t-A INPUT -j ACCEPT \n COMMIT\n", []),
 ]
 
 
 def _clear():
+    restore._LAST_TEXT[:] = [None, ()]
     restore._LINE_COMMANDS.clear()
     restore._LINE_RULES.clear()
     rule._PARSED.clear()
@@ -143,3 +149,11 @@ def test_check_or_add_is_the_two_commands_of_ensure_rule(prepend):
                                                                                           prepend)
             assert a.iptables_save(["-c"])[0] == b.iptables_save(["-c"])[0]
     assert "KUBE-FIREWALL" in a.iptables_save([])[0]
+
+
+def test_a_white_last_line_still_counts():
+    for _ in range(2):   # split afresh, then the same text again
+        err = Netfilter().iptables_restore("*filter\n-A INPUT -j ACCEPT\n   ", [])[1]
+        assert err == "iptables-restore: COMMIT expected at line 4\n"
+        assert Netfilter().iptables_restore("*filter\n-A INPUT -j ACCEPT\n", [])[1] == \
+            "iptables-restore: COMMIT expected at line 3\n"

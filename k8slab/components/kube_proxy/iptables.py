@@ -435,15 +435,24 @@ def ensure_rule(nf, table: str, chain: str, args: list[str], prepend: bool = Tru
     return check_or_add(nf, table, chain, args, prepend)
 
 
+def _jump_args(dst: str, comment: str, new_only: bool) -> list[str]:
+    args = ["-m", "conntrack", "--ctstate", "NEW"] if new_only else []
+    if comment:
+        args += ["-m", "comment", "--comment", comment]
+    return args + ["-j", dst]
+
+
+# (table, chain jumped to, built-in chain, the rule's words) of each JUMP_CHAINS entry, spelled once.
+_JUMP_RULES = tuple((table, dst, src, _jump_args(dst, comment, new_only))
+                    for table, dst, src, comment, new_only in JUMP_CHAINS)
+
+
 def ensure_jump_rules(target) -> None:
     """The jumps kube-proxy inserts at the top of the built-in chains on a full sync."""
     nf = _nf(target)
-    for table, dst, src, comment, new_only in JUMP_CHAINS:
+    for table, dst, src, args in _JUMP_RULES:
         ensure_chain(nf, table, dst)
-        args = ["-m", "conntrack", "--ctstate", "NEW"] if new_only else []
-        if comment:
-            args += ["-m", "comment", "--comment", comment]
-        ensure_rule(nf, table, src, args + ["-j", dst])
+        ensure_rule(nf, table, src, args)
 
 
 def ensure_canary(target, chain: str) -> None:

@@ -135,17 +135,34 @@ _LINE_RULES: dict[tuple[str, str], Rule] = {}
 LINE_CACHE_MAX = 100_000
 
 
+_LAST_TEXT: list = [None, ()]   # [text, its stripped lines]: the text restored last, kept if small
+LAST_TEXT_MAX = 1 << 16
+
+
+def _lines(text: str) -> tuple[str, ...]:
+    """The input's lines, stripped. Every node's kube-proxy restores the same text (one string,
+    see kube_proxy.iptables.shared_rules): its lines are split once, and being the same strings
+    each time, their hashes are worked out once too."""
+    last = _LAST_TEXT
+    if text is last[0] or text == last[0]:
+        return last[1]
+    lines = text.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    out = tuple(raw.strip() for raw in lines)
+    if len(text) <= LAST_TEXT_MAX:
+        last[0], last[1] = text, out
+    return out
+
+
 def _restore(nf, text: str, noflush: bool, counters: bool, only_table: str | None) -> None:
     from .iptables_cmd import apply_command, parse_command
 
     work: dict[str, Table] = {}
     table: Table | None = None
-    lines = text.split("\n")
-    if lines and lines[-1] == "":
-        lines.pop()
+    lines = _lines(text)
     lineno = 0
-    for lineno, raw in enumerate(lines, 1):
-        line = raw.strip()
+    for lineno, line in enumerate(lines, 1):
         if not line or line[0] == "#":
             continue
         if table is None and line[0] != "*":
