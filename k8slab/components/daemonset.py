@@ -32,8 +32,10 @@ class DaemonSetController(Controller):
             return "all"
         meta = event.object["metadata"]
         if event.resource.kind == "Pod":  # a pod of ours went away: the node needs a new one
+            if event.type != "DELETED":   # (most pod events: looked at no further)
+                return None
             owner = next((r for r in meta.get("ownerReferences", []) if r.get("kind") == "DaemonSet"), None)
-            return (meta["namespace"], owner["name"]) if owner and event.type == "DELETED" else None
+            return (meta["namespace"], owner["name"]) if owner else None
         return (meta["namespace"], meta["name"])
 
     def reconcile(self, key) -> None:

@@ -69,3 +69,24 @@ def test_sync_with_the_pods_given_or_looked_up_does_the_same():
                 for s in stores)
     assert one == two and len(one) == 3
     assert stores[0].list("daemonsets.apps")[0]["status"] == stores[1].list("daemonsets.apps")[0]["status"]
+
+
+def test_a_deleted_pod_of_a_daemonset_comes_back_and_other_pod_events_are_ignored():
+    import k8slab
+    from k8slab.api.store import WatchEvent
+
+    c = k8slab.kind(workers=1)
+    ctl = next(x for x in c.loop.controllers if isinstance(x, DaemonSetController))
+    pod = next(p for p in c.store.list("pods", "kube-system") if p["metadata"]["name"].startswith("kindnet-")
+               and p["spec"]["nodeName"] == "kind-worker")
+    res = c.store.resource("pods")
+    for kind in ("ADDED", "MODIFIED"):
+        assert ctl.key_for(WatchEvent(kind, pod, None, res, 0)) is None
+    assert ctl.key_for(WatchEvent("DELETED", pod, None, res, 0)) == ("kube-system", "kindnet")
+    app = dict(pod, metadata=dict(pod["metadata"], ownerReferences=[{"kind": "ReplicaSet", "name": "x", "uid": "u"}]))
+    assert ctl.key_for(WatchEvent("DELETED", app, None, res, 0)) is None
+    c.store.delete("pods", pod["metadata"]["name"], "kube-system", grace_period_seconds=0)
+    c.settle()
+    again = [p for p in c.store.list("pods", "kube-system") if p["metadata"]["name"].startswith("kindnet-")
+             and p["spec"]["nodeName"] == "kind-worker"]
+    assert len(again) == 1 and again[0]["metadata"]["name"] != pod["metadata"]["name"]
