@@ -100,9 +100,8 @@ class ServicePodsController(Controller):
 
     def __init__(self) -> None:
         super().__init__()
-        self.pods: dict = {}                 # (ns, name) -> pod
+        self.pods: dict = {}                 # (ns, name) -> pod (its labels are the ones indexed)
         self.pods_by_label: dict = {}        # (ns, key, value) -> {pod name}
-        self.pod_labels: dict = {}           # (ns, name) -> labels
         self.services: dict = {}             # (ns, name) -> selector map
         self.svc_anchor: dict = {}           # (ns, key, value) -> set of service names
         self.zones: dict[str, str | None] = {}
@@ -137,13 +136,15 @@ class ServicePodsController(Controller):
             self.enqueue((ns, name))
             return
         key = (ns, name)
-        old_labels = self.pod_labels.get(key)
-        labels = meta.get("labels") or {}
+        # The pod as last seen holds the labels the index has (no second per-pod map of labels).
         if event.type == "DELETED":
-            self.pods.pop(key, None)
+            old_pod = self.pods.pop(key, None)
             labels = None
         else:
+            old_pod = self.pods.get(key)
             self.pods[key] = obj
+            labels = meta.get("labels") or {}
+        old_labels = None if old_pod is None else old_pod["metadata"].get("labels") or {}
         # Most events leave the labels as they were (a status update or a binding shares the dict
         # with the old object): the label index stays as it is.
         if old_labels is not labels and old_labels != labels:
@@ -152,10 +153,7 @@ class ServicePodsController(Controller):
                 bucket.discard(name)
                 if not bucket:
                     del self.pods_by_label[(ns, k, v)]
-            if labels is None:
-                del self.pod_labels[key]
-            else:
-                self.pod_labels[key] = labels
+            if labels is not None:
                 for k, v in labels.items():
                     self.pods_by_label.setdefault((ns, k, v), set()).add(name)
             svcs = (self.services_selecting(ns, old_labels) if old_labels else set()) | \
@@ -184,9 +182,14 @@ class ServicePodsController(Controller):
         if not pools:
             return []
         pool = min(pools, key=len)
-        labels = self.pod_labels
-        return [self.pods[(ns, n)] for n in sorted(pool)
-                if all(labels[(ns, n)].get(k) == v for k, v in selector.items())]
+        pods = self.pods
+        out = []
+        for n in sorted(pool):
+            pod = pods[(ns, n)]
+            labels = pod["metadata"]["labels"]    # it is in a label bucket: it has labels
+            if all(labels.get(k) == v for k, v in selector.items()):
+                out.append(pod)
+        return out
 
     # -- trigger time ------------------------------------------------------------------------------
     def trigger_time(self, key, svc: dict, pods: list[dict]) -> str | None:
