@@ -99,6 +99,15 @@ def pod_from_template(rs: dict) -> dict:
             "spec": dict(spec)}
 
 
+def another_pod(pod: dict) -> dict:
+    """A pod like ``pod`` (one :func:`pod_from_template` made) with its own top level, metadata
+    and spec, the dicts the store writes into when it creates a pod; the labels, annotations,
+    finalizers and owner reference below are shared, read-only like everything the store holds.
+    The pods of one burst of creates so share one set of them."""
+    return {"apiVersion": pod["apiVersion"], "kind": pod["kind"], "metadata": dict(pod["metadata"]),
+            "spec": dict(pod["spec"])}
+
+
 def fully_labeled(labels: dict, tlabels: dict) -> bool:
     """Whether a pod has every label of the template with its value (``fullyLabeledReplicas``). The
     pods of a template have its labels: a set comparison tells, the walk is for the others."""
@@ -225,8 +234,9 @@ class ReplicaSetController(Controller):
         gone: list[dict] = []   # tallied pods deleted now
         diff = tally.active + len(extra) - int(spec.get("replicas", 1))
         if diff < 0:
+            template = pod_from_template(rs)
             for _ in range(min(-diff, BURST_REPLICAS)):
-                pod = pod_from_template(rs)
+                pod = another_pod(template)
                 try:
                     created = self.store.create(pod, ns, validate=False, copy=False)
                 except APIError as e:
