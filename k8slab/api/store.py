@@ -148,6 +148,11 @@ def _own_spec_and_ports(obj: dict) -> None:
 _BY_ORDER = attrgetter("order")
 
 
+def _namespace_and_name(obj: dict) -> tuple[str, str]:
+    meta = obj["metadata"]
+    return meta.get("namespace", ""), meta["name"]
+
+
 def _field(obj: dict, parts: tuple[str, ...]):
     """The value at a dotted path given as its parts (None where the path ends early)."""
     for part in parts:
@@ -181,11 +186,12 @@ class Store:
         # qualified plural -> namespace ('' if cluster-scoped) -> name -> object
         self._data: dict[str, dict[str, dict[str, dict]]] = {}
         self._sorted: dict[tuple[str, str], list[str]] = {}
-        # resource -> field path -> field value -> {(namespace, name)}: for every path a watch selects
-        # on, so a new field-selected watch (a kubelet starting) finds its objects without a scan.
+        # resource -> field path -> field value -> {uid}: for every path a watch selects on, so a new
+        # field-selected watch (a kubelet starting) finds its objects without a scan. Objects are
+        # named by their uid here and in _dependents: a string they already hold, no tuple each.
         self._field_index: dict[str, dict[tuple[str, ...], dict]] = {}
         self._by_uid: dict[str, dict] = {}          # uid -> the stored object
-        self._dependents: dict[str, set[tuple[str, str, str]]] = {}
+        self._dependents: dict[str, set[str]] = {}  # owner uid -> {uid of an object naming it}
         self._queue: deque = deque()
         self._watches: list[Watch] = []
         self._watch_order = 0
@@ -414,44 +420,44 @@ class Store:
             self._sorted.pop((q, ns), None)
         objs[name] = obj
         meta = obj["metadata"]
-        self._by_uid[meta["uid"]] = obj
+        uid = meta["uid"]
+        self._by_uid[uid] = obj
         indexes = self._field_index.get(q)
         if indexes is not None:
             for parts, index in indexes.items():
                 after = _field(obj, parts)
                 if old is None:
-                    index.setdefault(after, set()).add((ns, name))
+                    index.setdefault(after, set()).add(uid)
                     continue
                 before = _field(old, parts)
                 if before != after:
-                    index.get(before, set()).discard((ns, name))
-                    index.setdefault(after, set()).add((ns, name))
+                    index.get(before, set()).discard(uid)
+                    index.setdefault(after, set()).add(uid)
         old_refs = old["metadata"].get("ownerReferences") if old is not None else None
         new_refs = meta.get("ownerReferences")
         if old_refs is not new_refs and (old_refs or []) != (new_refs or []):
             old_refs, new_refs = old_refs or [], new_refs or []
-            key = (res.qualified, ns, name)
             for ref in old_refs:
                 deps = self._dependents.get(ref.get("uid"))
                 if deps is not None:
-                    deps.discard(key)
+                    deps.discard(uid)
                     if not deps:
                         del self._dependents[ref.get("uid")]
             for ref in new_refs:
                 if isinstance(ref, dict) and ref.get("uid"):
-                    self._dependents.setdefault(ref["uid"], set()).add(key)
+                    self._dependents.setdefault(ref["uid"], set()).add(uid)
 
     def _remove(self, res: Resource, ns: str, name: str) -> dict:
         obj = self._data[res.qualified][ns].pop(name)
         self._sorted.pop((res.qualified, ns), None)
+        uid = obj["metadata"]["uid"]
         for parts, index in self._field_index.get(res.qualified, {}).items():
-            index.get(_field(obj, parts), set()).discard((ns, name))
-        self._by_uid.pop(obj["metadata"]["uid"], None)
-        key = (res.qualified, ns, name)
+            index.get(_field(obj, parts), set()).discard(uid)
+        self._by_uid.pop(uid, None)
         for ref in obj["metadata"].get("ownerReferences") or []:
             deps = self._dependents.get(ref.get("uid"))
             if deps is not None:
-                deps.discard(key)
+                deps.discard(uid)
                 if not deps:
                     del self._dependents[ref.get("uid")]
         if res.kind == "Service":
@@ -698,8 +704,18 @@ class Store:
         if policy == "Background":
             self._queue.append(("gc", uid))
 
+    def _key(self, obj: dict) -> tuple[str, str, str]:
+        """(qualified resource, namespace or '', name) of a stored object."""
+        meta = obj["metadata"]
+        return self._resource_of(obj).qualified, meta.get("namespace", ""), meta["name"]
+
+    def _dependent_keys(self, owner_uid: str) -> list[tuple[str, str, str]]:
+        """The keys (:meth:`_key`) of the objects with an ownerReference to ``owner_uid``, sorted."""
+        by_uid = self._by_uid
+        return sorted(self._key(by_uid[uid]) for uid in self._dependents.get(owner_uid, ()))
+
     def _orphan(self, owner_uid: str) -> None:
-        for qualified, ns, name in sorted(self._dependents.get(owner_uid, ())):
+        for qualified, ns, name in self._dependent_keys(owner_uid):
             dep = self._data[qualified][ns][name]
             new = dict(dep)
             new["metadata"] = dict(dep["metadata"])
@@ -716,7 +732,7 @@ class Store:
     def _collect(self, owner_uid: str, policy: str = "Background") -> None:
         """The garbage collector: delete the dependents of a deleted owner that have no other owner
         left, and drop the dangling reference from those that do."""
-        for qualified, ns, name in sorted(self._dependents.get(owner_uid, ())):
+        for qualified, ns, name in self._dependent_keys(owner_uid):
             dep = self._stored(qualified, ns, name)
             if dep is None:
                 continue
@@ -855,10 +871,13 @@ class Store:
             self._indexed_paths.setdefault(res.qualified, {})[field[0]] = tuple(field[0].split("."))
         if send_initial:
             if field is not None:
-                keys = self._field_keys(res, field)
-                data = self._data.get(res.qualified, {})
-                for ns, name in sorted(k for k in keys if namespace is None or k[0] == namespace):
-                    w.deliver(WatchEvent("ADDED", data[ns][name], None, res, self._rv))
+                by_uid = self._by_uid
+                objs = [by_uid[uid] for uid in self._field_keys(res, field)]
+                if namespace is not None:
+                    objs = [o for o in objs if o["metadata"].get("namespace", "") == namespace]
+                objs.sort(key=_namespace_and_name)
+                for obj in objs:
+                    w.deliver(WatchEvent("ADDED", obj, None, res, self._rv))
                 return w
             resources = [res] if res is not None else [by_qualified(q) for q in sorted(self._data)]
             for r in resources:
@@ -867,16 +886,16 @@ class Store:
         return w
 
     def _field_keys(self, res: Resource, field: tuple[str, str]) -> set:
-        """``(namespace, name)`` of the objects whose field ``field[0]`` is ``field[1]``, from the
-        field index (built by one scan the first time a watch selects on that path)."""
+        """The uids of the objects whose field ``field[0]`` is ``field[1]``, from the field index
+        (built by one scan the first time a watch selects on that path)."""
         parts = tuple(field[0].split("."))
         indexes = self._field_index.setdefault(res.qualified, {})
         index = indexes.get(parts)
         if index is None:
             index = indexes[parts] = {}
-            for ns, objs in self._data.get(res.qualified, {}).items():
-                for name, obj in objs.items():
-                    index.setdefault(_field(obj, parts), set()).add((ns, name))
+            for objs in self._data.get(res.qualified, {}).values():
+                for obj in objs.values():
+                    index.setdefault(_field(obj, parts), set()).add(obj["metadata"]["uid"])
         return index.get(field[1], set())
 
     def _watch_bucket(self, w: Watch) -> list:
