@@ -80,11 +80,13 @@ class DaemonSetController(Controller):
         owned = {pod["spec"].get("nodeName"): pod for pod in pods}
         wanted = []
         for node in self.store.list("nodes"):
-            labels = node["metadata"].get("labels", {})
-            if any(labels.get(k) != v for k, v in selector.items()):
-                continue
-            if any(t.get("effect") in ("NoSchedule", "NoExecute") and not _tolerates(tolerations, t)
-                   for t in node.get("spec", {}).get("taints", [])):
+            if selector:
+                labels = node["metadata"].get("labels", {})
+                if any(labels.get(k) != v for k, v in selector.items()):
+                    continue
+            taints = node.get("spec", {}).get("taints")
+            if taints and any(t.get("effect") in ("NoSchedule", "NoExecute") and not _tolerates(tolerations, t)
+                              for t in taints):
                 continue
             wanted.append(node["metadata"]["name"])
         revision = None
@@ -123,7 +125,10 @@ class DaemonSetController(Controller):
 
 
 def _ready(pod: dict) -> bool:
-    return any(c["type"] == "Ready" and c["status"] == "True" for c in pod.get("status", {}).get("conditions", []))
+    for c in pod.get("status", {}).get("conditions", []):
+        if c["type"] == "Ready" and c["status"] == "True":
+            return True
+    return False
 
 
 def _revision(ds: dict) -> str:

@@ -1,5 +1,8 @@
-"""The DaemonSet controller's one look at the pods for all DaemonSets: each gets the pods the
-per-DaemonSet scan finds (those of its namespace naming its uid as an owner, once, by name)."""
+"""The DaemonSet controller's shortcuts: one look at the pods for all DaemonSets (each gets the
+pods the per-DaemonSet scan finds: those of its namespace naming its uid as an owner, once, by
+name), pod events other than DELETED dropped at once, nodes chosen by selector and taints."""
+
+import copy
 
 from k8slab.api.store import Store
 from k8slab.components.daemonset import DaemonSetController
@@ -90,3 +93,30 @@ def test_a_deleted_pod_of_a_daemonset_comes_back_and_other_pod_events_are_ignore
     again = [p for p in c.store.list("pods", "kube-system") if p["metadata"]["name"].startswith("kindnet-")
              and p["spec"]["nodeName"] == "kind-worker"]
     assert len(again) == 1 and again[0]["metadata"]["name"] != pod["metadata"]["name"]
+
+
+def test_nodes_are_chosen_by_selector_and_taints():
+    import k8slab
+
+    c = k8slab.kind(workers=2)
+    c.kubectl("label node kind-worker2 disk=ssd")
+    base = {"apiVersion": "apps/v1", "kind": "DaemonSet", "metadata": {"namespace": "default"},
+            "spec": {"selector": {"matchLabels": {"app": "x"}},
+                     "template": {"metadata": {"labels": {"app": "x"}},
+                                  "spec": {"containers": [{"name": "c", "image": "busybox"}]}}}}
+
+    def ds(name, **spec):
+        d = copy.deepcopy(base)
+        d["metadata"]["name"] = name
+        d["spec"]["template"]["spec"].update(spec)
+        return d
+
+    c.apply([ds("plain"), ds("ssd", nodeSelector={"disk": "ssd"}),
+             ds("everywhere", tolerations=[{"operator": "Exists"}]),
+             ds("cp", tolerations=[{"key": "node-role.kubernetes.io/control-plane", "effect": "NoSchedule"}],
+                nodeSelector={"kubernetes.io/hostname": "kind-control-plane"})])
+    nodes = {}
+    for p in c.store.list("pods", "default"):
+        nodes.setdefault(p["metadata"]["name"].rsplit("-", 1)[0], set()).add(p["spec"]["nodeName"])
+    assert nodes == {"plain": {"kind-worker", "kind-worker2"}, "ssd": {"kind-worker2"},
+                     "everywhere": {"kind-control-plane", "kind-worker", "kind-worker2"}, "cp": {"kind-control-plane"}}
