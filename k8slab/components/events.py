@@ -53,15 +53,15 @@ class _ObjectLog:
     keeps three caches of 4096 entries (aggregation groups, event counts, spam buckets); here one
     cache of 4096 (source, object) entries holds all three parts for each."""
 
-    __slots__ = ("tokens", "when", "similar", "seen")
+    __slots__ = ("tokens", "when", "entries")
 
     def __init__(self, now: float) -> None:
         self.tokens, self.when = float(SPAM_BURST), now   # the spam filter's token bucket
-        # (type, reason) -> [distinct messages (a dict as an ordered set), last time]: the aggregator's groups
-        self.similar: dict[tuple, list] = {}
-        # (fieldPath, type, reason, message), or (type, reason) for a combined event ->
+        # The aggregator's groups and the logger's counts, told apart by their keys' length:
+        # (type, reason) -> [last time, the distinct messages ...]
+        # (fieldPath, type, reason, message), or ("", type, reason) for a combined event ->
         # (namespace, name, count, firstTimestamp) of the event it was last written as
-        self.seen: dict[tuple, tuple[str, str, int, str]] = {}
+        self.entries: dict[tuple, list | tuple] = {}
 
 
 class _RecorderState:
@@ -195,29 +195,31 @@ def record(store, obj: dict, type_: str, reason: str, message: str, component: s
     # The aggregator: the AGGREGATE_MAX-th distinct message of a (type, reason) group, each within
     # AGGREGATE_WINDOW of the last, goes into the combined event. It keeps AGGREGATE_MAX - 1 messages:
     # client-go drops an arbitrary one (a Go map), this the oldest.
+    entries = log.entries
     group_key = (type_, reason)
-    group = log.similar.get(group_key)
-    if group is None or now - group[1] > AGGREGATE_WINDOW:
-        group = log.similar[group_key] = [{}, now]
-    group[1] = now
-    messages = group[0]
-    messages[message] = None
-    if len(messages) >= AGGREGATE_MAX:
-        del messages[next(iter(messages))]
-        key, message = group_key, COMBINED + message
+    group = entries.get(group_key)
+    if group is None or now - group[0] > AGGREGATE_WINDOW:
+        group = entries[group_key] = [now, message]
+    else:
+        group[0] = now
+        if message not in group:
+            group.append(message)
+    if len(group) > AGGREGATE_MAX:
+        del group[1]
+        key, message = ("", type_, reason), COMBINED + message
     else:
         key = (field_path, type_, reason, message)
     # The logger: a repeat bumps the count of the event last written for the same key.
-    seen = log.seen.get(key)
+    seen = entries.get(key)
     if seen is None:
         ns = _events_namespace(ident[2])
         name, count, first = f"{ref['name']}.{_unix_nano(store, st):x}", 1, ts
     else:
         ns, name, count, first = seen
         count += 1
-    log.seen[key] = (ns, name, count, first)
-    if len(log.seen) > CACHE_SIZE:
-        del log.seen[next(iter(log.seen))]
+    entries[key] = (ns, name, count, first)
+    if len(entries) > CACHE_SIZE:
+        del entries[next(iter(entries))]
     # The spam filter: a token bucket per source and object (what it drops was counted above).
     tokens = min(SPAM_BURST, log.tokens + (now - log.when) / SPAM_REFILL)
     log.when = now
