@@ -192,6 +192,8 @@ class ReplicaSetController(Controller):
             self.enqueue((ns, meta["name"]))
             return
         key = (ns, meta["name"])
+        if event.old is not None and event.type != "DELETED" and self._same_owner(key, obj, event.old, ns):
+            return
         old_uid = self.pod_owner.pop(key, None)
         if old_uid is not None:
             old = self.owned.get(old_uid, {}).pop(key, None)
@@ -217,6 +219,42 @@ class ReplicaSetController(Controller):
         for r in (ref, old_ref):
             if r is not None and r.get("kind") == "ReplicaSet":
                 self.enqueue((ns, r.get("name")))
+
+    def _same_owner(self, key, obj: dict, old: dict, ns: str) -> bool:
+        """The common pod event (a binding, a status patch) done short: the pod we hold for ``key``
+        is the event's old object and has the very ownerReferences and labels objects of ``obj``
+        (the store's copy-on-write keeps them), so its owner, orphan state and selector match are
+        what they were. The pod moves to
+        the end of its owner's pods (that order decides which a scale-down deletes), its tally share
+        is worked out again only if its status or deletionTimestamp changed, and its owner is
+        enqueued, as :meth:`on_event` does. False (nothing done) in any other case."""
+        meta = obj["metadata"]
+        refs = meta.get("ownerReferences")
+        if not refs:
+            return False
+        ref = controller_ref(obj)
+        if ref is None:
+            return False
+        uid = ref.get("uid")
+        owned = self.owned.get(uid)
+        if owned is None:
+            return False
+        held = owned.get(key)
+        if held is not old:
+            return False
+        hmeta = held["metadata"]
+        if hmeta.get("ownerReferences") is not refs or hmeta.get("labels") is not meta.get("labels"):
+            return False
+        del owned[key]
+        owned[key] = obj
+        tally = self.tallies.get(uid)
+        if tally is not None and (key not in tally.flags or held.get("status") is not obj.get("status")
+                                  or hmeta.get("deletionTimestamp") != meta.get("deletionTimestamp")):
+            tally.remove(key)
+            tally.add(key, obj)
+        if ref.get("kind") == "ReplicaSet":
+            self.enqueue((ns, ref.get("name")))
+        return True
 
     # -- reconcile ---------------------------------------------------------------------------------
     def reconcile(self, key) -> None:
