@@ -282,8 +282,9 @@ class Scheduler(Controller):
         self._rs_selectors: dict = {}            # (ns, name) -> tuple of Requirements
         self._static_cache: dict = {}
         self._pairs: dict = {}                   # what a pod asks (by value) -> one (PodRequests, host ports)
-        self._shapes: dict = {}                  # ids of a pod's tolerations, nodeSelector, affinity -> (them, shape)
-        self._last_req = None
+        self._asked: dict = {}                   # ids of a pod's containers, initContainers, overhead -> (them, pair)
+        self._shapes: dict = {}                  # ids of tolerations, nodeSelector, affinity -> (them, shape, …)
+        self._last_asks = None
         self._zoned = 0                          # how many nodes carry a zone label
         self._node_selectors: dict = {}          # node -> keys of the selectors with pods on it
         self._active: dict = {}                  # selectors whose by-bucket groups are kept, oldest first
@@ -447,17 +448,18 @@ class Scheduler(Controller):
                 return
         self.enqueue(key)
 
-    def _account(self, key, spec: dict, node_name: str, req=None) -> None:
+    def _account(self, key, spec: dict, node_name: str, pair=None) -> None:
+        """Count the pod's requests and host ports on its node; ``pair``: its ``_asks`` if known."""
         info = self.nodes.get(node_name)
         self.pod_node[key] = node_name
         if info is None:
             return
-        if req is None:
+        if pair is None:
             try:
-                req = pod_requests(spec)
+                pair = self._asks(spec)
             except QuantityError:
-                req = pod_requests({})
-        pair = info.pods[key] = self._shared(req, _host_ports(spec))
+                pair = self._shared(pod_requests({}), _host_ports(spec))
+        info.pods[key] = pair
         req, ports = pair
         info.req_cpu += req.cpu
         info.req_mem += req.memory
@@ -648,7 +650,7 @@ class Scheduler(Controller):
             self._emit(pod, "Warning", "FailedScheduling", "Scheduling", f"skip schedule deleting pod: {ns}/{name}")
             return
         node, message = self.schedule(pod)
-        req = self._last_req
+        asks = self._last_asks
         if node is None:
             self._fail(key, pod, message)
             return
@@ -658,7 +660,7 @@ class Scheduler(Controller):
             self._fail(key, pod, str(e))
             return
         self.unschedulable.pop(key, None)
-        self._account(key, pod.get("spec") or {}, node, req)
+        self._account(key, pod.get("spec") or {}, node, asks)
         self._emit(pod, "Normal", "Scheduled", "Binding", f"Successfully assigned {ns}/{name} to {node}")
 
     def _emit(self, pod, type_, reason, action, note) -> None:
@@ -690,18 +692,16 @@ class Scheduler(Controller):
 
     def schedule(self, pod: dict) -> tuple[str | None, str]:
         """Pick a node for ``pod``: ``(node, "")``, or ``(None, FailedScheduling message)``."""
-        self._last_req = None
+        self._last_asks = None
         if not self.nodes:
             return None, ERR_NO_NODES
         spec = pod.get("spec") or {}
         try:
-            req = self._last_req = pod_requests(spec)
+            req, ports = self._last_asks = self._asks(spec)
         except QuantityError as e:
             return None, str(e)
-        ports = _host_ports(spec)
         tolerations = spec.get("tolerations") or []
-        per_node = _references_node_identity(spec)
-        shape = self._shape(spec.get("tolerations"), spec.get("nodeSelector"), spec.get("affinity"))
+        shape, per_node = self._shape(spec.get("tolerations"), spec.get("nodeSelector"), spec.get("affinity"))
         reasons: dict[str, int] = {}
         unresolvable = resolvable = 0
         feasible: list[_Entry] = []
@@ -753,19 +753,36 @@ class Scheduler(Controller):
             return None, fit_error(total, reasons, "preemption: " + fit_error(total, post))
         return self._select(pod, feasible), ""
 
-    def _shape(self, tolerations, node_selector, affinity) -> tuple[str, str, str]:
+    def _shape(self, tolerations, node_selector, affinity) -> tuple[tuple[str, str, str], bool]:
         """What the node-object filters and scores read of a pod, as text (a key of the static
-        cache). Worked out once per set of parts: pods of one template share them (stored objects
-        are read only), and the memo holds the parts themselves, so their ids stay theirs."""
+        cache), and whether that names nodes (``_references_node_identity``). Worked out once per
+        set of parts: pods of one template share them (stored objects are read only), and the memo
+        holds the parts themselves, so their ids stay theirs."""
         key = (id(tolerations), id(node_selector), id(affinity))
         found = self._shapes.get(key)
         if found is not None:
-            return found[1]
+            return found[1], found[2]
         if len(self._shapes) >= 4096:
             self._shapes.clear()
         shape = (repr(tolerations or []), repr(node_selector), repr(affinity))
-        self._shapes[key] = ((tolerations, node_selector, affinity), shape)
-        return shape
+        per_node = _references_node_identity({"nodeSelector": node_selector, "affinity": affinity})
+        self._shapes[key] = ((tolerations, node_selector, affinity), shape, per_node)
+        return shape, per_node
+
+    def _asks(self, spec: dict) -> tuple:
+        """The pod's shared ``(PodRequests, host ports)`` pair (``_shared``); raises QuantityError.
+        Both read only containers, initContainers and overhead, so the pair is remembered per set
+        of those parts, as ``_shape`` does (pods of one template share them; the memo holds them)."""
+        parts = (spec.get("containers"), spec.get("initContainers"), spec.get("overhead"))
+        key = (id(parts[0]), id(parts[1]), id(parts[2]))
+        found = self._asked.get(key)
+        if found is not None:
+            return found[1]
+        pair = self._shared(pod_requests(spec), _host_ports(spec))
+        if len(self._asked) >= 4096:
+            self._asked.clear()
+        self._asked[key] = (parts, pair)
+        return pair
 
     def _static(self, spec, tolerations, info: NodeInfo) -> tuple:
         """The node-object filters (NodeUnschedulable, TaintToleration, NodeAffinity) and the

@@ -1,8 +1,8 @@
-"""The scheduler's memo of a pod's shape (tolerations, nodeSelector, affinity as text): the same as
-working it out each time, for shared parts, equal but distinct parts, absent ones and past the
-memo's size."""
+"""The scheduler's memo of a pod's shape (tolerations, nodeSelector, affinity as text, and whether
+they name nodes): the same as working it out each time, for shared parts, equal but distinct
+parts, absent ones and past the memo's size."""
 
-from k8slab.components.scheduler import Scheduler
+from k8slab.components.scheduler import Scheduler, _references_node_identity
 
 PARTS = [
     (None, None, None),
@@ -13,11 +13,22 @@ PARTS = [
         "nodeSelectorTerms": [{"matchExpressions": [{"key": "z", "operator": "In", "values": ["1"]}]}]}}}),
     ([{"effect": "NoExecute", "key": "node.kubernetes.io/not-ready", "operator": "Exists",
        "tolerationSeconds": 300}], {}, {}),
+    (None, {"kubernetes.io/hostname": "kind-worker"}, None),
+    (None, None, {"nodeAffinity": {"preferredDuringSchedulingIgnoredDuringExecution": [
+        {"weight": 1, "preference": {"matchFields": [{"key": "metadata.name", "operator": "In",
+                                                      "values": ["kind-worker"]}]}}]}}),
+    (None, None, {"nodeAffinity": {"requiredDuringSchedulingIgnoredDuringExecution": {
+        "nodeSelectorTerms": [{"matchExpressions": [{"key": "kubernetes.io/hostname", "operator": "Exists"}]}]}}}),
 ]
 
 
 def _plain(tolerations, node_selector, affinity):
-    return (repr(tolerations or []), repr(node_selector), repr(affinity))
+    spec = {"tolerations": tolerations, "nodeSelector": node_selector, "affinity": affinity}
+    return (repr(tolerations or []), repr(node_selector), repr(affinity)), _references_node_identity(spec)
+
+
+def test_parts_include_both_answers():
+    assert {_plain(*parts)[1] for parts in PARTS} == {True, False}
 
 
 def test_shape_memo_gives_what_repr_gives():
