@@ -103,7 +103,7 @@ class ServicePodsController(Controller):
         self.pods: dict = {}                 # (ns, name) -> pod (its labels are the ones indexed)
         self.pods_by_label: dict = {}        # (ns, key, value) -> {pod name}
         self.services: dict = {}             # (ns, name) -> selector map
-        self.svc_anchor: dict = {}           # (ns, key, value) -> set of service names
+        self.svc_anchor: dict = {}           # ns -> label key -> value -> {service name} (none empty)
         self.zones: dict[str, str | None] = {}
         self.last_seen: dict = {}            # service key -> {pod name: state tuple}
         self.svc_seen: dict = {}             # service key -> spec last synced
@@ -127,12 +127,13 @@ class ServicePodsController(Controller):
         if kind == "Service":
             old = self.services.pop((ns, name), None)
             if old:
-                self.svc_anchor.get((ns, *sorted(old.items())[0]), set()).discard(name)
+                self._unanchor(ns, *sorted(old.items())[0], name)
             if event.type != "DELETED":
                 sel = (obj.get("spec") or {}).get("selector") or {}
                 if sel:
                     self.services[(ns, name)] = dict(sel)
-                    self.svc_anchor.setdefault((ns, *sorted(sel.items())[0]), set()).add(name)
+                    k, v = sorted(sel.items())[0]
+                    self.svc_anchor.setdefault(ns, {}).setdefault(k, {}).setdefault(v, set()).add(name)
             self.enqueue((ns, name))
             return
         key = (ns, name)
@@ -167,10 +168,33 @@ class ServicePodsController(Controller):
         for key in list(self.services):
             self.enqueue(key)
 
+    def _unanchor(self, ns: str, k: str, v: str, name: str) -> None:
+        """Take a Service off its anchor label, dropping what is left empty: a namespace without
+        selecting Services has no entry, and its pods' events look up nothing more."""
+        by_key = self.svc_anchor.get(ns, {})
+        by_value = by_key.get(k, {})
+        names = by_value.get(v)
+        if names is not None:
+            names.discard(name)
+            if not names:
+                del by_value[v]
+                if not by_value:
+                    del by_key[k]
+                    if not by_key:
+                        del self.svc_anchor[ns]
+
     def services_selecting(self, ns: str, labels: dict) -> set:
+        """The Services of ``ns`` whose selector ``labels`` match: those anchored on one of the
+        labels (the first of their selector, sorted), checked whole."""
         out = set()
+        by_key = self.svc_anchor.get(ns)
+        if by_key is None:
+            return out
         for k, v in labels.items():
-            for svc in self.svc_anchor.get((ns, k, v), ()):
+            by_value = by_key.get(k)
+            if by_value is None:
+                continue
+            for svc in by_value.get(v, ()):
                 sel = self.services.get((ns, svc)) or {}
                 if all(labels.get(a) == b for a, b in sel.items()):
                     out.add(svc)
