@@ -272,7 +272,6 @@ class Scheduler(Controller):
         self.unschedulable: dict = {}            # pod key -> virtual time of the last failed attempt
         # spreading: label index of pods, counted state, selector caches, Service/ReplicaSet indexes
         self._by_label: dict = {}                # (ns, key, value) -> set of pod keys
-        self._by_ns: dict = {}                   # ns -> set of pod keys
         self._pod_labels: dict = {}              # pod key -> (labels, counted node or None)
         self._selectors: dict = {}               # selector key -> _SelectorCount
         self._anchors: dict = {}                 # (ns, key, value) -> [selector keys]
@@ -565,8 +564,8 @@ class Scheduler(Controller):
             pool = min(pools, key=len)
             anchor = (ns, eq[0].key, eq[0].values[0])
             self._anchors.setdefault(anchor, []).append(skey)
-        else:
-            pool = self._by_ns.get(ns, set())
+        else:   # no label to start from (rare): every pod of the namespace
+            pool = [pkey for pkey in self._pod_labels if pkey[0] == ns]
             self._unanchored.setdefault(ns, []).append(skey)
         for pkey in list(pool):
             labels, node = self._pod_labels.get(pkey, (None, None))
@@ -599,9 +598,12 @@ class Scheduler(Controller):
         terminating and not finished)."""
         ns = key[0]
         old_labels, old_node = self._pod_labels.get(key, (None, None))
-        new_labels = None if pod is None else (pod["metadata"].get("labels") or {})
         if pod is None:
-            node = None
+            new_labels = node = None
+        else:
+            new_labels = pod["metadata"].get("labels") or {}
+            if new_labels is old_labels and node == old_node:
+                return   # the same labels object (the store keeps it through writes), counted as before
         if old_labels is not None and old_labels != new_labels:
             for k, v in old_labels.items():
                 s = self._by_label.get((ns, k, v))
@@ -614,12 +616,7 @@ class Scheduler(Controller):
                 self._by_label.setdefault((ns, k, v), set()).add(key)
         if new_labels is None:
             self._pod_labels.pop(key, None)
-            s = self._by_ns.get(ns)
-            if s is not None:
-                s.discard(key)
         else:
-            if old_labels is None:
-                self._by_ns.setdefault(ns, set()).add(key)
             self._pod_labels[key] = (new_labels, node)
         if not (old_node or node) or (old_node == node and old_labels == new_labels) or not self._selectors:
             return   # counted nowhere before or after (a pod not bound yet), or as before
