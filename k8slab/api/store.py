@@ -579,10 +579,12 @@ class Store:
         return strategic_merge_patch(target, patch, kind=res.kind, keep_unlisted=keep_unlisted, copy=copy)
 
     def _commit_update(self, res: Resource, ns: str, old: dict, new: dict, *, validate: bool,
-                       bump_generation: bool = True) -> dict:
+                       bump_generation: bool = True, defaulted: bool = False) -> dict:
         """Store ``new`` as the next version of ``old``. ``new`` may share sub-objects with ``old``
         (copy-on-write): only its top level and metadata are written here, defaulting writes nothing
-        into what ``old`` already had defaulted, and a Service's spec is copied before allocation."""
+        into what ``old`` already had defaulted, and a Service's spec is copied before allocation.
+        ``defaulted``: ``new`` is ``old`` but for a field no default concerns (a binding's
+        nodeName): defaulting it again would change nothing, and is skipped."""
         meta = new["metadata"] = dict(new["metadata"])
         old_meta = old["metadata"]
         for k in ("uid", "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds", "generation"):
@@ -603,7 +605,8 @@ class Store:
         meta["resourceVersion"] = old_meta["resourceVersion"]
         if res.kind == "Service":
             _own_spec_and_ports(new)
-        defaults.apply_defaults(new, old)
+        if not defaulted:
+            defaults.apply_defaults(new, old)
         if res.kind == "Service":
             self._carry_service_allocations(new, old)
         if validate:
@@ -641,7 +644,7 @@ class Store:
             raise conflict("pods/binding", name, f'pod {name} is already assigned to node "{bound}"')
         new = dict(pod)
         new["spec"] = dict(pod.get("spec") or {}, nodeName=node_name)
-        return self._commit_update(res, ns, pod, new, validate=False, bump_generation=False)
+        return self._commit_update(res, ns, pod, new, validate=False, bump_generation=False, defaulted=True)
 
     def delete(self, resource, name: str, namespace: str | None = None, *, propagation_policy: str = "Background",
                grace_period_seconds: int | None = None) -> dict:
