@@ -546,10 +546,12 @@ class Scheduler(Controller):
                 sel = self._services.get(skey) or {}
                 if all(labels.get(a) == b for a, b in sel.items()):
                     merged.update(sel)
-        reqs = [Requirement(k, "=", [v]) for k, v in sorted(merged.items())]
-        owner = next((r for r in meta.get("ownerReferences") or [] if r.get("controller")), None)
-        if owner and owner.get("kind") == "ReplicaSet" and str(owner.get("apiVersion", "")).startswith("apps/"):
-            reqs += list(self._rs_selectors.get((ns, owner.get("name")), ()))
+        reqs = [Requirement(k, "=", [v]) for k, v in sorted(merged.items())] if merged else []
+        for owner in meta.get("ownerReferences") or ():
+            if owner.get("controller"):
+                if owner.get("kind") == "ReplicaSet" and str(owner.get("apiVersion", "")).startswith("apps/"):
+                    reqs += self._rs_selectors.get((ns, owner.get("name")), ())
+                break
         return tuple(reqs)
 
     def _selector_counts(self, ns: str, reqs: tuple) -> _SelectorCount:
