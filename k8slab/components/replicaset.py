@@ -144,6 +144,23 @@ class _Tally:
         self.flags[key] = f
         self._count(f, 1)
 
+    def restate(self, key, pod: dict) -> None:
+        """Count again a pod whose labels are as they were (its status or deletion changed):
+        whether it matches and is fully labeled is then known from its share, unless it had
+        none or was not active (worked out whole, as :meth:`add` does)."""
+        f = self.flags.get(key)
+        if not f:
+            self.remove(key)
+            self.add(key, pod)
+            return
+        if f & UNMATCHED:
+            return
+        new = COUNTED | (f & FULL) | (READY if is_ready(pod) else 0) if is_active(pod) else 0
+        if new != f:
+            self._count(f, -1)
+            self.flags[key] = new
+            self._count(new, 1)
+
     def remove(self, key) -> None:
         f = self.flags.pop(key, None)
         if f is not None:
@@ -250,8 +267,7 @@ class ReplicaSetController(Controller):
         tally = self.tallies.get(uid)
         if tally is not None and (key not in tally.flags or held.get("status") is not obj.get("status")
                                   or hmeta.get("deletionTimestamp") != meta.get("deletionTimestamp")):
-            tally.remove(key)
-            tally.add(key, obj)
+            tally.restate(key, obj)
         if ref.get("kind") == "ReplicaSet":
             self.enqueue((ns, ref.get("name")))
         return True
