@@ -585,24 +585,27 @@ class Store:
         into what ``old`` already had defaulted, and a Service's spec is copied before allocation.
         ``defaulted``: ``new`` is ``old`` but for a field no default concerns (a binding's
         nodeName): defaulting it again would change nothing, and is skipped."""
-        meta = new["metadata"] = dict(new["metadata"])
         old_meta = old["metadata"]
-        for k in ("uid", "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds", "generation"):
-            if k in old_meta:
-                meta[k] = old_meta[k]
+        if new["metadata"] is old_meta:   # a status write, a binding: the stored metadata, nothing to set
+            meta = new["metadata"] = dict(old_meta)
+        else:
+            meta = new["metadata"] = dict(new["metadata"])
+            for k in ("uid", "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds", "generation"):
+                if k in old_meta:
+                    meta[k] = old_meta[k]
+                else:
+                    meta.pop(k, None)
+            meta["name"] = old_meta["name"]
+            if res.namespaced:
+                meta["namespace"] = ns
             else:
-                meta.pop(k, None)
-        meta["name"] = old_meta["name"]
-        if res.namespaced:
-            meta["namespace"] = ns
-        else:
-            meta.pop("namespace", None)
-        if "generateName" in old_meta:   # in its place when kept: no reordering below
-            meta["generateName"] = old_meta["generateName"]
-        else:
-            meta.pop("generateName", None)
-        meta.pop("managedFields", None)
-        meta["resourceVersion"] = old_meta["resourceVersion"]
+                meta.pop("namespace", None)
+            if "generateName" in old_meta:   # in its place when kept: no reordering below
+                meta["generateName"] = old_meta["generateName"]
+            else:
+                meta.pop("generateName", None)
+            meta.pop("managedFields", None)
+            meta["resourceVersion"] = old_meta["resourceVersion"]
         if res.kind == "Service":
             _own_spec_and_ports(new)
         if not defaulted:
