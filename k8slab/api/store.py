@@ -50,7 +50,7 @@ from .fields import FieldSelector, parse_field_selector
 from .labels import Selector, parse_selector
 from .meta import as_clock, clone, generate_name, new_uid, rfc3339
 from .patch import merge_patch, strategic_merge_patch
-from .resources import _BY_GVK, Resource, by_qualified, for_kind, lookup, no_match_error
+from .resources import Resource, by_qualified, for_kind, lookup, no_match_error
 
 DEFAULT_NAMESPACES = ("default", "kube-node-lease", "kube-public", "kube-system")
 UNDELETABLE_NAMESPACES = ("default", "kube-public", "kube-system")
@@ -339,13 +339,7 @@ class Store:
         valid by construction); defaults and allocation still happen. ``copy=False`` hands the
         dict over to the store (the caller must not touch it afterwards).
         """
-        res = None
-        if type(obj) is dict:   # the common case without a call: a served apiVersion and kind
-            api_version, kind = obj.get("apiVersion"), obj.get("kind")
-            if type(api_version) is str and type(kind) is str:
-                res = _BY_GVK.get((api_version, kind))
-        if res is None:
-            res = self._resource_of(obj)
+        res = self._resource_of(obj)
         if validate:
             from . import schema
 
@@ -364,8 +358,7 @@ class Store:
                                   "request")
             ns = namespace or body_ns or "default"
             meta["namespace"] = ns
-            namespaces = self._data.get("namespaces")
-            namespace_obj = namespaces[""].get(ns) if namespaces else None
+            namespace_obj = self._stored("namespaces", "", ns)
             if namespace_obj is None:
                 raise not_found("namespaces", ns)
             if namespace_obj["metadata"].get("deletionTimestamp"):
@@ -392,24 +385,19 @@ class Store:
             errs = validation.validate(obj, res)
             if errs:
                 raise invalid_error(res.kind, res.group, name if isinstance(name, str) else str(name), errs)
-        kind = res.kind
-        by_ns = self._data.get(res.qualified)
-        objs = by_ns.get(ns) if by_ns is not None else None
-        if objs is not None and name in objs:
+        if self._stored(res.qualified, ns, name) is not None:
             raise already_exists(res.qualified, name)
-        if kind == "Service":
+        if res.kind == "Service":
             self._allocate_service(obj, None)
         meta["uid"] = new_uid(self.rng)
-        rv = self._rv = self._rv + 1
-        meta["resourceVersion"] = str(rv)
-        if kind in GENERATION_KINDS:
+        meta["resourceVersion"] = self._next_rv()
+        if res.kind in GENERATION_KINDS:
             meta["generation"] = 1
         meta["creationTimestamp"] = rfc3339(self.clock())
         obj["metadata"] = _in_meta_order(meta)
         self._put(res, ns, name, obj, None)
-        self._enqueue("ADDED", obj, None, res, rv)
-        if self._queue and self.dispatch_mode == "auto":   # dispatch() of an empty queue does nothing
-            self.dispatch()
+        self._enqueue("ADDED", obj, None, res, self._rv)
+        self._maybe_dispatch()
         return obj
 
     def _generate_name(self, res, ns, base) -> str:
@@ -965,7 +953,7 @@ class Store:
             self._queue.append(WatchEvent(type_, obj, old, res, seq))
 
     def _maybe_dispatch(self) -> None:
-        if self.dispatch_mode == "auto":
+        if self._queue and self.dispatch_mode == "auto":   # dispatch() of an empty queue does nothing
             self.dispatch()
 
     def pending(self) -> int:

@@ -42,7 +42,8 @@ class DaemonSetController(Controller):
         if key == "all":
             dss = self.store.list("daemonsets.apps")
         else:
-            dss = [d for d in [self.store.try_get("daemonsets.apps", key[1], key[0])] if d is not None]
+            ds = self.store.try_get("daemonsets.apps", key[1], key[0])
+            dss = [ds] if ds is not None else []
         # One look at the pods for all of them: a sync creates pods of its own DaemonSet only.
         pods = self._pods_of(dss)
         for d in dss:

@@ -241,10 +241,10 @@ class ReplicaSetController(Controller):
         """The common pod event (a binding, a status patch) done short: the pod we hold for ``key``
         is the event's old object and has the very ownerReferences and labels objects of ``obj``
         (the store's copy-on-write keeps them), so its owner, orphan state and selector match are
-        what they were. The pod moves to
-        the end of its owner's pods (that order decides which a scale-down deletes), its tally share
-        is worked out again only if its status or deletionTimestamp changed, and its owner is
-        enqueued, as :meth:`on_event` does. False (nothing done) in any other case."""
+        what they were. The pod moves to the end of its owner's pods (that order decides which a
+        scale-down deletes), its tally share is worked out again only if its status or
+        deletionTimestamp changed, and its owner is enqueued, as :meth:`on_event` does. False
+        (nothing done) in any other case."""
         meta = obj["metadata"]
         refs = meta.get("ownerReferences")
         if not refs:

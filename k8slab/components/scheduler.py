@@ -254,6 +254,19 @@ def _ports_conflict(used: dict, wanted: list) -> bool:
     return False
 
 
+def _by_identity(memo: dict, parts: tuple, compute):
+    """``compute()``, a function of ``parts`` only, remembered per identity of the parts: pods of
+    one template share them (stored objects are read only). The memo holds the parts themselves,
+    so their ids stay theirs; it is emptied at 4096 entries. What raises is not remembered."""
+    key = tuple(map(id, parts))
+    found = memo.get(key)
+    if found is None:
+        if len(memo) >= 4096:
+            memo.clear()
+        found = memo[key] = (parts, compute())
+    return found[1]
+
+
 class Scheduler(Controller):
     """The default scheduler. ``host``: the machine it runs on (``reportingInstance`` is
     ``default-scheduler-<host>``); ``rng``: the tie-breaking source (default: the store's)."""
@@ -754,34 +767,18 @@ class Scheduler(Controller):
 
     def _shape(self, tolerations, node_selector, affinity) -> tuple[tuple[str, str, str], bool]:
         """What the node-object filters and scores read of a pod, as text (a key of the static
-        cache), and whether that names nodes (``_references_node_identity``). Worked out once per
-        set of parts: pods of one template share them (stored objects are read only), and the memo
-        holds the parts themselves, so their ids stay theirs."""
-        key = (id(tolerations), id(node_selector), id(affinity))
-        found = self._shapes.get(key)
-        if found is not None:
-            return found[1], found[2]
-        if len(self._shapes) >= 4096:
-            self._shapes.clear()
-        shape = (repr(tolerations or []), repr(node_selector), repr(affinity))
-        per_node = _references_node_identity({"nodeSelector": node_selector, "affinity": affinity})
-        self._shapes[key] = ((tolerations, node_selector, affinity), shape, per_node)
-        return shape, per_node
+        cache), and whether that names nodes (``_references_node_identity``); once per set of
+        parts (:func:`_by_identity`)."""
+        return _by_identity(self._shapes, (tolerations, node_selector, affinity), lambda: (
+            (repr(tolerations or []), repr(node_selector), repr(affinity)),
+            _references_node_identity({"nodeSelector": node_selector, "affinity": affinity})))
 
     def _asks(self, spec: dict) -> tuple:
         """The pod's shared ``(PodRequests, host ports)`` pair (``_shared``); raises QuantityError.
-        Both read only containers, initContainers and overhead, so the pair is remembered per set
-        of those parts, as ``_shape`` does (pods of one template share them; the memo holds them)."""
-        parts = (spec.get("containers"), spec.get("initContainers"), spec.get("overhead"))
-        key = (id(parts[0]), id(parts[1]), id(parts[2]))
-        found = self._asked.get(key)
-        if found is not None:
-            return found[1]
-        pair = self._shared(pod_requests(spec), _host_ports(spec))
-        if len(self._asked) >= 4096:
-            self._asked.clear()
-        self._asked[key] = (parts, pair)
-        return pair
+        Both read only containers, initContainers and overhead: once per set of those parts
+        (:func:`_by_identity`)."""
+        return _by_identity(self._asked, (spec.get("containers"), spec.get("initContainers"), spec.get("overhead")),
+                            lambda: self._shared(pod_requests(spec), _host_ports(spec)))
 
     def _static(self, spec, tolerations, info: NodeInfo) -> tuple:
         """The node-object filters (NodeUnschedulable, TaintToleration, NodeAffinity) and the

@@ -20,9 +20,7 @@ def add(host: Host, env: dict, conf: dict) -> dict:
     cont, host_end = setup_veth(host, pod, env["CNI_IFNAME"], conf.get("mtu"))
     for ip in result["ips"]:
         ip["interface"] = 1
-    addrs = []
-    for ip in result["ips"]:
-        addrs.append(ip_numbers(ip))
+    addrs = [ip_numbers(ip) for ip in result["ips"]]
     configure_iface(pod, cont, result, addrs)
     for addr, net, plen, gw in addrs:
         pod.del_route((net, plen), dev=cont)

@@ -13,9 +13,6 @@ from k8slab.components.kube_proxy.iptables import IPTablesProxier, ProxierConfig
 from k8slab.components.kube_proxy.ipvs import IPVSProxier
 from k8slab.components.kube_proxy.model import SharedMaps
 
-# Every node's kube-proxy reads the same Services and EndpointSlices from the store.
-MAPS = SharedMaps()
-
 
 class KubeProxy(Controller):
     """kube-proxy on one node (``machine``), ``mode`` "iptables" or "ipvs"."""
@@ -37,8 +34,13 @@ class KubeProxy(Controller):
 
     def reconcile(self, key) -> None:
         with collector_paused():
-            svc_map = MAPS.services(self.store.list("services"))
-            ep_map = MAPS.endpoints(self.store.list("endpointslices.discovery.k8s.io"), self.proxier.config.node_name)
+            # Every node's kube-proxy reads the same Services and EndpointSlices from the store: one
+            # SharedMaps per store, living and dying with it.
+            maps = self.store.client_state.get("kube-proxy-maps")
+            if maps is None:
+                maps = self.store.client_state["kube-proxy-maps"] = SharedMaps()
+            svc_map = maps.services(self.store.list("services"))
+            ep_map = maps.endpoints(self.store.list("endpointslices.discovery.k8s.io"), self.proxier.config.node_name)
             if self.mode == "ipvs":
                 self.last = self.proxier.sync_maps(svc_map, ep_map)
             else:
