@@ -105,8 +105,8 @@ def set_enabled(store, enabled: bool) -> None:
     _state(store).enabled = enabled
 
 
-def _unix_nano(store, st: _RecorderState) -> int:
-    ns = _EPOCH_NS + round(store.clock() * 1_000_000_000)
+def _unix_nano(now: float, st: _RecorderState) -> int:
+    ns = _EPOCH_NS + round(now * 1_000_000_000)
     if ns <= st.last_ns:
         ns = st.last_ns + 1
     st.last_ns = ns
@@ -213,7 +213,7 @@ def record(store, obj: dict, type_: str, reason: str, message: str, component: s
     seen = entries.get(key)
     if seen is None:
         ns = _events_namespace(ident[2])
-        name, count, first = f"{ref['name']}.{_unix_nano(store, st):x}", 1, ts
+        name, count, first = f"{ref['name']}.{_unix_nano(now, st):x}", 1, ts
     else:
         ns, name, count, first = seen
         count += 1
@@ -275,7 +275,7 @@ def emit(store, obj: dict, type_: str, reason: str, action: str, note: str, cont
     event = {
         "action": action, "apiVersion": "v1", "eventTime": micro_time(now), "firstTimestamp": None,
         "involvedObject": ref, "kind": "Event", "lastTimestamp": None,
-        "metadata": {"name": f"{ref['name']}.{_unix_nano(store, st):x}", "namespace": ns},
+        "metadata": {"name": f"{ref['name']}.{_unix_nano(now, st):x}", "namespace": ns},
         "message": st.shared.get(note) or st.share(note, note), "reason": reason, "reportingComponent": controller,
         "reportingInstance": instance, "source": _NO_SOURCE, "type": type_,
     }
