@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import re
 from dataclasses import dataclass, field
 
 from k8slab.api.meta import rfc3339, uuid_text
@@ -30,12 +31,13 @@ NETWORK_NOT_READY = ("container runtime network not ready: NetworkReady=false re
                      "message:Network plugin returns error: cni plugin not initialized")
 
 
-@dataclass
+@dataclass(slots=True)
 class Container:
-    """One app container in a sandbox."""
+    """One app container in a sandbox. ``container_id`` is its id as the status shows it
+    (``containerd://<id>``), kept whole since every status write needs that string."""
 
     name: str
-    id: str
+    container_id: str
     app: App
     image: str
     restarts: int = 0
@@ -43,10 +45,10 @@ class Container:
     started_at: float = 0.0
     last_exit: tuple | None = None      # (started, finished, exit code, reason) of the previous run
     error: str = ""
-    sockets: list = field(default_factory=list)
+    sockets: tuple = ()                 # (proto, address, port) of each socket it listens on
 
 
-@dataclass
+@dataclass(slots=True)
 class Sandbox:
     """A pod sandbox: the pause container and the network namespace it holds."""
 
@@ -81,6 +83,7 @@ class Kubelet(Controller):
         self.waiting: set = set()                   # pods waiting for the network
         self.written: dict[str, str] = {}           # pod uid -> resourceVersion of our last status write
         self._cni_file: tuple | None = None   # (machine.fs, CNI_DIR's version there, its first config's path)
+        self._host_ips: list = [{"ip": None}]  # every pod's status.hostIPs: one list (stored objects are read-only)
 
     # -- the node --------------------------------------------------------------------------------
     def ids(self, n: int = 32) -> str:
@@ -265,29 +268,32 @@ class Kubelet(Controller):
                         last_exit: tuple | None = None) -> Container:
         """Start an app container inside the sandbox: its program binds its sockets there."""
         c = expand_env(c, pod, self.machine)
+        name = c["name"]
         app = self.apps(c, pod["metadata"]["name"], self.machine.name)
-        ctr = Container(c["name"], self.ids(32), app, c.get("image", ""), restarts, last_exit=last_exit)
-        sb.containers[c["name"]] = ctr
+        ctr = Container(name, f"containerd://{self.ids(32)}", app, c.get("image", ""), restarts, last_exit=last_exit)
+        sb.containers[name] = ctr
+        sockets = sb.netns.sockets
         for proto, port in app.listens:
             try:
-                sb.netns.sockets.bind(proto, "0.0.0.0", port, app)
-                ctr.sockets.append((proto, "0.0.0.0", port))
+                sockets.bind(proto, "0.0.0.0", port, app)
             except SocketError:
                 for s in ctr.sockets:
-                    sb.netns.sockets.unbind(*s)
-                ctr.sockets.clear()
+                    sockets.unbind(*s)
+                ctr.sockets = ()
                 ctr.error = f"listen {proto} 0.0.0.0:{port}: bind: address already in use"
                 ctr.restarts += 1
                 self._event(pod, "Warning", "BackOff", "Back-off restarting failed container "
-                            f"{c['name']} in pod {pod['metadata']['name']}_{pod['metadata']['namespace']}"
+                            f"{name} in pod {pod['metadata']['name']}_{pod['metadata']['namespace']}"
                             f"({pod['metadata']['uid']})")
                 return ctr
+            ctr.sockets += (_any_address(proto, port),)
         ctr.running = True
         ctr.started_at = self.machine.netns.kernel.now
         sb.pids.append(self.machine.spawn(app.command))
-        self._event(pod, "Normal", "Pulled", f"Container image \"{ctr.image}\" already present on machine")
-        self._event(pod, "Normal", "Created", f"Created container: {c['name']}")
-        self._event(pod, "Normal", "Started", f"Started container {c['name']}")
+        pulled, created, started = _start_messages(ctr.image, name)
+        self._event(pod, "Normal", "Pulled", pulled)
+        self._event(pod, "Normal", "Created", created)
+        self._event(pod, "Normal", "Started", started)
         return ctr
 
     def crash_container(self, pod: dict, name: str, message: str) -> None:
@@ -296,7 +302,7 @@ class Kubelet(Controller):
         ctr = sb.containers[name]
         for s in ctr.sockets:
             sb.netns.sockets.unbind(*s)
-        ctr.sockets.clear()
+        ctr.sockets = ()
         now = self.machine.netns.kernel.now
         ctr.running, ctr.error, ctr.restarts = False, message, ctr.restarts + 1
         ctr.last_exit = (ctr.started_at, now, 1, "Error")
@@ -358,62 +364,66 @@ class Kubelet(Controller):
 
     # -- status ----------------------------------------------------------------------------------
     def sync_status(self, pod: dict) -> None:
-        sb = self.sandboxes.get(pod["metadata"]["uid"])
+        """Write the pod's status as the kubelet sees it (when it changed). Its parts that are the
+        same for many pods (a running state, the conditions, the node's hostIPs) are shared
+        objects: stored objects are read-only."""
+        meta = pod["metadata"]
+        sb = self.sandboxes.get(meta["uid"])
         now = _ts(self.machine.netns.kernel.now)
         old = pod.get("status", {})
         started = old.get("startTime") or now
-        statuses, all_ready = [], True
+        statuses, all_ready, unready = [], True, []
         for c in pod["spec"].get("containers", []):
-            ctr = sb.containers.get(c["name"]) if sb else None
-            st = {"image": c.get("image", ""), "name": c["name"], "ready": False,
-                  "restartCount": ctr.restarts if ctr else 0, "started": bool(ctr and ctr.running)}
+            name = c["name"]
+            ctr = sb.containers.get(name) if sb else None
             if ctr is None:
-                st["state"] = {"waiting": {"reason": "ContainerCreating"}}
+                st = {"image": c.get("image", ""), "name": name, "ready": False, "restartCount": 0, "started": False,
+                      "state": _CREATING}
             elif ctr.running:
-                st["containerID"] = f"containerd://{ctr.id}"
-                st["imageID"] = _image_id(ctr.image)
-                st["ready"] = self.probe_ready(pod, c, sb, ctr)
-                st["state"] = {"running": {"startedAt": _ts(ctr.started_at)}}
+                st = {"image": c.get("image", ""), "name": name, "ready": self.probe_ready(pod, c, sb, ctr),
+                      "restartCount": ctr.restarts, "started": True, "containerID": ctr.container_id,
+                      "imageID": _image_id(ctr.image), "state": _running(_ts(ctr.started_at))}
                 if ctr.last_exit is not None:
                     started_at, finished, code, reason = ctr.last_exit
-                    st["lastState"] = {"terminated": {"containerID": f"containerd://{ctr.id}", "exitCode": code,
+                    st["lastState"] = {"terminated": {"containerID": ctr.container_id, "exitCode": code,
                                                       "finishedAt": _ts(finished), "reason": reason,
                                                       "startedAt": _ts(started_at)}}
             else:
-                st["containerID"] = f"containerd://{ctr.id}"
-                st["imageID"] = _image_id(ctr.image)
-                st["state"] = {"waiting": {"message": f"back-off 10s restarting failed container={c['name']} "
-                                                      f"pod={pod['metadata']['name']}_{pod['metadata']['namespace']}"
-                                                      f"({pod['metadata']['uid']})", "reason": "CrashLoopBackOff"}}
-                st["lastState"] = {"terminated": {"containerID": f"containerd://{ctr.id}", "exitCode": 1,
-                                                  "finishedAt": now, "reason": "Error", "startedAt": now}}
-            all_ready = all_ready and st["ready"]
+                st = {"image": c.get("image", ""), "name": name, "ready": False, "restartCount": ctr.restarts,
+                      "started": False, "containerID": ctr.container_id, "imageID": _image_id(ctr.image),
+                      "state": {"waiting": {"message": f"back-off 10s restarting failed container={name} "
+                                                       f"pod={meta['name']}_{meta['namespace']}({meta['uid']})",
+                                            "reason": "CrashLoopBackOff"}},
+                      "lastState": {"terminated": {"containerID": ctr.container_id, "exitCode": 1,
+                                                   "finishedAt": now, "reason": "Error", "startedAt": now}}}
+            if not st["ready"]:
+                all_ready = False
+                unready.append(name)
             statuses.append(st)
         ready = "True" if (sb and all_ready) else "False"
-        conds = [("PodReadyToStartContainers", "True" if sb else "False"), ("Initialized", "True"),
-                 ("Ready", ready), ("ContainersReady", ready), ("PodScheduled", "True")]
-        prev = {c["type"]: c for c in old.get("conditions", [])}
-        conditions = []
-        for t, s in conds:
-            c = {"lastProbeTime": None, "lastTransitionTime": prev[t]["lastTransitionTime"]
-                 if t in prev and prev[t]["status"] == s else now, "status": s, "type": t}
-            if s == "False" and t in ("Ready", "ContainersReady") and sb:
-                c["reason"] = "ContainersNotReady"
-                names = [st["name"] for st in statuses if not st["ready"]]
-                c["message"] = f"containers with unready status: [{' '.join(names)}]"
-            conditions.append(c)
-        status = {"conditions": conditions, "containerStatuses": statuses,
-                  "hostIP": self.machine.ip, "hostIPs": [{"ip": self.machine.ip}],
+        states = ("True" if sb else "False", "True", ready, ready, "True")
+        prev = old.get("conditions")
+        if prev:
+            by_type = {c["type"]: c for c in prev}
+            since = tuple(by_type[t]["lastTransitionTime"] if t in by_type and by_type[t]["status"] == s else now
+                          for t, s in zip(_CONDITION_TYPES, states))
+        else:
+            since = (now,) * 5
+        machine_ip = self.machine.ip
+        host_ips = self._host_ips
+        if host_ips[0]["ip"] != machine_ip:
+            host_ips = self._host_ips = [{"ip": machine_ip}]
+        status = {"conditions": _pod_conditions(states, since, " ".join(unready) if sb and ready == "False" else None),
+                  "containerStatuses": statuses, "hostIP": machine_ip, "hostIPs": host_ips,
                   "phase": "Running" if sb and any(st["started"] for st in statuses) else "Pending",
                   "qosClass": _qos(pod), "startTime": started}
         if sb:
             status["podIP"] = sb.ip
             status["podIPs"] = [{"ip": sb.ip}]
         if status != old:   # a field changed, came or went
-            new = self.store.patch("pods", pod["metadata"]["name"], {"status": status},
-                                   namespace=pod["metadata"]["namespace"], subresource="status", validate=False,
-                                   copy=False)
-            self.written[pod["metadata"]["uid"]] = new["metadata"]["resourceVersion"]
+            new = self.store.patch("pods", meta["name"], {"status": status}, namespace=meta["namespace"],
+                                   subresource="status", validate=False, copy=False)
+            self.written[meta["uid"]] = new["metadata"]["resourceVersion"]
 
     def probe_ready(self, pod: dict, c: dict, sb: Sandbox, ctr: Container) -> bool:
         """Readiness: no probe means ready once started; an httpGet/tcpSocket probe asks the app."""
@@ -439,8 +449,6 @@ def _first_config(fs: FileSystem) -> str | None:
 def expand_env(c: dict, pod: dict, machine) -> dict:
     """The kubelet's ``$(VAR)`` expansion in command and args, from the container's env (plain
     values and the downward API fields kube-proxy and others use); ``$$`` escapes a dollar."""
-    import re
-
     if not c.get("env") or not (c.get("command") or c.get("args")):
         return c   # nothing to expand, or nothing to expand it in
     fields = {"spec.nodeName": pod["spec"].get("nodeName", ""), "metadata.name": pod["metadata"]["name"],
@@ -456,13 +464,15 @@ def expand_env(c: dict, pod: dict, machine) -> dict:
         return c
 
     def sub(text: str) -> str:
-        return re.sub(r"\$\$|\$\(([A-Za-z_][A-Za-z0-9_]*)\)",
-                      lambda m: "$" if m.group(0) == "$$" else env.get(m.group(1), m.group(0)), text)
+        return _VAR_REF.sub(lambda m: "$" if m.group(0) == "$$" else env.get(m.group(1), m.group(0)), text)
     out = dict(c)
     for key in ("command", "args"):
         if c.get(key):
             out[key] = [sub(str(a)) for a in c[key]]
     return out
+
+
+_VAR_REF = re.compile(r"\$\$|\$\(([A-Za-z_][A-Za-z0-9_]*)\)")
 
 
 def _ts(seconds: float) -> str:
@@ -477,6 +487,44 @@ def _image_id(image: str) -> str:
     elif "." not in name.split("/", 1)[0]:
         name = f"docker.io/{name}"
     return f"{name}@sha256:{hashlib.sha256(image.encode()).hexdigest()}"
+
+
+# Shared parts of pod statuses (read-only, as every stored object; each a pure function of its key).
+_CREATING = {"waiting": {"reason": "ContainerCreating"}}
+_CONDITION_TYPES = ("PodReadyToStartContainers", "Initialized", "Ready", "ContainersReady", "PodScheduled")
+
+
+@functools.lru_cache(maxsize=256)
+def _running(started_at: str) -> dict:
+    """A container state running since ``started_at``."""
+    return {"running": {"startedAt": started_at}}
+
+
+@functools.lru_cache(maxsize=256)
+def _pod_conditions(states: tuple, since: tuple, unready: str | None) -> list[dict]:
+    """The pod's conditions (:data:`_CONDITION_TYPES`) with these statuses and transition times;
+    ``unready`` (names of the unready containers) gives Ready and ContainersReady their reason."""
+    conditions = []
+    for t, s, when in zip(_CONDITION_TYPES, states, since):
+        c = {"lastProbeTime": None, "lastTransitionTime": when, "status": s, "type": t}
+        if s == "False" and unready is not None and t in ("Ready", "ContainersReady"):
+            c["reason"] = "ContainersNotReady"
+            c["message"] = f"containers with unready status: [{unready}]"
+        conditions.append(c)
+    return conditions
+
+
+@functools.lru_cache(maxsize=256)
+def _start_messages(image: str, name: str) -> tuple[str, str, str]:
+    """The Pulled, Created and Started event messages of a container."""
+    return (f"Container image \"{image}\" already present on machine", f"Created container: {name}",
+            f"Started container {name}")
+
+
+@functools.lru_cache(maxsize=256)
+def _any_address(proto: str, port: int) -> tuple[str, str, int]:
+    """A listening socket on every address: (proto, "0.0.0.0", port)."""
+    return (proto, "0.0.0.0", port)
 
 
 def _qos(pod: dict) -> str:

@@ -15,7 +15,7 @@ from k8slab.linux.link import veth_pair
 from k8slab.linux.netns import NetNS
 
 
-@dataclass
+@dataclass(slots=True)
 class Process:
     """A process as ``ps`` shows it."""
 

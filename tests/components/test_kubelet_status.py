@@ -1,0 +1,141 @@
+"""The kubelet's pod status: the status it writes, shared parts and all, is the one a plain
+build of every field gives (keys in the same order), whatever the containers' states, the probes,
+the previous conditions and the clock; and the parts two pods share are never changed under them."""
+
+import json
+import random
+from types import SimpleNamespace
+
+from k8slab.api.meta import rfc3339
+from k8slab.components.apps import App
+from k8slab.components.kubelet import Container, Kubelet, Sandbox, _image_id, _qos
+
+
+def plain_status(kubelet: Kubelet, pod: dict) -> dict:
+    """The status as the kubelet built it before its parts were shared (every object new)."""
+    sb = kubelet.sandboxes.get(pod["metadata"]["uid"])
+    now = rfc3339(kubelet.machine.netns.kernel.now)
+    old = pod.get("status", {})
+    started = old.get("startTime") or now
+    statuses, all_ready = [], True
+    for c in pod["spec"].get("containers", []):
+        ctr = sb.containers.get(c["name"]) if sb else None
+        st = {"image": c.get("image", ""), "name": c["name"], "ready": False,
+              "restartCount": ctr.restarts if ctr else 0, "started": bool(ctr and ctr.running)}
+        if ctr is None:
+            st["state"] = {"waiting": {"reason": "ContainerCreating"}}
+        elif ctr.running:
+            st["containerID"] = ctr.container_id
+            st["imageID"] = _image_id(ctr.image)
+            st["ready"] = ctr.app.healthy if c.get("readinessProbe") else True
+            st["state"] = {"running": {"startedAt": rfc3339(ctr.started_at)}}
+            if ctr.last_exit:
+                began, ended, code, why = ctr.last_exit
+                last = dict(containerID=ctr.container_id, exitCode=code, finishedAt=rfc3339(ended), reason=why)
+                st["lastState"] = {"terminated": dict(last, startedAt=rfc3339(began))}
+        else:
+            st["containerID"] = ctr.container_id
+            st["imageID"] = _image_id(ctr.image)
+            st["state"] = {"waiting": {"message": f"back-off 10s restarting failed container={c['name']} "
+                                                  f"pod={pod['metadata']['name']}_{pod['metadata']['namespace']}"
+                                                  f"({pod['metadata']['uid']})", "reason": "CrashLoopBackOff"}}
+            st["lastState"] = {"terminated": {"containerID": ctr.container_id, "exitCode": 1,
+                                              "finishedAt": now, "reason": "Error", "startedAt": now}}
+        all_ready = all_ready and st["ready"]
+        statuses.append(st)
+    ready = "True" if (sb and all_ready) else "False"
+    conds = [("PodReadyToStartContainers", "True" if sb else "False"), ("Initialized", "True"),
+             ("Ready", ready), ("ContainersReady", ready), ("PodScheduled", "True")]
+    prev = {c["type"]: c for c in old.get("conditions", [])}
+    conditions = []
+    for t, s in conds:
+        c = {"lastProbeTime": None, "lastTransitionTime": prev[t]["lastTransitionTime"]
+             if t in prev and prev[t]["status"] == s else now, "status": s, "type": t}
+        if s == "False" and t in ("Ready", "ContainersReady") and sb:
+            c["reason"] = "ContainersNotReady"
+            names = [st["name"] for st in statuses if not st["ready"]]
+            c["message"] = f"containers with unready status: [{' '.join(names)}]"
+        conditions.append(c)
+    status = {"conditions": conditions, "containerStatuses": statuses,
+              "hostIP": kubelet.machine.ip, "hostIPs": [{"ip": kubelet.machine.ip}],
+              "phase": "Running" if sb and any(st["started"] for st in statuses) else "Pending",
+              "qosClass": _qos(pod), "startTime": started}
+    if sb:
+        status["podIP"] = sb.ip
+        status["podIPs"] = [{"ip": sb.ip}]
+    return status
+
+
+class Recorder:
+    """A store that keeps the status patches it gets."""
+
+    def __init__(self):
+        self.written = []
+
+    def patch(self, resource, name, patch, namespace=None, **kwargs):
+        self.written.append(patch["status"])
+        return {"metadata": {"resourceVersion": str(len(self.written))}}
+
+
+def random_pod(rng: random.Random, kubelet: Kubelet, i: int, clock) -> dict:
+    names = rng.sample(["web", "sidecar", "log", "db"], rng.randint(0, 3))
+    containers = []
+    for name in names:
+        c = {"name": name, "image": rng.choice(["nginx", "nginx:1.27", "busybox", "registry.k8s.io/pause:3.10"])}
+        if rng.random() < 0.4:
+            c["readinessProbe"] = {"httpGet": {"port": 80}}
+        if rng.random() < 0.3:
+            c["resources"] = rng.choice([{"requests": {"cpu": "1"}}, {"limits": {"cpu": "1"}, "requests": {"cpu": "1"}}])
+        containers.append(c)
+    uid = f"uid-{i}"
+    pod = {"metadata": {"name": f"pod-{i}", "namespace": rng.choice(["default", "other"]), "uid": uid},
+           "spec": {"containers": containers}}
+    if rng.random() < 0.5:   # a status written before: the conditions' earlier transitions
+        pod["status"] = {"startTime": rfc3339(clock.now - 60),
+                         "conditions": [{"lastProbeTime": None, "lastTransitionTime": rfc3339(clock.now - rng.choice(
+                             [10, 20])), "status": rng.choice(["True", "False"]), "type": t}
+                             for t in rng.sample(["PodReadyToStartContainers", "Initialized", "Ready",
+                                                  "ContainersReady", "PodScheduled"], rng.randint(0, 5))]}
+    if rng.random() < 0.8:
+        sb = Sandbox(f"sb-{i}", None, f"10.244.1.{i % 250}", None)
+        for c in containers:
+            if rng.random() < 0.15:
+                continue   # not created yet
+            ctr = Container(c["name"], f"containerd://{i:064x}", App(c["name"], "cmd", healthy=rng.random() < 0.7),
+                            c["image"], rng.randint(0, 3), running=rng.random() < 0.8,
+                            started_at=clock.now - rng.choice([0, 5, 30]))
+            if rng.random() < 0.3:
+                ctr.last_exit = (clock.now - 100, clock.now - rng.choice([1, 50]), rng.choice([1, 137]), "Error")
+            sb.containers[c["name"]] = ctr
+        kubelet.sandboxes[uid] = sb
+    return pod
+
+
+def test_status_is_the_plain_one_and_shared_parts_stay():
+    rng = random.Random(5)
+    clock = SimpleNamespace(now=1000.0)
+    machine = SimpleNamespace(name="n", ip="172.18.0.2", fs=None, host=None,
+                              netns=SimpleNamespace(kernel=clock))
+    kubelet = Kubelet(machine)
+    kubelet.store = Recorder()
+    written = []
+    for i in range(3000):
+        if rng.random() < 0.1:
+            clock.now += rng.choice([1, 7])
+        if i == 1500:
+            machine.ip = "172.18.0.9"   # another address: hostIPs follow it
+        pod = random_pod(rng, kubelet, i, clock)
+        expected = plain_status(kubelet, pod)
+        before = len(kubelet.store.written)
+        kubelet.sync_status(pod)
+        assert len(kubelet.store.written) == before + 1
+        got = kubelet.store.written[-1]
+        assert json.dumps(got) == json.dumps(expected)
+        written.append((got, json.dumps(got)))
+        if rng.random() < 0.3:   # written again over itself: nothing changed, nothing written
+            kubelet.sync_status(dict(pod, status=got))
+            assert len(kubelet.store.written) == before + 1
+    for got, text in written:    # nothing another pod's write did reached an earlier status
+        assert json.dumps(got) == text
+    shared = {id(got["conditions"]) for got, _ in written}
+    assert len(shared) < len(written) * 0.8   # pods of the same conditions share one list
