@@ -60,21 +60,22 @@ class Address:
 
 
 class AddressIndex:
-    """A namespace's addresses indexed two ways, kept in step with ``dev.addresses``:
-    ``by_ip`` (local IP as int -> its addresses) and ``subnets`` (device, network and prefix
-    length packed in one int, see :meth:`key` -> its addresses in list order, the primary
-    first). Values are tuples: most keys have one address, and a tuple is the smallest
-    container (a pod namespace holds two addresses, kube-ipvs0 thousands).
+    """A namespace's addresses indexed two ways, kept in step with ``dev.addresses``: by
+    local IP (an int) and by subnet (device, network and prefix length packed in one int, see
+    :meth:`key`), each to its addresses in list order (the primary first). A key with one
+    address (most have: a pod namespace holds two addresses, kube-ipvs0 thousands) stores the
+    Address itself, several a tuple; :meth:`owners` and :meth:`subnet` give a tuple either way,
+    ``by_ip`` and ``subnets`` a dict of tuples (for inspection).
 
     A device's primaries come first in ``dev.addresses``, ordered by narrowing scope (host
     before global), then its secondaries; :meth:`primary_position` finds a new primary's place
     by bisection on that order."""
 
-    __slots__ = ("by_ip", "subnets")
+    __slots__ = ("_by_ip", "_subnets")
 
     def __init__(self) -> None:
-        self.by_ip: dict[int, tuple[Address, ...]] = {}
-        self.subnets: dict[int, tuple[Address, ...]] = {}
+        self._by_ip: dict[int, Address | tuple[Address, ...]] = {}
+        self._subnets: dict[int, Address | tuple[Address, ...]] = {}
 
     @staticmethod
     def key(dev: Link, ip: int, prefixlen: int) -> int:
@@ -82,8 +83,25 @@ class AddressIndex:
         namespace and never reused)."""
         return (dev.ifindex << 38) | (prefixlen << 32) | (ip & MASKS[prefixlen])
 
+    def owners(self, ip: int) -> tuple[Address, ...]:
+        """The addresses whose local IP is ``ip`` (as an int)."""
+        v = self._by_ip.get(ip)
+        return () if v is None else (v,) if type(v) is Address else v
+
     def subnet(self, dev: Link, ip: int, prefixlen: int) -> tuple[Address, ...]:
-        return self.subnets.get(self.key(dev, ip, prefixlen), ())
+        """The addresses of the subnet ``ip/prefixlen`` on ``dev``, the primary first."""
+        v = self._subnets.get((dev.ifindex << 38) | (prefixlen << 32) | (ip & MASKS[prefixlen]))
+        return () if v is None else (v,) if type(v) is Address else v
+
+    @property
+    def by_ip(self) -> dict[int, tuple[Address, ...]]:
+        """Local IP -> its addresses (a fresh dict, for inspection)."""
+        return {k: (v,) if type(v) is Address else v for k, v in self._by_ip.items()}
+
+    @property
+    def subnets(self) -> dict[int, tuple[Address, ...]]:
+        """:meth:`key` -> the subnet's addresses (a fresh dict, for inspection)."""
+        return {k: (v,) if type(v) is Address else v for k, v in self._subnets.items()}
 
     @property
     def scopes(self) -> dict[Link, dict[int, int]]:
@@ -103,17 +121,21 @@ class AddressIndex:
         return bisect_right(dev.addresses, (False, -scope), key=_place)
 
     def add(self, addr: Address) -> None:
-        ip = int(addr.local)
-        by_ip, subnets, key = self.by_ip, self.subnets, self.key(addr.dev, ip, addr.prefixlen)
-        by_ip[ip] = by_ip.get(ip, ()) + (addr,)
-        subnets[key] = subnets.get(key, ()) + (addr,)
+        ip, plen = int(addr.local), addr.prefixlen
+        for table, key in ((self._by_ip, ip),
+                           (self._subnets, (addr.dev.ifindex << 38) | (plen << 32) | (ip & MASKS[plen]))):
+            v = table.get(key)
+            table[key] = addr if v is None else (v, addr) if type(v) is Address else (*v, addr)
 
     def remove(self, addr: Address) -> None:
         ip = int(addr.local)
-        for table, key in ((self.by_ip, ip), (self.subnets, self.key(addr.dev, ip, addr.prefixlen))):
-            rest = tuple(a for a in table[key] if a is not addr)
-            if rest:
+        for table, key in ((self._by_ip, ip), (self._subnets, self.key(addr.dev, ip, addr.prefixlen))):
+            v = table[key]
+            rest = tuple(a for a in ((v,) if type(v) is Address else v) if a is not addr)
+            if len(rest) > 1:
                 table[key] = rest
+            elif rest:
+                table[key] = rest[0]
             else:
                 del table[key]
 
@@ -140,7 +162,7 @@ def add_address(ns: NetNS, dev: Link, cidr: str | IPv4Interface | tuple[int, int
     scope_n = SCOPES[scope] if isinstance(scope, str) else scope
     index = ns.address_index
     secondary = False
-    for a in index.subnets.get(index.key(dev, ip, plen), ()):
+    for a in index.subnet(dev, ip, plen):
         if int(a.local) == ip:
             raise NetlinkError.extack("ipv4: Address already assigned.", "EEXIST")
         if not a.secondary:

@@ -360,7 +360,7 @@ class NetNS:
 
     def addresses_of_ip(self, ip: str | IPv4Address) -> list[Address]:
         """The addresses with this local IP on any device here (O(1), from the index)."""
-        return list(self.address_index.by_ip.get(parse_ip(ip), ()))
+        return list(self.address_index.owners(parse_ip(ip)))
 
     def local_address_type(self, ip: str | IPv4Address | int) -> str | None:
         """``local`` if ``ip`` is one of ours, ``broadcast`` for a broadcast address, else None
@@ -495,7 +495,7 @@ class NetNS:
             src_n = parse_ip(src)
             if self.local_address_type(src_n) != "local":
                 raise NetlinkError.extack("Invalid prefsrc address.", "EINVAL")
-            owners = self.address_index.by_ip.get(src_n)  # share the address's IPv4Address
+            owners = self.address_index.owners(src_n)  # share the address's IPv4Address
             prefsrc = owners[0].local if owners else IPv4Address(src_n)
         t = self.tables.get(tid)
         if t is None:

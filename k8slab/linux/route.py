@@ -23,6 +23,7 @@ metric wins. :func:`lookup` is what the packet walk calls:
 
 from __future__ import annotations
 
+import functools
 from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -139,16 +140,18 @@ class Route:
 class RouteTable:
     """Routes in one dict keyed by prefix length and network address packed in an int
     (``plen << 32 | network``): a lookup is at most one probe per prefix length in use,
-    whatever the table size. ``_plens`` lists the prefix lengths ever used, longest first
-    (one that empties stays: probing it finds nothing). Most prefixes have one route, stored
-    as itself; several routes to one prefix are a tuple ordered by :func:`_rank`."""
+    whatever the table size. ``_plens`` is the tuple of prefix lengths ever used, longest
+    first (one that empties stays: probing it finds nothing); equal tuples are one shared
+    object (:func:`_shared_plens`: every pod's tables use the same few). Most prefixes have
+    one route, stored as itself; several routes to one prefix are a tuple ordered by
+    :func:`_rank`."""
 
     __slots__ = ("id", "_routes", "_plens")
 
     def __init__(self, table_id: int) -> None:
         self.id = table_id
         self._routes: dict[int, Route | tuple[Route, ...]] = {}
-        self._plens: list[int] = []
+        self._plens: tuple[int, ...] = ()
 
     def __len__(self) -> int:
         return sum(1 if type(v) is Route else len(v) for v in self._routes.values())
@@ -185,11 +188,15 @@ class RouteTable:
         if v is None:
             self._routes[key] = route
             if plen not in self._plens:
-                self._plens.insert(bisect_right(self._plens, -plen, key=int.__neg__), plen)
+                self._plens = _shared_plens(tuple(sorted((*self._plens, plen), reverse=True)))
             return
         routes = (v,) if type(v) is Route else v
-        i = bisect_right(routes, _rank(route), key=_rank)
-        self._routes[key] = routes[:i] + (route,) + routes[i:]
+        rank = _rank(route)
+        if _rank(routes[-1]) <= rank:   # the usual case: it goes last (kernel routes all rank (0, 0))
+            self._routes[key] = (*routes, route)
+        else:
+            i = bisect_right(routes, rank, key=_rank)
+            self._routes[key] = routes[:i] + (route,) + routes[i:]
 
     def remove(self, route: Route) -> None:
         key = route.dst_len << 32 | route.dst_ip
@@ -224,6 +231,13 @@ class RouteTable:
                     continue
                 return r
         return None
+
+
+@functools.lru_cache(maxsize=1024)
+def _shared_plens(plens: tuple[int, ...]) -> tuple[int, ...]:
+    """One object for each distinct tuple of prefix lengths (an immutable value): a pod's
+    tables hold the same ones as every other pod's ((32, 8) in local, (32, 24, 0) in main)."""
+    return plens
 
 
 @dataclass(slots=True)

@@ -1,0 +1,90 @@
+"""Compact forms of the route table and the address index give what the plain forms gave.
+
+RouteTable keeps its prefix lengths as a shared tuple and appends a route that ranks last
+without a bisection; AddressIndex stores a key's only address as itself. These tests drive
+both through random changes and compare them with a plain reading of the rules.
+"""
+
+from __future__ import annotations
+
+import random
+
+from k8slab.linux.errors import NetlinkError
+from k8slab.linux.kernel import Kernel
+from k8slab.linux.route import RT_TABLE_MAIN, Route, RouteTable
+
+
+def test_route_table_order_and_prefix_lengths_through_random_changes():
+    """Routes to a few prefixes with random tos and metric, inserted and removed at random:
+    each prefix's routes are ranked by (tos, metric), ties oldest first; the table lists them
+    in ``ip route`` order; the prefix lengths are every one used, longest first."""
+    rnd = random.Random(11)
+    for _ in range(40):
+        table = RouteTable(RT_TABLE_MAIN)
+        plain: list[tuple[int, Route]] = []   # (insertion number, route)
+        used: set[int] = set()
+        for n in range(rnd.randrange(1, 60)):
+            if plain and rnd.random() < 0.3:
+                _, r = plain.pop(rnd.randrange(len(plain)))
+                table.remove(r)
+                continue
+            plen = rnd.choice((0, 8, 24, 24, 32, 32, 32))
+            net = (rnd.choice((0x0A000000, 0x0AF40100, 0x0AF40200)) >> (32 - plen) << (32 - plen)) if plen else 0
+            r = Route(net, plen, metric=rnd.choice((0, 0, 0, 100, 50)), tos=rnd.choice((0, 0, 0, 4)))
+            table.insert(r)
+            plain.append((n, r))
+            used.add(plen)
+            for p in {(x.dst_ip, x.dst_len) for _, x in plain}:
+                expected = [x for _, x in sorted(((i, x) for i, x in plain if (x.dst_ip, x.dst_len) == p),
+                                                 key=lambda ix: (ix[1].tos, ix[1].metric, ix[0]))]
+                assert list(table.at(*p)) == expected
+        assert list(table) == [x for _, x in sorted(plain, key=lambda ix: (*ix[1].sort_key(), ix[0]))]
+        assert table._plens == tuple(sorted(used, reverse=True))
+        assert len(table) == len(plain)
+
+
+def test_equal_prefix_length_tuples_are_one_object():
+    """Every pod's main table ends with the same prefix lengths, held once."""
+    a, b = RouteTable(RT_TABLE_MAIN), RouteTable(RT_TABLE_MAIN)
+    for t, order in ((a, (24, 0, 32)), (b, (32, 0, 24))):
+        for plen in order:
+            t.insert(Route(0x0AF40100 if plen else 0, plen))
+    assert a._plens == (32, 24, 0) and a._plens is b._plens
+
+
+def test_address_index_singletons_and_groups():
+    """Random adds and deletes on two devices, several addresses sharing an IP or a subnet:
+    ``owners`` and ``subnet`` are the addresses a scan of the devices finds (``subnet`` in the
+    device's order), and the inspection views agree."""
+    rnd = random.Random(3)
+    k = Kernel(seed=2)
+    ns = k.add_netns("n")
+    devs = [ns.add_dummy("d0"), ns.add_dummy("d1")]
+    for d in devs:
+        ns.set_link_up(d)
+    index = ns.address_index
+    for _ in range(800):
+        d = rnd.choice(devs)
+        cidr = f"10.1.{rnd.randrange(2)}.{rnd.randrange(1, 5)}/{rnd.choice((24, 24, 30, 32))}"
+        try:
+            if rnd.random() < 0.6:
+                ns.add_address(d, cidr)
+            else:
+                ns.del_address(d, cidr)
+        except NetlinkError:
+            pass
+        everything = [a for dev in devs for a in dev.addresses]
+        for a in everything:
+            ip = int(a.local)
+            owners = index.owners(ip)   # in the order they were added
+            assert type(owners) is tuple and len(owners) == len({*map(id, owners)})
+            assert {*map(id, owners)} == {id(x) for x in everything if int(x.local) == ip}
+            assert index.subnet(a.dev, ip, a.prefixlen) == tuple(
+                x for x in a.dev.addresses
+                if x.prefixlen == a.prefixlen and int(x.network.network_address) == int(a.network.network_address))
+        assert sum(map(len, index.by_ip.values())) == len(everything)
+        assert sum(map(len, index.subnets.values())) == len(everything)
+        assert all(type(v) is tuple and v for v in index.by_ip.values())
+    for d in devs:
+        ns.del_link(d)
+    assert not index.by_ip and not index.subnets and index.owners(0x0A010001) == ()
