@@ -100,7 +100,7 @@ class ServicePodsController(Controller):
 
     def __init__(self) -> None:
         super().__init__()
-        self.pods: dict = {}                 # (ns, name) -> pod (its labels are the ones indexed)
+        self.pods: dict = {}                 # ns -> name -> pod (its labels are the ones indexed)
         self.pods_by_label: dict = {}        # (ns, key, value) -> {pod name}
         self.services: dict = {}             # (ns, name) -> selector map
         self.svc_anchor: dict = {}           # ns -> label key -> value -> {service name} (none empty)
@@ -136,14 +136,16 @@ class ServicePodsController(Controller):
                     self.svc_anchor.setdefault(ns, {}).setdefault(k, {}).setdefault(v, set()).add(name)
             self.enqueue((ns, name))
             return
-        key = (ns, name)
         # The pod as last seen holds the labels the index has (no second per-pod map of labels).
+        pods = self.pods.get(ns)
         if event.type == "DELETED":
-            old_pod = self.pods.pop(key, None)
+            old_pod = pods.pop(name, None) if pods is not None else None
             labels = None
         else:
-            old_pod = self.pods.get(key)
-            self.pods[key] = obj
+            if pods is None:
+                pods = self.pods[ns] = {}
+            old_pod = pods.get(name)
+            pods[name] = obj
             labels = meta.get("labels") or {}
         old_labels = None if old_pod is None else old_pod["metadata"].get("labels") or {}
         # Most events leave the labels as they were (a status update or a binding shares the dict
@@ -206,10 +208,10 @@ class ServicePodsController(Controller):
         if not pools:
             return []
         pool = min(pools, key=len)
-        pods = self.pods
+        pods = self.pods.get(ns, {})   # holds every pod of a label bucket
         out = []
         for n in sorted(pool):
-            pod = pods[(ns, n)]
+            pod = pods[n]
             labels = pod["metadata"]["labels"]    # it is in a label bucket: it has labels
             if all(labels.get(k) == v for k, v in selector.items()):
                 out.append(pod)

@@ -73,6 +73,10 @@ def is_available(pod: dict, min_ready_seconds: int, now: float) -> bool:
     return bool(since) and parse_rfc3339(since) + min_ready_seconds <= now
 
 
+def _name(obj: dict) -> str:
+    return obj["metadata"]["name"]
+
+
 def owner_reference(owner: dict) -> dict:
     meta = owner["metadata"]
     return {"apiVersion": owner["apiVersion"], "blockOwnerDeletion": True, "controller": True,
@@ -188,10 +192,11 @@ class ReplicaSetController(Controller):
 
     def __init__(self) -> None:
         super().__init__()
-        self.owned: dict[str, dict] = {}          # controller uid -> {pod key: pod}
-        self.orphans: dict[str, dict] = {}        # namespace -> {pod key: pod}
+        # Pods are named by their uid (a string they hold: no (namespace, name) tuple kept per pod).
+        self.owned: dict[str, dict] = {}          # controller uid -> {pod uid: pod}
+        self.orphans: dict[str, dict] = {}        # namespace -> {pod uid: pod}
         self.selectors: dict[str, dict] = {}      # namespace -> {rs name: Selector}
-        self.pod_owner: dict = {}                 # pod key -> controller uid
+        self.pod_owner: dict = {}                 # pod uid -> controller uid
         self.tallies: dict[str, _Tally] = {}      # controller uid -> its owned pods summed up
 
     # -- watch events ---------------------------------------------------------------------------
@@ -208,7 +213,7 @@ class ReplicaSetController(Controller):
             self.selectors.setdefault(ns, {})[meta["name"]] = from_label_selector(sel) if sel else None
             self.enqueue((ns, meta["name"]))
             return
-        key = (ns, meta["name"])
+        key = meta["uid"]
         if event.old is not None and event.type != "DELETED" and self._same_owner(key, obj, event.old, ns):
             return
         old_uid = self.pod_owner.pop(key, None)
@@ -340,7 +345,7 @@ class ReplicaSetController(Controller):
         out: list[dict] = []
         if rs["metadata"].get("deletionTimestamp"):
             return out
-        for _pkey, pod in sorted(self.orphans.get(ns, {}).items()):
+        for pod in sorted(self.orphans.get(ns, {}).values(), key=_name):
             if sel.matches(pod["metadata"].get("labels") or {}):
                 refs = list(pod["metadata"].get("ownerReferences") or []) + [owner_reference(rs)]
                 adopted = self._set_owners(pod, refs)
