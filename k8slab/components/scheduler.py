@@ -619,27 +619,40 @@ class Scheduler(Controller):
             new_labels = pod["metadata"].get("labels") or {}
             if new_labels is old_labels and node == old_node:
                 return   # the same labels object (the store keeps it through writes), counted as before
-        if old_labels is not None and old_labels != new_labels:
-            for k, v in old_labels.items():
-                s = self._by_label.get((ns, k, v))
-                if s is not None:
-                    s.discard(key)
-                    if not s:
-                        del self._by_label[(ns, k, v)]
-        if new_labels is not None and old_labels != new_labels:
-            for k, v in new_labels.items():
-                self._by_label.setdefault((ns, k, v), set()).add(key)
+        relabeled = old_labels is not new_labels and old_labels != new_labels
+        by_label = self._by_label
+        if relabeled:
+            if old_labels is not None:
+                for k, v in old_labels.items():
+                    s = by_label.get((ns, k, v))
+                    if s is not None:
+                        s.discard(key)
+                        if not s:
+                            del by_label[(ns, k, v)]
+            if new_labels is not None:
+                for k, v in new_labels.items():
+                    s = by_label.get((ns, k, v))
+                    if s is None:
+                        by_label[(ns, k, v)] = {key}
+                    else:
+                        s.add(key)
         if new_labels is None:
             self._pod_labels.pop(key, None)
         else:
             self._pod_labels[key] = (new_labels, node)
-        if not (old_node or node) or (old_node == node and old_labels == new_labels) or not self._selectors:
+        if not (old_node or node) or (old_node == node and not relabeled) or not self._selectors:
             return   # counted nowhere before or after (a pod not bound yet), or as before
+        # the selectors that may count the pod: those anchored on one of its labels (old or new; equal
+        # labels give the same ones), and the namespace's unanchored ones
+        anchors = self._anchors
         cands: list = list(self._unanchored.get(ns, ()))
-        for labels in (old_labels, new_labels):
-            for k, v in (labels or {}).items():
-                cands.extend(self._anchors.get((ns, k, v), ()))
-        for skey in dict.fromkeys(cands):
+        for labels in (old_labels, new_labels) if relabeled else (new_labels,):
+            if labels:
+                for k, v in labels.items():
+                    found = anchors.get((ns, k, v))
+                    if found:
+                        cands.extend(found)
+        for skey in dict.fromkeys(cands) if len(cands) > 1 else cands:
             sc = self._selectors[skey]
             if old_node and sc.matches(old_labels):
                 self._count(sc, old_node, -1)
@@ -847,11 +860,16 @@ class Scheduler(Controller):
 
     def _select(self, pod: dict, feasible: list) -> str:
         """Score the feasible nodes and pick the best, ties at random (``selectHost``)."""
-        count = sum(len(e.pool) for e in feasible)
+        first = feasible[0]
+        count, max_taint, max_aff = 0, first.taint_raw, first.aff_raw
+        for e in feasible:
+            count += len(e.pool)
+            if e.taint_raw > max_taint:
+                max_taint = e.taint_raw
+            if e.aff_raw > max_aff:
+                max_aff = e.aff_raw
         if count == 1:   # only one node after filtering: no scoring
-            return feasible[0].pool[0]
-        max_taint = max(e.taint_raw for e in feasible)
-        max_aff = max(e.aff_raw for e in feasible)
+            return first.pool[0]
         for e in feasible:
             t = MAX_NODE_SCORE - (MAX_NODE_SCORE * e.taint_raw // max_taint if max_taint else 0)
             a = MAX_NODE_SCORE * e.aff_raw // max_aff if max_aff else 0
@@ -861,8 +879,13 @@ class Scheduler(Controller):
             groups = self._spread(pod, reqs, feasible, count)
         else:
             groups = [(e.base, len(e.pool), e.pool, None) for e in feasible]
-        best = max(g[0] for g in groups)
-        tied = [g for g in groups if g[0] == best]
+        best = groups[0][0]
+        tied: list = []
+        for g in groups:   # the groups of the best score, in order
+            if g[0] > best:
+                best, tied = g[0], [g]
+            elif g[0] == best:
+                tied.append(g)
         total = sum(g[1] for g in tied)
         r = self.rng.randrange(total) if total > 1 else 0
         for _, size, pool, held in tied:
@@ -902,33 +925,27 @@ class Scheduler(Controller):
                     zone_counts[info.zone] = zone_counts.get(info.zone, 0) + cnt
         else:
             zone_counts = sc.zones
-        zones = {e.bucket.rep.zone if e.bucket.rep.zone is not None else "" for e in feasible}
-        w_host, w_zone = math.log(count + 2), math.log(len(zones) + 2)
         (_, skew_host), (_, skew_zone) = DEFAULT_CONSTRAINTS
-        memo: dict = {}
-
-        def raw(cnt: int, zone) -> int:
-            r = memo.get((cnt, zone))
-            if r is None:
-                score = cnt * w_host + (skew_host - 1)
-                if zone is not None:
-                    score += zone_counts.get(zone, 0) * w_zone + (skew_zone - 1)
-                r = memo[(cnt, zone)] = _go_round(score)
-            return r
-
+        w_host = math.log(count + 2)
+        # the zone term's weight, read only for nodes with a zone (none unless some node is zoned)
+        w_zone = math.log(len({"" if e.zone is None else e.zone for e in feasible}) + 2) if self._zoned else 0.0
         raws = []   # (raw, entry, size, pool, held)
         for e in feasible:
-            zone = e.bucket.rep.zone
+            zone = e.zone
+            zone_raw = None if zone is None else zone_counts.get(zone, 0) * w_zone + (skew_zone - 1)
             if e.names is not None:
-                cnt = sc.nodes.get(e.names[0], 0)
-                raws.append((raw(cnt, zone), e, 1, e.names, None))
+                score = sc.nodes.get(e.names[0], 0) * w_host + (skew_host - 1)
+                raws.append((_go_round(score if zone_raw is None else score + zone_raw), e, 1, e.names, None))
                 continue
             by_count = sc.groups.get(e.bucket.key) or {}
-            held = sum(len(v) for v in by_count.values())
+            held = sum(map(len, by_count.values())) if by_count else 0
             if held < len(e.pool):
-                raws.append((raw(0, zone), e, len(e.pool) - held, e.pool, (sc.nodes, held) if held else None))
+                score = skew_host - 1
+                raws.append((_go_round(score if zone_raw is None else score + zone_raw), e, len(e.pool) - held,
+                             e.pool, (sc.nodes, held) if held else None))
             for cnt, nodes in by_count.items():
-                raws.append((raw(cnt, zone), e, len(nodes), nodes, None))
+                score = cnt * w_host + (skew_host - 1)
+                raws.append((_go_round(score if zone_raw is None else score + zone_raw), e, len(nodes), nodes, None))
         lo = min(x[0] for x in raws)
         hi = max(x[0] for x in raws)
         out = []
@@ -939,18 +956,17 @@ class Scheduler(Controller):
 
 
 class _Entry:
-    """Feasible nodes that score alike: a whole bucket (``names`` None) or one node of it."""
+    """Feasible nodes that score alike: a whole bucket (``names`` None) or one node of it; ``pool``:
+    those nodes, ``zone``: theirs."""
 
-    __slots__ = ("bucket", "names", "taint_raw", "aff_raw", "fit", "balanced", "base")
+    __slots__ = ("bucket", "names", "pool", "zone", "taint_raw", "aff_raw", "fit", "balanced", "base")
 
     def __init__(self, bucket, names, taint_raw, aff_raw, fit, balanced) -> None:
         self.bucket, self.names, self.taint_raw, self.aff_raw = bucket, names, taint_raw, aff_raw
+        self.pool = names if names is not None else bucket.names
+        self.zone = bucket.rep.zone
         self.fit, self.balanced = fit, balanced
         self.base = 0
-
-    @property
-    def pool(self) -> list:
-        return self.names if self.names is not None else self.bucket.names
 
 
 def _group_move(sc: _SelectorCount, node: str, old_bucket, old_cnt: int, new_bucket, new_cnt: int) -> None:
@@ -968,7 +984,14 @@ def _group_move(sc: _SelectorCount, node: str, old_bucket, old_cnt: int, new_buc
                     if not by_count:
                         del sc.groups[old_bucket]
     if new_cnt:
-        nodes = sc.groups.setdefault(new_bucket, {}).setdefault(new_cnt, [])
+        by_count = sc.groups.get(new_bucket)
+        if by_count is None:
+            sc.groups[new_bucket] = {new_cnt: [node]}
+            return
+        nodes = by_count.get(new_cnt)
+        if nodes is None:
+            by_count[new_cnt] = [node]
+            return
         i = bisect_left(nodes, node)
         if i == len(nodes) or nodes[i] != node:
             nodes.insert(i, node)
