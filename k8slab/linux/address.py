@@ -26,7 +26,7 @@ from ipaddress import IPv4Address, IPv4Interface, IPv4Network
 from typing import TYPE_CHECKING
 
 from k8slab.linux.errors import NetlinkError
-from k8slab.linux.ipv4 import MASKS, broadcast_of, parse_interface, shared_ip
+from k8slab.linux.ipv4 import ALL_ONES, MASKS, broadcast_of, parse_interface, shared_ip
 
 if TYPE_CHECKING:  # pragma: no cover
     from k8slab.linux.link import Link
@@ -62,46 +62,47 @@ class Address:
 class AddressIndex:
     """A namespace's addresses indexed two ways, kept in step with ``dev.addresses``: by
     local IP (an int) and by subnet (device, network and prefix length packed in one int, see
-    :meth:`key`), each to its addresses in list order (the primary first). A key with one
-    address (most have: a pod namespace holds two addresses, kube-ipvs0 thousands) stores the
-    Address itself, several a tuple; :meth:`owners` and :meth:`subnet` give a tuple either way,
-    ``by_ip`` and ``subnets`` a dict of tuples (for inspection).
+    :meth:`key`), each to its addresses in list order (the primary first). Both live in one
+    dict, ``_keys``: an IP is below 2**32 and a subnet key above (ifindexes start at 1), and
+    one small dict costs half what two do (a pod namespace holds two addresses, kube-ipvs0
+    thousands). A key with one address (most have) stores the Address itself, several a
+    tuple; :meth:`owners` and :meth:`subnet` give a tuple either way, ``by_ip`` and
+    ``subnets`` a dict of tuples (for inspection).
 
     A device's primaries come first in ``dev.addresses``, ordered by narrowing scope (host
     before global), then its secondaries; :meth:`primary_position` finds a new primary's place
     by bisection on that order."""
 
-    __slots__ = ("_by_ip", "_subnets")
+    __slots__ = ("_keys",)
 
     def __init__(self) -> None:
-        self._by_ip: dict[int, Address | tuple[Address, ...]] = {}
-        self._subnets: dict[int, Address | tuple[Address, ...]] = {}
+        self._keys: dict[int, Address | tuple[Address, ...]] = {}
 
     @staticmethod
     def key(dev: Link, ip: int, prefixlen: int) -> int:
-        """The ``subnets`` key of ``ip/prefixlen`` on ``dev`` (ifindexes are unique within a
+        """The subnet key of ``ip/prefixlen`` on ``dev`` (ifindexes are unique within a
         namespace and never reused)."""
         return (dev.ifindex << 38) | (prefixlen << 32) | (ip & MASKS[prefixlen])
 
     def owners(self, ip: int) -> tuple[Address, ...]:
         """The addresses whose local IP is ``ip`` (as an int)."""
-        v = self._by_ip.get(ip)
+        v = self._keys.get(ip)
         return () if v is None else (v,) if type(v) is Address else v
 
     def subnet(self, dev: Link, ip: int, prefixlen: int) -> tuple[Address, ...]:
         """The addresses of the subnet ``ip/prefixlen`` on ``dev``, the primary first."""
-        v = self._subnets.get((dev.ifindex << 38) | (prefixlen << 32) | (ip & MASKS[prefixlen]))
+        v = self._keys.get((dev.ifindex << 38) | (prefixlen << 32) | (ip & MASKS[prefixlen]))
         return () if v is None else (v,) if type(v) is Address else v
 
     @property
     def by_ip(self) -> dict[int, tuple[Address, ...]]:
         """Local IP -> its addresses (a fresh dict, for inspection)."""
-        return {k: (v,) if type(v) is Address else v for k, v in self._by_ip.items()}
+        return {k: (v,) if type(v) is Address else v for k, v in self._keys.items() if k <= ALL_ONES}
 
     @property
     def subnets(self) -> dict[int, tuple[Address, ...]]:
         """:meth:`key` -> the subnet's addresses (a fresh dict, for inspection)."""
-        return {k: (v,) if type(v) is Address else v for k, v in self._subnets.items()}
+        return {k: (v,) if type(v) is Address else v for k, v in self._keys.items() if k > ALL_ONES}
 
     @property
     def scopes(self) -> dict[Link, dict[int, int]]:
@@ -121,23 +122,22 @@ class AddressIndex:
         return bisect_right(dev.addresses, (False, -scope), key=_place)
 
     def add(self, addr: Address) -> None:
-        ip, plen = int(addr.local), addr.prefixlen
-        for table, key in ((self._by_ip, ip),
-                           (self._subnets, (addr.dev.ifindex << 38) | (plen << 32) | (ip & MASKS[plen]))):
-            v = table.get(key)
-            table[key] = addr if v is None else (v, addr) if type(v) is Address else (*v, addr)
+        ip, plen, keys = int(addr.local), addr.prefixlen, self._keys
+        for key in (ip, (addr.dev.ifindex << 38) | (plen << 32) | (ip & MASKS[plen])):
+            v = keys.get(key)
+            keys[key] = addr if v is None else (v, addr) if type(v) is Address else (*v, addr)
 
     def remove(self, addr: Address) -> None:
-        ip = int(addr.local)
-        for table, key in ((self._by_ip, ip), (self._subnets, self.key(addr.dev, ip, addr.prefixlen))):
-            v = table[key]
+        ip, keys = int(addr.local), self._keys
+        for key in (ip, self.key(addr.dev, ip, addr.prefixlen)):
+            v = keys[key]
             rest = tuple(a for a in ((v,) if type(v) is Address else v) if a is not addr)
             if len(rest) > 1:
-                table[key] = rest
+                keys[key] = rest
             elif rest:
-                table[key] = rest[0]
+                keys[key] = rest[0]
             else:
-                del table[key]
+                del keys[key]
 
 
 def _place(a: Address) -> tuple[bool, int]:

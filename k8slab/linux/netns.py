@@ -59,6 +59,7 @@ DEFAULT_SYSCTLS = {
 
 SCOPE_LINK = SCOPES["link"]
 _RUNNING = attrgetter("running")
+_NOT_RUNNING, _NEITHER_RUNNING = (False,), (False, False)
 DEFAULT_RULES = ((0, RT_TABLE_LOCAL), (32766, RT_TABLE_MAIN), (32767, RT_TABLE_DEFAULT))  # ip rule
 _LOOPBACK = 0x7F000001  # 127.0.0.1
 
@@ -79,7 +80,7 @@ class NetNS:
     """One network namespace."""
 
     __slots__ = ("kernel", "name", "links", "_by_index", "_ifindex", "tables", "rules", "_neigh",
-                 "_sysctls", "_sockets", "nsids", "named_netns", "_running_seq", "_netfilter",
+                 "_sysctls", "_sockets", "nsids", "_named_netns", "_running_seq", "_netfilter",
                  "address_index", "__weakref__")
 
     def __init__(self, kernel: Kernel, name: str) -> None:
@@ -98,9 +99,7 @@ class NetNS:
         self._sysctls: dict[str, str] | None = None  # None: DEFAULT_SYSCTLS, copied on first write
         self._sockets: Sockets | None = None
         self.nsids: dict[NetNS, int] = {}
-        # What ``ip netns list`` sees from here (the /run/netns a process in this namespace
-        # sees): iproute2 prints "link-netns NAME" for peers found here, else "link-netnsid N".
-        self.named_netns: dict[str, NetNS] = {}
+        self._named_netns: dict[str, NetNS] | None = None
         self._running_seq = 0
         self._netfilter = None
         self.address_index = _address.AddressIndex()  # by IP, by (device, subnet); see address.py
@@ -130,6 +129,15 @@ class NetNS:
         if self._sysctls is None:
             self._sysctls = dict(DEFAULT_SYSCTLS)
         return self._sysctls
+
+    @property
+    def named_netns(self) -> dict[str, NetNS]:
+        """What ``ip netns list`` sees from here (the /run/netns a process in this namespace
+        sees): iproute2 prints "link-netns NAME" for peers found here, else "link-netnsid N".
+        Made on first use (a pod's namespace names none)."""
+        if self._named_netns is None:
+            self._named_netns = {}
+        return self._named_netns
 
     @property
     def netfilter(self):
@@ -264,8 +272,14 @@ class NetNS:
         link = self.link(link)
         if link.admin_up:
             return
-        affected = self._affected(link)
-        before = list(map(_RUNNING, affected))
+        # Down, the link is not running, nor is a veth peer (its carrier needs this end up):
+        # only their masters (a bridge runs while any port does) may already be.
+        peer = link.peer if type(link) is Veth else None
+        if link.master is None and (peer is None or peer.master is None):
+            affected, before = ((link,), _NOT_RUNNING) if peer is None else ((link, peer), _NEITHER_RUNNING)
+        else:
+            affected = self._affected(link)
+            before = list(map(_RUNNING, affected))
         link.admin_up = True
         link.ever_up = True
         primaries = link.primary_addresses() if link.addresses else ()

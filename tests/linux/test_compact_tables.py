@@ -88,3 +88,59 @@ def test_address_index_singletons_and_groups():
     for d in devs:
         ns.del_link(d)
     assert not index.by_ip and not index.subnets and index.owners(0x0A010001) == ()
+
+
+def _plain_set_link_up(ns, link):
+    """``set_link_up`` as it was before its shortcut: who was running is asked of every
+    affected device (the link, a veth peer, their masters)."""
+    link = ns.link(link)
+    if link.admin_up:
+        return
+    affected = ns._affected(link)
+    before = [d.running for d in affected]
+    link.admin_up = True
+    link.ever_up = True
+    for a in link.primary_addresses():
+        ns._add_prefix_routes(a)
+    if link.kind == "loopback" and not link.addresses:
+        ns.add_address(link, "127.0.0.1/8", scope="host")
+    ns._note_running(before, affected)
+
+
+def _running_story(seed: int, plain: bool, monkeypatch) -> list:
+    from k8slab.linux.link import veth_pair
+    from k8slab.linux.netns import NetNS
+
+    if plain:
+        monkeypatch.setattr(NetNS, "set_link_up", _plain_set_link_up)
+    rnd = random.Random(seed)
+    k = Kernel(seed=seed)
+    a, b = k.add_netns("a"), k.add_netns("b")
+    bridges = [a.add_bridge("br0"), a.add_bridge("br1")]
+    devs = list(bridges) + [a.link("lo"), b.link("lo")]
+    for i in range(6):
+        x, y = veth_pair(a, f"va{i}", rnd.choice((a, b)), f"vb{i}")
+        devs += [x, y]
+    story = []
+    for _ in range(300):
+        d = rnd.choice(devs)
+        op = rnd.random()
+        if op < 0.5:
+            d.netns.set_link_up(d)
+        elif op < 0.8:
+            d.netns.set_link_down(d)
+        elif d.kind == "veth" and d.netns is a:
+            try:
+                a.set_master(d, rnd.choice((*bridges, None)))
+            except Exception:   # noqa: BLE001  (a device already without master)
+                pass
+        story.append([(x.name, x.running, x.running_seq) for x in devs])
+    monkeypatch.undo()
+    return story
+
+
+def test_set_link_up_shortcut_numbers_running_devices_as_before(monkeypatch):
+    """Random ups, downs and bridge ports: which devices run and the order they started
+    running in (``running_seq``) are what asking every affected device gives."""
+    for seed in range(6):
+        assert _running_story(seed, False, monkeypatch) == _running_story(seed, True, monkeypatch)

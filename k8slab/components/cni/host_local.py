@@ -26,32 +26,33 @@ def _range(conf: dict) -> tuple[int, int, int, int]:
     r = ranges[0][0]
     if "subnet" not in r:
         raise CNIError("invalid CIDR None: 'subnet'")
-    # Go decodes null or "" into a nil net.IP: the same as a field not given
-    fields = (r["subnet"], *(_ABSENT if r.get(k) is None or r.get(k) == "" else r[k]
-                             for k in ("rangeStart", "rangeEnd", "gateway")))
+    fields = (r["subnet"], r.get("rangeStart"), r.get("rangeEnd"), r.get("gateway"))
     try:
         return _range_numbers(*fields)
     except TypeError:   # a list or an object where text belongs: not cached, it fails as it did
         return _range_numbers.__wrapped__(*fields)
 
 
-_ABSENT = object()   # a range field not given
-
-
 @functools.lru_cache(maxsize=8192)
 def _range_numbers(subnet: str, range_start, range_end, gateway) -> tuple[int, int, int, int]:
-    """:func:`_range` of a range's fields, ``_ABSENT`` for those not given (worked out once
-    per node: each node's range differs by its podCIDR; a CNIError is raised afresh each time)."""
+    """:func:`_range` of a range's fields, None for those not given (worked out once per
+    node: each node's range differs by its podCIDR; a CNIError is raised afresh each time).
+    Go decodes null or "" into a nil net.IP: the same as a field not given."""
     try:
         value, plen = parse_interface(subnet)
     except ValueError as e:
         raise CNIError(f"invalid CIDR {subnet}: {e}") from None
     net = network_of(value, plen)
     broadcast = broadcast_of(net, plen)
-    start = _ip_field(range_start) if range_start is not _ABSENT else net + 1
-    end = _ip_field(range_end) if range_end is not _ABSENT else broadcast - 1
-    gw = _ip_field(gateway) if gateway is not _ABSENT else net + 1
+    start = _ip_field(range_start) if _given(range_start) else net + 1
+    end = _ip_field(range_end) if _given(range_end) else broadcast - 1
+    gw = _ip_field(gateway) if _given(gateway) else net + 1
     return plen, start, end, gw
+
+
+def _given(value) -> bool:
+    """Whether a range's IP field is given (null and "" are not)."""
+    return value is not None and not (type(value) is str and value == "")
 
 
 def _ip_field(text: str) -> int:
