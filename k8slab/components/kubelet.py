@@ -27,6 +27,8 @@ from k8slab.linux.fs import FileSystem
 
 PAUSE_IMAGE = "registry.k8s.io/pause:3.10"
 CNI_DIR = "/etc/cni/net.d"
+MANAGED_HOSTS = ("# Kubernetes-managed hosts file.\n127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n"
+                 "fe00::0\tip6-localnet\nfe00::0\tip6-mcastprefix\nfe00::1\tip6-allnodes\nfe00::2\tip6-allrouters\n")
 NETWORK_NOT_READY = ("container runtime network not ready: NetworkReady=false reason:NetworkPluginNotReady "
                      "message:Network plugin returns error: cni plugin not initialized")
 
@@ -50,15 +52,37 @@ class Container:
 
 @dataclass(slots=True)
 class Sandbox:
-    """A pod sandbox: the pause container and the network namespace it holds."""
+    """A pod sandbox: the pause container and the network namespace it holds.
+
+    ``etc`` is what the kubelet fixed for the pod's files when it made the sandbox: the texts of
+    /etc/resolv.conf, /etc/hosts and /etc/hostname on the host network, else resolv.conf's text,
+    the hostname and the name /etc/hosts gives the pod's IP. :attr:`fs` writes them the first
+    time someone looks into the pod (few ever are, and then the files are as they were made)."""
 
     id: str
     netns: object
     ip: str
-    fs: FileSystem
+    etc: tuple
     host_network: bool = False
     containers: dict[str, Container] = field(default_factory=dict)
     pids: list = field(default_factory=list)
+    _fs: FileSystem | None = None
+
+    @property
+    def fs(self) -> FileSystem:
+        """The pod's files (/etc/resolv.conf, /etc/hosts, /etc/hostname as the kubelet wrote them)."""
+        fs = self._fs
+        if fs is None:
+            fs = self._fs = FileSystem()
+            if self.host_network:
+                resolv_conf, hosts, hostname = self.etc
+            else:
+                resolv_conf, name, fqdn = self.etc
+                hosts, hostname = f"{MANAGED_HOSTS}{self.ip}\t{fqdn}\n", f"{name}\n"
+            fs.write("/etc/resolv.conf", resolv_conf)
+            fs.write("/etc/hosts", hosts)
+            fs.write("/etc/hostname", hostname)
+        return fs
 
 
 class Kubelet(Controller):
@@ -239,30 +263,24 @@ class Kubelet(Controller):
                             f"for sandbox \"{sandbox_id}\": {e.msg}")
                 return None
             ip = result["ips"][0]["address"].split("/")[0]
-        fs = FileSystem()
-        self.write_pod_files(pod, fs, ip, host_network)
-        sb = Sandbox(sandbox_id, netns, ip, fs, host_network)
+        sb = Sandbox(sandbox_id, netns, ip, self.pod_files(pod, host_network), host_network)
         sb.pids.append(m.spawn("/pause", "65535"))
         return sb
 
-    def write_pod_files(self, pod: dict, fs: FileSystem, ip: str, host_network: bool) -> None:
-        """/etc/resolv.conf, /etc/hosts and /etc/hostname as the kubelet writes them."""
+    def pod_files(self, pod: dict, host_network: bool) -> tuple:
+        """What /etc/resolv.conf, /etc/hosts and /etc/hostname hold, as the kubelet writes them
+        (the sandbox's ``etc``: on the host network the node's files as they are now)."""
         meta, spec = pod["metadata"], pod["spec"]
-        hostname = spec.get("hostname") or meta["name"]
-        fs.write("/etc/resolv.conf", pod_resolv_conf(pod, self.cluster_domain, (self.cluster_dns,),
-                                                     node_resolv_conf=self.machine.fs.read("/etc/resolv.conf")))
+        node_fs = self.machine.fs
+        resolv_conf = pod_resolv_conf(pod, self.cluster_domain, (self.cluster_dns,),
+                                      node_resolv_conf=node_fs.read("/etc/resolv.conf"))
         if host_network:
-            fs.write("/etc/hosts", self.machine.fs.read("/etc/hosts"))
-            fs.write("/etc/hostname", self.machine.fs.read("/etc/hostname"))
-            return
-        fqdn = hostname
+            return resolv_conf, node_fs.read("/etc/hosts"), node_fs.read("/etc/hostname")
+        hostname = spec.get("hostname") or meta["name"]
         if spec.get("subdomain"):
-            fqdn = f"{hostname}.{spec['subdomain']}.{meta['namespace']}.svc.{self.cluster_domain}\t{hostname}"
-        fs.write("/etc/hosts", "# Kubernetes-managed hosts file.\n127.0.0.1\tlocalhost\n"
-                               "::1\tlocalhost ip6-localhost ip6-loopback\nfe00::0\tip6-localnet\n"
-                               "fe00::0\tip6-mcastprefix\nfe00::1\tip6-allnodes\nfe00::2\tip6-allrouters\n"
-                               f"{ip}\t{fqdn}\n")
-        fs.write("/etc/hostname", f"{hostname}\n")
+            return resolv_conf, hostname, (f"{hostname}.{spec['subdomain']}.{meta['namespace']}.svc."
+                                           f"{self.cluster_domain}\t{hostname}")
+        return resolv_conf, hostname, hostname
 
     def start_container(self, pod: dict, sb: Sandbox, c: dict, restarts: int = 0,
                         last_exit: tuple | None = None) -> Container:

@@ -9,6 +9,8 @@ from types import SimpleNamespace
 from k8slab.api.meta import rfc3339
 from k8slab.components.apps import App
 from k8slab.components.kubelet import Container, Kubelet, Sandbox, _image_id, _qos
+from k8slab.components.kubelet_dns import pod_resolv_conf
+from k8slab.linux.fs import FileSystem
 
 
 def plain_status(kubelet: Kubelet, pod: dict) -> dict:
@@ -97,7 +99,7 @@ def random_pod(rng: random.Random, kubelet: Kubelet, i: int, clock) -> dict:
                              for t in rng.sample(["PodReadyToStartContainers", "Initialized", "Ready",
                                                   "ContainersReady", "PodScheduled"], rng.randint(0, 5))]}
     if rng.random() < 0.8:
-        sb = Sandbox(f"sb-{i}", None, f"10.244.1.{i % 250}", None)
+        sb = Sandbox(f"sb-{i}", None, f"10.244.1.{i % 250}", ())
         for c in containers:
             if rng.random() < 0.15:
                 continue   # not created yet
@@ -139,3 +141,55 @@ def test_status_is_the_plain_one_and_shared_parts_stay():
         assert json.dumps(got) == text
     shared = {id(got["conditions"]) for got, _ in written}
     assert len(shared) < len(written) * 0.8   # pods of the same conditions share one list
+
+
+def eager_files(kubelet: Kubelet, pod: dict, ip: str, host_network: bool) -> FileSystem:
+    """The pod's files written at once, as the kubelet did before it wrote them on first use."""
+    fs, node = FileSystem(), kubelet.machine.fs
+    meta, spec = pod["metadata"], pod["spec"]
+    hostname = spec.get("hostname") or meta["name"]
+    fs.write("/etc/resolv.conf", pod_resolv_conf(pod, kubelet.cluster_domain, (kubelet.cluster_dns,),
+                                                 node_resolv_conf=node.read("/etc/resolv.conf")))
+    if host_network:
+        for path in ("/etc/hosts", "/etc/hostname"):
+            fs.write(path, node.read(path))
+        return fs
+    fqdn = f"{hostname}.{spec['subdomain']}.{meta['namespace']}.svc.{kubelet.cluster_domain}\t{hostname}" \
+        if spec.get("subdomain") else hostname
+    fs.write("/etc/hosts", "# Kubernetes-managed hosts file.\n127.0.0.1\tlocalhost\n"
+                           "::1\tlocalhost ip6-localhost ip6-loopback\nfe00::0\tip6-localnet\n"
+                           "fe00::0\tip6-mcastprefix\nfe00::1\tip6-allnodes\nfe00::2\tip6-allrouters\n"
+                           f"{ip}\t{fqdn}\n")
+    fs.write("/etc/hostname", f"{hostname}\n")
+    return fs
+
+
+def test_pod_files_written_on_first_use_are_those_of_the_sandbox_creation():
+    rng = random.Random(3)
+    node = FileSystem()
+    kubelet = Kubelet(SimpleNamespace(name="n", ip="172.18.0.2", fs=node, host=None))
+    made = []
+    for i in range(400):
+        if i % 40 == 0:   # the node's files change: a sandbox keeps those of its creation
+            node.write("/etc/resolv.conf", rng.choice(["nameserver 172.18.0.1\noptions ndots:0\n",
+                                                      "search corp.example\nnameserver 10.0.0.2\n"]))
+            node.write("/etc/hosts", f"127.0.0.1\tlocalhost\n172.18.0.2\tn-{i}\n")
+            node.write("/etc/hostname", f"n-{i}\n")
+        spec = {"containers": [{"name": "c"}]}
+        for key, values in (("hostname", ["h1", "web-0"]), ("subdomain", ["sub", ""]),
+                            ("dnsPolicy", ["Default", "ClusterFirstWithHostNet", "None", "ClusterFirst"]),
+                            ("hostNetwork", [True, False]), ("dnsConfig", [{"nameservers": ["1.1.1.1"]}])):
+            if rng.random() < 0.3:
+                spec[key] = rng.choice(values)
+        pod = {"metadata": {"name": f"pod-{i}", "namespace": rng.choice(["default", "team"]), "uid": f"u{i}"},
+               "spec": spec}
+        host_network = bool(spec.get("hostNetwork"))
+        ip = "172.18.0.2" if host_network else f"10.244.1.{i % 250}"
+        sb = Sandbox(f"sb{i}", None, ip, kubelet.pod_files(pod, host_network), host_network)
+        made.append((sb, eager_files(kubelet, pod, ip, host_network)))
+    for sb, expected in made:
+        assert sb.fs.listdir("/etc") == expected.listdir("/etc")
+        for path in ("/etc/resolv.conf", "/etc/hosts", "/etc/hostname"):
+            assert sb.fs.read(path) == expected.read(path)
+        sb.fs.write("/etc/hosts", "edited\n")     # the files, once there, are the pod's own
+        assert sb.fs.read("/etc/hosts") == "edited\n"
