@@ -70,6 +70,8 @@ def strategic_merge_patch(target, patch, *, kind: str | None = None, keep_unlist
     for k, v in patch.items():
         if v is None:
             out.pop(k, None)
+        elif isinstance(v, dict):
+            out[k] = strategic_merge_patch(out.get(k), v, kind=kind, keep_unlisted=keep_unlisted, copy=copy)
         elif isinstance(v, list) and isinstance(out.get(k), list):
             key = _merge_key(k, v, kind)
             if key is None or not all(isinstance(i, dict) and key in i for i in v):
@@ -85,7 +87,6 @@ def strategic_merge_patch(target, patch, *, kind: str | None = None, keep_unlist
                 listed = {i[key] for i in v}
                 merged.extend(i for i in out[k] if not (isinstance(i, dict) and i.get(key) in listed))
             out[k] = merged
-        else:
-            out[k] = strategic_merge_patch(out.get(k), v, kind=kind, keep_unlisted=keep_unlisted, copy=copy) \
-                if isinstance(v, dict) else take(v)
+        else:   # a scalar, or a list that replaces
+            out[k] = clone(v) if copy else v
     return out

@@ -425,11 +425,12 @@ class Store:
         indexes = self._field_index.get(q)
         if indexes is not None:
             for parts, index in indexes.items():
-                after = _field(obj, parts)
                 if old is None:
-                    index.setdefault(after, set()).add(uid)
+                    index.setdefault(_field(obj, parts), set()).add(uid)
                     continue
-                before = _field(old, parts)
+                if obj.get(parts[0]) is old.get(parts[0]):   # the part shared (copy-on-write): the value too
+                    continue
+                after, before = _field(obj, parts), _field(old, parts)
                 if before != after:
                     index.get(before, set()).discard(uid)
                     index.setdefault(after, set()).add(uid)
@@ -524,9 +525,8 @@ class Store:
             self._precondition(res, name, patch, old)
             only = dict(old)
             if "status" in patch:
-                status = self._merge(res, {"status": old["status"]} if "status" in old else {},
-                                     {"status": patch["status"]}, patch_type, keep_unlisted, copy)
-                only["status"] = status.get("status")
+                only["status"] = self._merge_status(res, old.get("status"), patch["status"], patch_type,
+                                                    keep_unlisted, copy)
             else:
                 only["status"] = old.get("status")
             return self._commit_update(res, ns, old, only, validate=False)
@@ -565,6 +565,14 @@ class Store:
         if patch_type == "merge":
             return merge_patch(target, patch, copy=copy)
         return strategic_merge_patch(target, patch, kind=res.kind, keep_unlisted=keep_unlisted, copy=copy)
+
+    @classmethod
+    def _merge_status(cls, res: Resource, status, patched, patch_type: str, keep_unlisted: bool, copy: bool):
+        """The status ``{"status": patched}`` patched onto ``{"status": status}`` gives, without the two
+        one-key dicts: a map merges into the stored status, anything else (None too) replaces it."""
+        if isinstance(patched, dict):
+            return cls._merge(res, status, patched, patch_type, keep_unlisted, copy)
+        return clone(patched) if copy else patched
 
     def _commit_update(self, res: Resource, ns: str, old: dict, new: dict, *, validate: bool,
                        bump_generation: bool = True, defaulted: bool = False) -> dict:
@@ -924,12 +932,13 @@ class Store:
             return base
         found = []   # the field-selected watch buckets the event concerns
         by_field = self._watch_by_field
+        obj, old = event.object, event.old
         for path, parts in paths.items():
-            value = _field(event.object, parts)
+            value = _field(obj, parts)
             if (q, path, value) in by_field:
                 found.append((q, path, value))
-            if event.old is not None:
-                old_value = _field(event.old, parts)
+            if old is not None and old.get(parts[0]) is not obj.get(parts[0]):   # else the same value
+                old_value = _field(old, parts)
                 if old_value != value and (q, path, old_value) in by_field:
                     found.append((q, path, old_value))
         if not found:
