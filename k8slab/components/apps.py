@@ -7,12 +7,12 @@ line naming the pod, so a learner's own Deployment still serves something recogn
 
 >>> app = app_for({"name": "web", "image": "nginx:1.27"}, pod_name="web-1")
 >>> app.listens, app.command
-([('tcp', 80)], 'nginx: master process nginx -g daemon off;')
+((('tcp', 80),), 'nginx: master process nginx -g daemon off;')
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 NGINX_PAGE = """<!DOCTYPE html>
 <html>
@@ -54,7 +54,7 @@ class App:
 
     name: str
     command: str
-    listens: list[tuple[str, int]] = field(default_factory=list)
+    listens: tuple[tuple[str, int], ...] = ()
     body: str = ""
     server: str = ""
     healthy: bool = True
@@ -91,39 +91,38 @@ def _flag(args: list[str], name: str, default: str) -> str:
 
 def app_for(container: dict, pod_name: str, node: str | None = None) -> App:
     """The program a container runs, from its image, command and args."""
-    image = container.get("image", "")
-    name = _image_name(image)
-    args = list(container.get("command", [])) + list(container.get("args", []))
+    name = _image_name(container.get("image", ""))
     if name == "pause":
         return App("pause", "/pause", pod_name=pod_name)
     if name in ("nginx", "nginx-unprivileged"):
-        return App("nginx", "nginx: master process nginx -g daemon off;", [("tcp", 80)], NGINX_PAGE,
+        return App("nginx", "nginx: master process nginx -g daemon off;", (("tcp", 80),), NGINX_PAGE,
                    "nginx/1.27.5", pod_name=pod_name)
+    args = list(container.get("command", [])) + list(container.get("args", []))
     if name == "agnhost":
         sub = next((a for a in args if not a.startswith("-") and not a.startswith("/")), "pause")
         if sub == "netexec":
             port = int(_flag(args, "http-port", "8080"))
             udp = int(_flag(args, "udp-port", "8081"))
-            return App("agnhost", "/agnhost " + " ".join(args), [("tcp", port), ("udp", udp)], f"{pod_name}",
+            return App("agnhost", "/agnhost " + " ".join(args), (("tcp", port), ("udp", udp)), f"{pod_name}",
                        pod_name=pod_name)
         if sub == "serve-hostname":
             port = int(_flag(args, "port", "9376"))
-            return App("agnhost", "/agnhost " + " ".join(args), [("tcp", port)], pod_name, pod_name=pod_name)
+            return App("agnhost", "/agnhost " + " ".join(args), (("tcp", port),), pod_name, pod_name=pod_name)
         return App("agnhost", "/agnhost " + " ".join(args), pod_name=pod_name)
     if name == "http-echo":
         text = _flag(args, "text", "hello-world").strip('"')
         listen = _flag(args, "listen", ":5678")
-        return App("http-echo", "/http-echo " + " ".join(args), [("tcp", int(listen.rsplit(":", 1)[1]))],
+        return App("http-echo", "/http-echo " + " ".join(args), (("tcp", int(listen.rsplit(":", 1)[1])),),
                    text + "\n", pod_name=pod_name)
     if name in CONTROL_PLANE:
-        return App(name, " ".join(args) or name, [("tcp", port) for port in CONTROL_PLANE[name]],
+        return App(name, " ".join(args) or name, tuple(("tcp", port) for port in CONTROL_PLANE[name]),
                    '{"kind":"Status","apiVersion":"v1","status":"Failure","reason":"Forbidden","code":403}\n'
                    if name == "kube-apiserver" else "ok", pod_name=pod_name)
     if name == "coredns":
         return App("coredns", "/coredns -conf /etc/coredns/Corefile",
-                   [("udp", 53), ("tcp", 53), ("tcp", 8080), ("tcp", 8181), ("tcp", 9153)], pod_name=pod_name)
-    ports = [(p.get("protocol", "TCP").lower(), int(p["containerPort"])) for p in container.get("ports", [])
-             if "containerPort" in p]
+                   (("udp", 53), ("tcp", 53), ("tcp", 8080), ("tcp", 8181), ("tcp", 9153)), pod_name=pod_name)
+    ports = tuple((p.get("protocol", "TCP").lower(), int(p["containerPort"])) for p in container.get("ports", [])
+                  if "containerPort" in p)
     defaults = {"busybox": "sh", "alpine": "/bin/sh", "curl": "sleep infinity", "netshoot": "zsh"}
     command = " ".join(args) if args else defaults.get(name, f"/{name}")
     return App(name, command, ports, f"Hello from {pod_name}\n", pod_name=pod_name)

@@ -547,7 +547,10 @@ def _any_address(proto: str, port: int) -> tuple[str, str, int]:
 
 def _qos(pod: dict) -> str:
     requests = [c.get("resources", {}) for c in pod["spec"].get("containers", [])]
-    if not any(r.get("requests") or r.get("limits") for r in requests):
+    for r in requests:
+        if r.get("requests") or r.get("limits"):
+            break
+    else:
         return "BestEffort"
     if all(r.get("limits") and r.get("requests") == r.get("limits") for r in requests):
         return "Guaranteed"
