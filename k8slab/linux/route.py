@@ -142,7 +142,7 @@ class RouteTable:
     (``plen << 32 | network``): a lookup is at most one probe per prefix length in use,
     whatever the table size. ``_plens`` is the tuple of prefix lengths ever used, longest
     first (one that empties stays: probing it finds nothing); equal tuples are one shared
-    object (:func:`_shared_plens`: every pod's tables use the same few). Most prefixes have
+    object (:func:`_with_plen`: every pod's tables use the same few). Most prefixes have
     one route, stored as itself; several routes to one prefix are a tuple ordered by
     :func:`_rank`."""
 
@@ -188,7 +188,7 @@ class RouteTable:
         if v is None:
             self._routes[key] = route
             if plen not in self._plens:
-                self._plens = _shared_plens(tuple(sorted((*self._plens, plen), reverse=True)))
+                self._plens = _with_plen(self._plens, plen)
             return
         routes = (v,) if type(v) is Route else v
         rank = _rank(route)
@@ -231,6 +231,13 @@ class RouteTable:
                     continue
                 return r
         return None
+
+
+@functools.lru_cache(maxsize=1024)
+def _with_plen(plens: tuple[int, ...], plen: int) -> tuple[int, ...]:
+    """``plens`` (longest first) with ``plen`` added, worked out once per distinct question:
+    every new pod's tables ask the same few."""
+    return _shared_plens(tuple(sorted((*plens, plen), reverse=True)))
 
 
 @functools.lru_cache(maxsize=1024)

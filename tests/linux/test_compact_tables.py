@@ -144,3 +144,26 @@ def test_set_link_up_shortcut_numbers_running_devices_as_before(monkeypatch):
     running in (``running_seq``) are what asking every affected device gives."""
     for seed in range(6):
         assert _running_story(seed, False, monkeypatch) == _running_story(seed, True, monkeypatch)
+
+
+def test_kernel_routes_to_one_prefix_on_many_devices_stay_one_per_device():
+    """A node's gateway /32 on every pod's veth: one local route per device, in the order
+    the addresses came; asking for an address's routes again adds none (the kernel's
+    duplicate check); deleting a device takes its route only."""
+    from k8slab.linux.link import veth_pair
+    from k8slab.linux.route import RT_TABLE_LOCAL
+
+    k = Kernel(seed=4)
+    node = k.add_netns("node")
+    hosts = [veth_pair(node, f"veth{i}", k.add_netns(f"pod{i}"), "eth0")[0] for i in range(20)]
+    for h in hosts:
+        node.set_link_up(h)
+        node.add_address(h, "10.244.1.1/32")
+    local = node.tables[RT_TABLE_LOCAL]
+    gw = 0x0AF40101
+    assert [r.dev for r in local.at(gw, 32)] == hosts
+    for h in hosts[::3]:
+        node.routes_for_new_address(h.addresses[0])
+    assert [r.dev for r in local.at(gw, 32)] == hosts
+    node.del_link(hosts[5])
+    assert [r.dev for r in local.at(gw, 32)] == hosts[:5] + hosts[6:]
