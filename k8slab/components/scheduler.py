@@ -300,6 +300,7 @@ class Scheduler(Controller):
         self._zoned = 0                          # how many nodes carry a zone label
         self._node_selectors: dict = {}          # node -> keys of the selectors with pods on it
         self._active: dict = {}                  # selectors whose by-bucket groups are kept, oldest first
+        self._last_selector = None               # (ns, requirements, _SelectorCount) of the last pod spread
 
     @property
     def rng(self):
@@ -559,19 +560,34 @@ class Scheduler(Controller):
                 sel = self._services.get(skey) or {}
                 if all(labels.get(a) == b for a, b in sel.items()):
                     merged.update(sel)
-        reqs = [Requirement(k, "=", [v]) for k, v in sorted(merged.items())] if merged else []
+        owned: tuple = ()
         for owner in meta.get("ownerReferences") or ():
             if owner.get("controller"):
                 if owner.get("kind") == "ReplicaSet" and str(owner.get("apiVersion", "")).startswith("apps/"):
-                    reqs += self._rs_selectors.get((ns, owner.get("name")), ())
+                    owned = self._rs_selectors.get((ns, owner.get("name")), ())
                 break
-        return tuple(reqs)
+        if not merged:
+            return owned   # the ReplicaSet's own tuple (or the empty one)
+        return (*[Requirement(k, "=", [v]) for k, v in sorted(merged.items())], *owned)
 
     def _selector_counts(self, ns: str, reqs: tuple) -> _SelectorCount:
+        """The pod counts of the spread selector ``reqs`` in ``ns``, made on first use. The last answer is kept
+        with its ``reqs`` (held, so its id stays its own): the pods of a ReplicaSet come in a row and give
+        its own tuple (:meth:`default_selector`), so they skip building and hashing the key. Counts are never
+        dropped, so the kept one cannot go stale."""
+        last = self._last_selector
+        if last is not None and last[1] is reqs and last[0] == ns:
+            return last[2]
         skey = (ns, tuple((r.key, r.op, r.values) for r in reqs))
         sc = self._selectors.get(skey)
-        if sc is not None:
-            return sc
+        if sc is None:
+            sc = self._new_selector(skey, ns, reqs)
+        self._last_selector = (ns, reqs, sc)
+        return sc
+
+    def _new_selector(self, skey, ns: str, reqs: tuple) -> _SelectorCount:
+        """Start counting ``reqs``: from the pods holding its first equality label (every pod of the
+        namespace when it has none); index it by that label for later pod events."""
         sc = self._selectors[skey] = _SelectorCount(skey, ns, reqs)
         eq = [r for r in reqs if r.op in ("=", "==") or (r.op == "in" and len(r.values) == 1)]
         if eq:
@@ -591,6 +607,8 @@ class Scheduler(Controller):
     def _activate(self, sc: _SelectorCount) -> None:
         """Keep by-bucket groups only for the selectors in use lately (the pods being scheduled now):
         moving a node between buckets then touches a few selectors, not every one it holds pods of."""
+        if sc.groups is not None and self._active and next(reversed(self._active)) is sc.key:
+            return   # the latest already: nothing would move
         self._active.pop(sc.key, None)
         self._active[sc.key] = None
         if sc.groups is None:
@@ -844,11 +862,14 @@ class Scheduler(Controller):
         """NodeResourcesFit's LeastAllocated (non-zero requests, cpu and memory weight 1) and
         NodeResourcesBalancedAllocation (actual requests; skipped for a best-effort pod)."""
         cpu, mem = info.alloc[0], info.alloc[1]
-        total, weights = 0, 0
-        for requested, capacity in ((info.nz_cpu + req.nonzero_cpu, cpu), (info.nz_mem + req.nonzero_memory, mem)):
-            if capacity == 0:
-                continue
-            total += 0 if requested > capacity else (capacity - requested) * MAX_NODE_SCORE // capacity
+        total = weights = 0
+        if cpu != 0:
+            requested = info.nz_cpu + req.nonzero_cpu
+            total += 0 if requested > cpu else (cpu - requested) * MAX_NODE_SCORE // cpu
+            weights += 1
+        if mem != 0:
+            requested = info.nz_mem + req.nonzero_memory
+            total += 0 if requested > mem else (mem - requested) * MAX_NODE_SCORE // mem
             weights += 1
         fit = total // weights if weights else 0
         if not (req.cpu or req.memory):
@@ -984,14 +1005,7 @@ def _group_move(sc: _SelectorCount, node: str, old_bucket, old_cnt: int, new_buc
                     if not by_count:
                         del sc.groups[old_bucket]
     if new_cnt:
-        by_count = sc.groups.get(new_bucket)
-        if by_count is None:
-            sc.groups[new_bucket] = {new_cnt: [node]}
-            return
-        nodes = by_count.get(new_cnt)
-        if nodes is None:
-            by_count[new_cnt] = [node]
-            return
+        nodes = sc.groups.setdefault(new_bucket, {}).setdefault(new_cnt, [])
         i = bisect_left(nodes, node)
         if i == len(nodes) or nodes[i] != node:
             nodes.insert(i, node)
