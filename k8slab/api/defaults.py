@@ -260,6 +260,11 @@ _BY_KIND = {
 }
 
 
+# The kinds that have defaults: for the others (Events, four of every pod's five creates) the store
+# does not call apply_defaults, which would change nothing.
+DEFAULTED_KINDS = frozenset(_BY_KIND)
+
+
 def apply_defaults(obj: dict, old: dict | None = None) -> dict:
     """Fill in ``obj``'s defaults in place (by kind) and return it.
 

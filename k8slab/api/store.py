@@ -378,7 +378,8 @@ class Store:
                 raise invalid_error(res.kind, res.group, "",
                                     [required("metadata.name", "name or generateName is required")])
         name = meta["name"]
-        defaults.apply_defaults(obj)
+        if res.kind in defaults.DEFAULTED_KINDS:
+            defaults.apply_defaults(obj)
         if validate:
             from . import validation
 
@@ -604,7 +605,7 @@ class Store:
             meta["resourceVersion"] = old_meta["resourceVersion"]
         if res.kind == "Service":
             _own_spec_and_ports(new)
-        if not defaulted:
+        if not defaulted and res.kind in defaults.DEFAULTED_KINDS:
             defaults.apply_defaults(new, old)
         if res.kind == "Service":
             self._carry_service_allocations(new, old)
