@@ -59,7 +59,6 @@ DEFAULT_SYSCTLS = {
 
 SCOPE_LINK = SCOPES["link"]
 _RUNNING = attrgetter("running")
-_DEV = attrgetter("dev")
 _NOT_RUNNING, _NEITHER_RUNNING = (False,), (False, False)
 DEFAULT_RULES = ((0, RT_TABLE_LOCAL), (32766, RT_TABLE_MAIN), (32767, RT_TABLE_DEFAULT))  # ip rule
 _LOOPBACK = 0x7F000001  # 127.0.0.1
@@ -385,15 +384,7 @@ class NetNS:
 
     def _kernel_route(self, table: int, type_: str, dst: int, plen: int, dev: Link, src: IPv4Address,
                       scope: int) -> None:
-        t = self.tables[table]
-        same = t.at(dst, plen)
-        # The device first, all at once: it tells apart the many routes to one prefix (a node's
-        # gateway address is on every pod's veth).
-        if same and dev in map(_DEV, same):
-            for r in same:
-                if r.dev is dev and r.type == type_ and r.src == src and r.proto == "kernel":
-                    return
-        t.insert(Route(dst, plen, type_, table, None, dev, src, scope, "kernel"))
+        self.tables[table].add_kernel(dst, plen, type_, dev, src, scope)
 
     def _drop_kernel_route(self, table: int, type_: str, dst: int, plen: int, dev: Link,
                            src: IPv4Address) -> None:

@@ -28,6 +28,7 @@ from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
 from ipaddress import IPv4Address, IPv4Network
+from operator import attrgetter
 from typing import TYPE_CHECKING
 
 from k8slab.linux.address import SCOPE_NAMES, select_source
@@ -51,6 +52,9 @@ TYPE_ERRORS = {
     "prohibit": ("EACCES", "Permission denied"),
     "throw": ("EAGAIN", "Resource temporarily unavailable"),
 }
+
+
+_DEV = attrgetter("dev")
 
 
 def _rank(r: Route) -> tuple[int, int]:
@@ -182,11 +186,29 @@ class RouteTable:
 
     def insert(self, route: Route) -> None:
         """Add ``route`` after the routes to its prefix that rank before it or equal to it."""
-        plen = route.dst_len
-        key = plen << 32 | route.dst_ip
+        key = route.dst_len << 32 | route.dst_ip
+        self._put(key, self._routes.get(key), route)
+
+    def add_kernel(self, dst: int, plen: int, type_: str, dev: Link, src: IPv4Address, scope: int) -> None:
+        """A route the kernel adds with an address (proto kernel), unless that same route
+        (device, type, source) is there already, as the kernel's fib_magic finds it."""
+        key = plen << 32 | dst
         v = self._routes.get(key)
+        if v is not None:
+            routes = (v,) if type(v) is Route else v
+            # The device first, all at once: it tells apart the many routes to one prefix (a
+            # node's gateway address is on every pod's veth).
+            if dev in map(_DEV, routes):
+                for r in routes:
+                    if r.dev is dev and r.type == type_ and r.src == src and r.proto == "kernel":
+                        return
+        self._put(key, v, Route(dst, plen, type_, self.id, None, dev, src, scope, "kernel"))
+
+    def _put(self, key: int, v: Route | tuple[Route, ...] | None, route: Route) -> None:
+        """:meth:`insert` once the prefix's routes ``v`` (``_routes[key]``) are known."""
         if v is None:
             self._routes[key] = route
+            plen = route.dst_len
             if plen not in self._plens:
                 self._plens = _with_plen(self._plens, plen)
             return

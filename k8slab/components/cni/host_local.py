@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 
 from k8slab.components.cni.runtime import CNIError, Host
+from k8slab.linux.fs import FileSystemError
 from k8slab.linux.ipv4 import broadcast_of, format_ip, network_of, parse_interface, parse_ip
 
 DEFAULT_DATA_DIR = "/var/lib/cni/networks"
@@ -123,12 +124,15 @@ def add(host: Host, env: dict, conf: dict) -> dict:
         raise CNIError(f"failed to allocate for range 0: {held[0]} has been allocated to {cid}, "
                        "duplicate allocation is not allowed")
     taken = host.ipam_files[d]
-    last = None
-    if fs.exists(f"{d}/{LAST_RESERVED}.0"):
-        try:
-            last = parse_ip(fs.read(f"{d}/{LAST_RESERVED}.0").strip())
-        except ValueError:  # not an IP: the plugin starts from the range's beginning
-            pass
+    last_file = f"{d}/{LAST_RESERVED}.0"
+    try:
+        last = parse_ip(fs.read(last_file).strip())
+    except ValueError:  # not an IP: the plugin starts from the range's beginning
+        last = None
+    except FileSystemError:  # none yet (a folder there fails as reading it does)
+        if fs.isdir(last_file):
+            raise
+        last = None
     size = end - start + 1
     first = last + 1 if last is not None and start <= last <= end else start
     chosen = None
@@ -143,7 +147,7 @@ def add(host: Host, env: dict, conf: dict) -> dict:
         raise CNIError("failed to allocate for range 0: no IP addresses available in range set: "
                        f"{format_ip(start)}-{format_ip(end)}")
     fs.write(f"{d}/{chosen}", owner)
-    fs.write(f"{d}/{LAST_RESERVED}.0", chosen)
+    fs.write(last_file, chosen)
     taken[chosen] = owner
     _in_step(host, d)
     routes = []
