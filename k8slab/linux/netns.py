@@ -550,10 +550,10 @@ class NetNS:
         return (self._sysctls or DEFAULT_SYSCTLS).get(name.replace("/", "."))
 
     def set_sysctl(self, name: str, value: str | int) -> None:
-        name = name.replace("/", ".")
-        self.sysctls[name] = str(value)
+        name, value, sysctls = name.replace("/", "."), str(value), self.sysctls
+        sysctls[name] = value
         if name in ("net.ipv4.ip_forward", "net.ipv4.conf.all.forwarding"):
-            self.sysctls["net.ipv4.ip_forward"] = self.sysctls["net.ipv4.conf.all.forwarding"] = str(value)
+            sysctls["net.ipv4.ip_forward"] = sysctls["net.ipv4.conf.all.forwarding"] = value
 
 
 def _parse_dst(dst: str | IPv4Network | tuple[int, int]) -> tuple[int, int]:

@@ -51,10 +51,11 @@ def configure_iface(ns, dev, result: dict, numbers: list | None = None) -> None:
     without a gateway goes via the IP's gateway). A caller that holds the result IPs'
     :func:`ip_numbers` already passes them (in the order of ``result["ips"]``)."""
     ns.set_link_up(dev)
-    gw = None
+    gw = None   # the first gateway given (its number, when the caller has them)
     for i, ip in enumerate(result["ips"]):
         ns.add_address(dev, (numbers[i][0], numbers[i][2]) if numbers else ip["address"])
-        gw = gw or ip.get("gateway")
+        if gw is None and ip.get("gateway"):
+            gw = numbers[i][3] if numbers else ip["gateway"]
     for r in result.get("routes", []):
         ns.add_route(r["dst"] if r["dst"] != "0.0.0.0/0" else "default", via=r.get("gw") or gw, dev=dev)
 
