@@ -66,6 +66,10 @@ class Controller:
     def reconcile(self, key: Hashable) -> None:  # pragma: no cover - abstract
         raise NotImplementedError
 
+    def start(self) -> None:
+        """Called when the controller joins a loop (``store`` set), before its watches start: the
+        place to open what it reads besides its own watches (a shared cache). Default: nothing."""
+
     def resync(self, now: float) -> None:
         """Called after the clock moved; default: nothing."""
 
@@ -89,6 +93,7 @@ class Controllers:
         controller.order, self.added = self.added, self.added + 1
         controller.scheduled = False
         self.controllers.append(controller)
+        controller.start()
         for resource in controller.resources:
             self.store.watch(controller.on_event, resource=resource, send_initial=True, field=controller.field)
         if controller.queue:

@@ -92,39 +92,33 @@ def format_trigger_time(seconds: float) -> str:
     return f"{rfc3339(whole)[:-1]}.{digits}Z"
 
 
-class ServicePodsController(Controller):
-    """What the EndpointSlice and Endpoints controllers share: indexes of pods by label and of
-    Services by selector, node zones, and the trigger-time tracker."""
+class ServicePodIndex:
+    """Pods by namespace, name and label, and Services by selector: what the EndpointSlice and
+    Endpoints controllers read, held once per store as kube-controller-manager's shared pod and
+    Service informers hold it for both. It keeps itself current through its own watches, made
+    with it (an initial list, then every event), whichever controllers come and go."""
 
-    resources = ("services", "nodes", "pods")
-
-    def __init__(self) -> None:
-        super().__init__()
+    def __init__(self, store) -> None:
         self.pods: dict = {}                 # ns -> name -> pod (its labels are the ones indexed)
         self.pods_by_label: dict = {}        # (ns, key, value) -> {pod name}
         self.services: dict = {}             # (ns, name) -> selector map
         self.svc_anchor: dict = {}           # ns -> label key -> value -> {service name} (none empty)
-        self.zones: dict[str, str | None] = {}
-        self.last_seen: dict = {}            # service key -> {pod name: state tuple}
-        self.svc_seen: dict = {}             # service key -> spec last synced
+        for resource in ("services", "pods"):
+            store.watch(self.on_event, resource=resource, send_initial=True)
 
-    # -- indexes ------------------------------------------------------------------------------------
+    @classmethod
+    def of(cls, store) -> ServicePodIndex:
+        """The store's index (made, with its watches, the first time it is asked for)."""
+        index = store.client_state.get("service-pods")
+        if index is None:
+            index = store.client_state["service-pods"] = cls(store)
+        return index
+
     def on_event(self, event) -> None:
         obj = event.object
         meta = obj["metadata"]
-        kind = event.resource.kind
-        if kind == "Node":
-            zone = (meta.get("labels") or {}).get(ZONE)
-            if event.type == "DELETED":
-                self.zones.pop(meta["name"], None)
-            elif self.zones.get(meta["name"], "-") != zone:
-                had = meta["name"] in self.zones
-                self.zones[meta["name"]] = zone
-                if had:
-                    self._requeue_node(meta["name"])
-            return
         ns, name = meta.get("namespace", ""), meta["name"]
-        if kind == "Service":
+        if event.resource.kind == "Service":
             old = self.services.pop((ns, name), None)
             if old:
                 self._unanchor(ns, *sorted(old.items())[0], name)
@@ -134,7 +128,6 @@ class ServicePodsController(Controller):
                     self.services[(ns, name)] = dict(sel)
                     k, v = sorted(sel.items())[0]
                     self.svc_anchor.setdefault(ns, {}).setdefault(k, {}).setdefault(v, set()).add(name)
-            self.enqueue((ns, name))
             return
         # The pod as last seen holds the labels the index has (no second per-pod map of labels).
         pods = self.pods.get(ns)
@@ -159,16 +152,6 @@ class ServicePodsController(Controller):
             if labels is not None:
                 for k, v in labels.items():
                     self.pods_by_label.setdefault((ns, k, v), set()).add(name)
-            svcs = (self.services_selecting(ns, old_labels) if old_labels else set()) | \
-                self.services_selecting(ns, labels or {})
-        else:
-            svcs = self.services_selecting(ns, labels or {})
-        for svc in svcs:
-            self.enqueue((ns, svc))
-
-    def _requeue_node(self, node: str) -> None:
-        for key in list(self.services):
-            self.enqueue(key)
 
     def _unanchor(self, ns: str, k: str, v: str, name: str) -> None:
         """Take a Service off its anchor label, dropping what is left empty: a namespace without
@@ -201,6 +184,87 @@ class ServicePodsController(Controller):
                 if all(labels.get(a) == b for a, b in sel.items()):
                     out.add(svc)
         return out
+
+
+class ServicePodsController(Controller):
+    """What the EndpointSlice and Endpoints controllers share: the store's :class:`ServicePodIndex`,
+    node zones, and the trigger-time tracker. Their own watches decide what to requeue."""
+
+    resources = ("services", "nodes", "pods")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._index: ServicePodIndex | None = None
+        self.zones: dict[str, str | None] = {}
+        self.last_seen: dict = {}            # service key -> {pod name: state tuple}
+        self.svc_seen: dict = {}             # service key -> spec last synced
+
+    def start(self) -> None:
+        self._index = ServicePodIndex.of(self.store)   # its watches come first: it has every event we see
+
+    @property
+    def index(self) -> ServicePodIndex:
+        if self._index is None:   # a controller watching without a loop
+            self._index = ServicePodIndex.of(self.store)
+        return self._index
+
+    @property
+    def pods(self) -> dict:
+        return self.index.pods
+
+    @property
+    def pods_by_label(self) -> dict:
+        return self.index.pods_by_label
+
+    @property
+    def services(self) -> dict:
+        return self.index.services
+
+    @property
+    def svc_anchor(self) -> dict:
+        return self.index.svc_anchor
+
+    def services_selecting(self, ns: str, labels: dict) -> set:
+        return self.index.services_selecting(ns, labels)
+
+    # -- watch events -------------------------------------------------------------------------------
+    def on_event(self, event) -> None:
+        obj = event.object
+        meta = obj["metadata"]
+        kind = event.resource.kind
+        if kind == "Node":
+            zone = (meta.get("labels") or {}).get(ZONE)
+            if event.type == "DELETED":
+                self.zones.pop(meta["name"], None)
+            elif self.zones.get(meta["name"], "-") != zone:
+                had = meta["name"] in self.zones
+                self.zones[meta["name"]] = zone
+                if had:
+                    self._requeue_node(meta["name"])
+            return
+        index = self.index
+        ns = meta.get("namespace", "")
+        if kind == "Service":
+            self.enqueue((ns, meta["name"]))
+            return
+        # The Services selecting the pod before or after: the old labels are those of the pod
+        # this watch saw last (the event's old object; none for a new pod), as the index had them.
+        if event.type == "DELETED":
+            old_labels, labels = meta.get("labels") or {}, None
+        else:
+            labels = meta.get("labels") or {}
+            old_labels = None if event.old is None else event.old["metadata"].get("labels") or {}
+        if old_labels is not labels and old_labels != labels:
+            svcs = (index.services_selecting(ns, old_labels) if old_labels else set()) | \
+                index.services_selecting(ns, labels or {})
+        else:
+            svcs = index.services_selecting(ns, labels or {})
+        for svc in svcs:
+            self.enqueue((ns, svc))
+
+    def _requeue_node(self, node: str) -> None:
+        for key in list(self.services):
+            self.enqueue(key)
 
     def selected_pods(self, ns: str, selector: dict) -> list[dict]:
         """The pods matching a Service selector, by name."""
