@@ -221,20 +221,34 @@ class Bucket:
 
 
 class _SelectorCount:
-    """Pods matching one spread selector in one namespace, counted per node (bound, not terminating)."""
+    """Pods matching one spread selector in one namespace, counted per node (bound, not terminating).
+    ``items``: the selector as a label map when it is only equalities (a Service's selector, a
+    ReplicaSet's matchLabels), which a pod's labels then match by holding every item; else None."""
 
-    __slots__ = ("key", "ns", "reqs", "nodes", "groups", "zones")
+    __slots__ = ("key", "ns", "reqs", "items", "nodes", "groups", "zones")
 
     def __init__(self, key, ns, reqs) -> None:
         self.key = key
         self.ns = ns
         self.reqs = reqs
+        single = [r for r in reqs if _equality(r) and len(r.values) == 1]
+        wanted = {r.key: r.values[0] for r in single}
+        # every requirement one equality, none contradicting another (a repeated key asks the same value)
+        same = len(single) == len(reqs) and all(wanted[r.key] == r.values[0] for r in single)
+        self.items = wanted.items() if same else None
         self.nodes: dict[str, int] = {}
         self.groups: dict | None = None   # bucket key -> {count: sorted list of nodes}, while in use
         self.zones: dict = {}      # zone -> count of matching pods on nodes of that zone
 
     def matches(self, labels: dict) -> bool:
+        if self.items is not None:
+            return self.items <= labels.items()
         return all(r.matches(labels) for r in self.reqs)
+
+
+def _equality(r) -> bool:
+    """Whether Requirement ``r`` asks for one value of its key (``=``, ``==``, ``in`` with one value)."""
+    return r.op in ("=", "==") or (r.op == "in" and len(r.values) == 1)
 
 
 def _host_ports(spec: dict) -> list[tuple[str, str, int]]:
@@ -589,7 +603,7 @@ class Scheduler(Controller):
         """Start counting ``reqs``: from the pods holding its first equality label (every pod of the
         namespace when it has none); index it by that label for later pod events."""
         sc = self._selectors[skey] = _SelectorCount(skey, ns, reqs)
-        eq = [r for r in reqs if r.op in ("=", "==") or (r.op == "in" and len(r.values) == 1)]
+        eq = [r for r in reqs if _equality(r)]
         if eq:
             pools = [self._by_label.get((ns, r.key, r.values[0]), set()) for r in eq]
             pool = min(pools, key=len)
