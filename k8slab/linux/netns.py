@@ -382,10 +382,6 @@ class NetNS:
         r = self.tables[RT_TABLE_LOCAL].match(ip if type(ip) is int else parse_ip(ip))
         return r.type if r is not None else None
 
-    def _kernel_route(self, table: int, type_: str, dst: int, plen: int, dev: Link, src: IPv4Address,
-                      scope: int) -> None:
-        self.tables[table].add_kernel(dst, plen, type_, dev, src, scope)
-
     def _drop_kernel_route(self, table: int, type_: str, dst: int, plen: int, dev: Link,
                            src: IPv4Address) -> None:
         t = self.tables[table]
@@ -405,21 +401,22 @@ class NetNS:
     def routes_for_new_address(self, addr: Address) -> None:
         """The kernel's fib_add_ifaddr: the local route, and prefix/broadcast routes if up."""
         prim = self._primary_for(addr) if addr.secondary else addr
-        self._kernel_route(RT_TABLE_LOCAL, "local", int(addr.local), 32, addr.dev, prim.local, 254)
+        self.tables[RT_TABLE_LOCAL].add_kernel(int(addr.local), 32, "local", addr.dev, prim.local, 254)
         if not addr.secondary and addr.dev.admin_up:
             self._add_prefix_routes(addr)
 
     def _add_prefix_routes(self, addr: Address) -> None:
-        dev, ip, plen = addr.dev, int(addr.local), addr.prefixlen
+        dev, ip, plen, src = addr.dev, int(addr.local), addr.prefixlen, addr.local
+        local = self.tables[RT_TABLE_LOCAL]
         if plen < 32:
             if isinstance(dev, Loopback):
-                self._kernel_route(RT_TABLE_LOCAL, "local", network_of(ip, plen), plen, dev, addr.local, 254)
+                local.add_kernel(network_of(ip, plen), plen, "local", dev, src, 254)
             else:
-                self._kernel_route(RT_TABLE_MAIN, "unicast", network_of(ip, plen), plen, dev, addr.local, 253)
+                self.tables[RT_TABLE_MAIN].add_kernel(network_of(ip, plen), plen, "unicast", dev, src, 253)
         if plen < 31:
-            self._kernel_route(RT_TABLE_LOCAL, "broadcast", broadcast_of(ip, plen), 32, dev, addr.local, 253)
+            local.add_kernel(broadcast_of(ip, plen), 32, "broadcast", dev, src, 253)
         if addr.broadcast is not None and int(addr.broadcast) != ALL_ONES:
-            self._kernel_route(RT_TABLE_LOCAL, "broadcast", int(addr.broadcast), 32, dev, addr.local, 253)
+            local.add_kernel(int(addr.broadcast), 32, "broadcast", dev, src, 253)
 
     def routes_for_removed_address(self, addr: Address) -> None:
         """The kernel's fib_del_ifaddr, for the routes this address brought."""

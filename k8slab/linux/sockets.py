@@ -17,6 +17,8 @@ from k8slab.linux.errors import SocketError
 from k8slab.linux.ipv4 import canonical_ip
 
 WILDCARD = "0.0.0.0"
+# One string object per protocol name for every binding's key (``str.lower`` makes a new one).
+_PROTOS = {p: p for p in ("tcp", "udp", "sctp")}
 
 
 class Sockets:
@@ -35,6 +37,7 @@ class Sockets:
 
     def bind(self, proto: str, addr: str, port: int, owner: object = True) -> tuple[str, str, int]:
         proto, addr = proto.lower(), canonical_ip(addr)
+        proto = _PROTOS.get(proto, proto)
         for p, a, n in self._bound:
             if p == proto and n == port and (a == addr or WILDCARD in (a, addr)):
                 raise SocketError("EADDRINUSE", "Address already in use")

@@ -167,3 +167,13 @@ def test_kernel_routes_to_one_prefix_on_many_devices_stay_one_per_device():
     assert [r.dev for r in local.at(gw, 32)] == hosts
     node.del_link(hosts[5])
     assert [r.dev for r in local.at(gw, 32)] == hosts[:5] + hosts[6:]
+
+
+def test_bindings_share_their_protocol_name():
+    """Every pod's socket key holds the one "tcp" string, whatever case it was given in."""
+    from k8slab.linux.sockets import Sockets
+
+    a, b = Sockets(), Sockets()
+    ka, kb = a.bind("TCP", "0.0.0.0", 80, "x"), b.bind("tcp".upper().lower(), "0.0.0.0", 80, "y")
+    assert ka == kb == ("tcp", "0.0.0.0", 80) and ka[0] is kb[0]
+    assert a.lookup("Tcp", "10.0.0.1", 80) == "x" and b.bind("quic", "0.0.0.0", 80) == ("quic", "0.0.0.0", 80)
