@@ -251,10 +251,10 @@ class Kubelet(Controller):
             # containerd names the sandbox's namespace under /var/run/netns on the node (what
             # CNI_NETNS points at; `ip netns list` and `ip link`'s "link-netns" read it back).
             m.netns.named_netns[ns_name] = netns
-            m.fs.write(f"/var/run/netns/{ns_name}", "")
+            path = f"/var/run/netns/{ns_name}"
+            m.fs.write(path, "")
             try:
-                result = add_network_list(self.cni_host, conflist or self.cni_config(), sandbox_id,
-                                          f"/var/run/netns/{ns_name}")
+                result = add_network_list(self.cni_host, conflist or self.cni_config(), sandbox_id, path)
             except CNIError as e:
                 self._forget_netns(ns_name)
                 m.netns.kernel.del_netns(ns_name)
@@ -390,7 +390,7 @@ class Kubelet(Controller):
         now = _ts(self.machine.netns.kernel.now)
         old = pod.get("status", {})
         started = old.get("startTime") or now
-        statuses, all_ready, unready = [], True, []
+        statuses, all_ready, unready, any_started = [], True, [], False
         for c in pod["spec"].get("containers", []):
             name = c["name"]
             ctr = sb.containers.get(name) if sb else None
@@ -417,6 +417,7 @@ class Kubelet(Controller):
             if not st["ready"]:
                 all_ready = False
                 unready.append(name)
+            any_started = any_started or st["started"]
             statuses.append(st)
         ready = "True" if (sb and all_ready) else "False"
         states = ("True" if sb else "False", "True", ready, ready, "True")
@@ -433,7 +434,7 @@ class Kubelet(Controller):
             host_ips = self._host_ips = [{"ip": machine_ip}]
         status = {"conditions": _pod_conditions(states, since, " ".join(unready) if sb and ready == "False" else None),
                   "containerStatuses": statuses, "hostIP": machine_ip, "hostIPs": host_ips,
-                  "phase": "Running" if sb and any(st["started"] for st in statuses) else "Pending",
+                  "phase": "Running" if sb and any_started else "Pending",
                   "qosClass": _qos(pod), "startTime": started}
         if sb:
             status["podIP"] = sb.ip
