@@ -168,6 +168,73 @@ class ServicePodIndex:
                     if not by_key:
                         del self.svc_anchor[ns]
 
+class ServicePodsController(Controller):
+    """What the EndpointSlice and Endpoints controllers share: the store's :class:`ServicePodIndex`,
+    node zones, and the trigger-time tracker. Their own watches decide what to requeue."""
+
+    resources = ("services", "nodes", "pods")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.index: ServicePodIndex | None = None
+        # The index's maps, read as our own (it fills them in place, never replaces them).
+        self.pods: dict = {}
+        self.pods_by_label: dict = {}
+        self.services: dict = {}
+        self.svc_anchor: dict = {}
+        self.zones: dict[str, str | None] = {}
+        self.last_seen: dict = {}            # service key -> {pod name: state tuple}
+        self.svc_seen: dict = {}             # service key -> spec last synced
+
+    def start(self) -> None:
+        self._open_index()   # its watches come first: it has every event ours deliver
+
+    def _open_index(self) -> ServicePodIndex:
+        index = self.index = ServicePodIndex.of(self.store)
+        self.pods, self.pods_by_label, self.services, self.svc_anchor = \
+            index.pods, index.pods_by_label, index.services, index.svc_anchor
+        return index
+
+    # -- watch events -------------------------------------------------------------------------------
+    def on_event(self, event) -> None:
+        if self.index is None:   # a controller watching without a loop opens it here
+            self._open_index()
+        obj = event.object
+        meta = obj["metadata"]
+        kind = event.resource.kind
+        if kind == "Node":
+            zone = (meta.get("labels") or {}).get(ZONE)
+            if event.type == "DELETED":
+                self.zones.pop(meta["name"], None)
+            elif self.zones.get(meta["name"], "-") != zone:
+                had = meta["name"] in self.zones
+                self.zones[meta["name"]] = zone
+                if had:
+                    self._requeue_node(meta["name"])
+            return
+        ns = meta.get("namespace", "")
+        if kind == "Service":
+            self.enqueue((ns, meta["name"]))
+            return
+        # The Services selecting the pod before or after: the old labels are those of the pod
+        # this watch saw last (the event's old object; none for a new pod), as the index had them.
+        if event.type == "DELETED":
+            old_labels, labels = meta.get("labels") or {}, None
+        else:
+            labels = meta.get("labels") or {}
+            old_labels = None if event.old is None else event.old["metadata"].get("labels") or {}
+        if old_labels is not labels and old_labels != labels:
+            svcs = (self.services_selecting(ns, old_labels) if old_labels else set()) | \
+                self.services_selecting(ns, labels or {})
+        else:
+            svcs = self.services_selecting(ns, labels or {})
+        for svc in svcs:
+            self.enqueue((ns, svc))
+
+    def _requeue_node(self, node: str) -> None:
+        for key in list(self.services):
+            self.enqueue(key)
+
     def services_selecting(self, ns: str, labels: dict) -> set:
         """The Services of ``ns`` whose selector ``labels`` match: those anchored on one of the
         labels (the first of their selector, sorted), checked whole."""
@@ -184,87 +251,6 @@ class ServicePodIndex:
                 if all(labels.get(a) == b for a, b in sel.items()):
                     out.add(svc)
         return out
-
-
-class ServicePodsController(Controller):
-    """What the EndpointSlice and Endpoints controllers share: the store's :class:`ServicePodIndex`,
-    node zones, and the trigger-time tracker. Their own watches decide what to requeue."""
-
-    resources = ("services", "nodes", "pods")
-
-    def __init__(self) -> None:
-        super().__init__()
-        self._index: ServicePodIndex | None = None
-        self.zones: dict[str, str | None] = {}
-        self.last_seen: dict = {}            # service key -> {pod name: state tuple}
-        self.svc_seen: dict = {}             # service key -> spec last synced
-
-    def start(self) -> None:
-        self._index = ServicePodIndex.of(self.store)   # its watches come first: it has every event we see
-
-    @property
-    def index(self) -> ServicePodIndex:
-        if self._index is None:   # a controller watching without a loop
-            self._index = ServicePodIndex.of(self.store)
-        return self._index
-
-    @property
-    def pods(self) -> dict:
-        return self.index.pods
-
-    @property
-    def pods_by_label(self) -> dict:
-        return self.index.pods_by_label
-
-    @property
-    def services(self) -> dict:
-        return self.index.services
-
-    @property
-    def svc_anchor(self) -> dict:
-        return self.index.svc_anchor
-
-    def services_selecting(self, ns: str, labels: dict) -> set:
-        return self.index.services_selecting(ns, labels)
-
-    # -- watch events -------------------------------------------------------------------------------
-    def on_event(self, event) -> None:
-        obj = event.object
-        meta = obj["metadata"]
-        kind = event.resource.kind
-        if kind == "Node":
-            zone = (meta.get("labels") or {}).get(ZONE)
-            if event.type == "DELETED":
-                self.zones.pop(meta["name"], None)
-            elif self.zones.get(meta["name"], "-") != zone:
-                had = meta["name"] in self.zones
-                self.zones[meta["name"]] = zone
-                if had:
-                    self._requeue_node(meta["name"])
-            return
-        index = self.index
-        ns = meta.get("namespace", "")
-        if kind == "Service":
-            self.enqueue((ns, meta["name"]))
-            return
-        # The Services selecting the pod before or after: the old labels are those of the pod
-        # this watch saw last (the event's old object; none for a new pod), as the index had them.
-        if event.type == "DELETED":
-            old_labels, labels = meta.get("labels") or {}, None
-        else:
-            labels = meta.get("labels") or {}
-            old_labels = None if event.old is None else event.old["metadata"].get("labels") or {}
-        if old_labels is not labels and old_labels != labels:
-            svcs = (index.services_selecting(ns, old_labels) if old_labels else set()) | \
-                index.services_selecting(ns, labels or {})
-        else:
-            svcs = index.services_selecting(ns, labels or {})
-        for svc in svcs:
-            self.enqueue((ns, svc))
-
-    def _requeue_node(self, node: str) -> None:
-        for key in list(self.services):
-            self.enqueue(key)
 
     def selected_pods(self, ns: str, selector: dict) -> list[dict]:
         """The pods matching a Service selector, by name."""
