@@ -171,7 +171,7 @@ class NodeInfo:
     """The scheduler cache's view of one node: what it offers and what its pods request."""
 
     __slots__ = ("name", "labels", "taints", "unschedulable", "alloc", "req_cpu", "req_mem", "req_eph", "nz_cpu",
-                 "nz_mem", "scalars", "npods", "ports", "pods", "class_id", "bucket", "zone")
+                 "nz_mem", "scalars", "npods", "ports", "class_id", "bucket", "zone")
 
     def __init__(self, name: str) -> None:
         self.name = name
@@ -182,7 +182,6 @@ class NodeInfo:
         self.req_cpu = self.req_mem = self.req_eph = self.nz_cpu = self.nz_mem = self.npods = 0
         self.scalars: dict = {}
         self.ports: dict = {}           # (protocol, hostPort) -> {hostIP: count}
-        self.pods: dict = {}            # pod key -> (PodRequests, host ports)
         self.class_id = -1
         self.bucket = None
         self.zone = None
@@ -281,6 +280,19 @@ def _by_identity(memo: dict, parts: tuple, compute):
     return found[1]
 
 
+# What the scheduler keeps per pod, one tuple: (labels, node, accounted, pair). ``labels``: the labels object of
+# the last event (None: none seen yet); ``node``: where the pod counts for spreading (None unless bound, not
+# terminating, not finished); ``accounted``: the NodeInfo its requests were added to, the name of a node not
+# known then (nothing added), or None; ``pair``: the (PodRequests, host ports) added, None unless a NodeInfo.
+_UNSEEN = (None, None, None, None)
+
+
+def _accounted_on(record: tuple) -> str | None:
+    """The name of the node a pod's record says it is accounted on."""
+    accounted = record[2]
+    return accounted.name if isinstance(accounted, NodeInfo) else accounted
+
+
 class Scheduler(Controller):
     """The default scheduler. ``host``: the machine it runs on (``reportingInstance`` is
     ``default-scheduler-<host>``); ``rng``: the tie-breaking source (default: the store's)."""
@@ -295,11 +307,12 @@ class Scheduler(Controller):
         self.nodes: dict[str, NodeInfo] = {}
         self.buckets: dict = {}
         self._classes: dict = {}
-        self.pod_node: dict = {}                 # pod key -> node it is accounted on
         self.unschedulable: dict = {}            # pod key -> virtual time of the last failed attempt
         # spreading: label index of pods, counted state, selector caches, Service/ReplicaSet indexes
         self._by_label: dict = {}                # (ns, key, value) -> set of pod keys
-        self._pod_labels: dict = {}              # pod key -> (labels, counted node or None)
+        # pod key -> (labels, node it counts on for spreading or None, where its requests are accounted,
+        # their (PodRequests, host ports) pair): see _PodRecord
+        self._pods: dict = {}
         self._selectors: dict = {}               # selector key -> _SelectorCount
         self._anchors: dict = {}                 # (ns, key, value) -> [selector keys]
         self._unanchored: dict = {}              # ns -> [selector keys]
@@ -462,7 +475,7 @@ class Scheduler(Controller):
             self.unschedulable.pop(key, None)
             if phase in ("Succeeded", "Failed"):
                 self._unaccount(key)
-            elif self.pod_node.get(key) != node:
+            elif _accounted_on(self._pods.get(key, _UNSEEN)) != node:
                 self._unaccount(key, retry=False)
                 self._account(key, spec, node)
             return
@@ -478,15 +491,16 @@ class Scheduler(Controller):
     def _account(self, key, spec: dict, node_name: str, pair=None) -> None:
         """Count the pod's requests and host ports on its node; ``pair``: its ``_asks`` if known."""
         info = self.nodes.get(node_name)
-        self.pod_node[key] = node_name
-        if info is None:
+        labels, counted, _, _ = self._pods.get(key, _UNSEEN)
+        if info is None:   # a node not known (yet): nothing to count on it, now or when it comes
+            self._pods[key] = (labels, counted, node_name, None)
             return
         if pair is None:
             try:
                 pair = self._asks(spec)
             except QuantityError:
                 pair = self._shared(pod_requests({}), _host_ports(spec))
-        info.pods[key] = pair
+        self._pods[key] = (labels, counted, info, pair)
         req, ports = pair
         info.req_cpu += req.cpu
         info.req_mem += req.memory
@@ -515,13 +529,13 @@ class Scheduler(Controller):
         return pair
 
     def _unaccount(self, key, retry: bool = True) -> None:
-        node_name = self.pod_node.pop(key, None)
-        if node_name is None:
+        labels, counted, info, pair = self._pods.get(key, _UNSEEN)
+        if info is None:
             return
-        info = self.nodes.get(node_name)
-        if info is None or key not in info.pods:
-            return
-        req, ports = info.pods.pop(key)
+        self._pods[key] = (labels, counted, None, None)
+        if pair is None or self.nodes.get(info.name) is not info:
+            return   # counted nowhere, or on a node since gone (deleted, or deleted and made anew)
+        req, ports = pair
         info.req_cpu -= req.cpu
         info.req_mem -= req.memory
         info.req_eph -= req.ephemeral
@@ -610,10 +624,10 @@ class Scheduler(Controller):
             anchor = (ns, eq[0].key, eq[0].values[0])
             self._anchors.setdefault(anchor, []).append(skey)
         else:   # no label to start from (rare): every pod of the namespace
-            pool = [pkey for pkey in self._pod_labels if pkey[0] == ns]
+            pool = [pkey for pkey in self._pods if pkey[0] == ns]
             self._unanchored.setdefault(ns, []).append(skey)
         for pkey in list(pool):
-            labels, node = self._pod_labels.get(pkey, (None, None))
+            labels, node, _, _ = self._pods.get(pkey, _UNSEEN)
             if node and sc.matches(labels):
                 self._count(sc, node, 1)
         return sc
@@ -644,7 +658,7 @@ class Scheduler(Controller):
         None when it is gone; ``node`` is where it counts for spreading (None unless bound, not
         terminating and not finished)."""
         ns = key[0]
-        old_labels, old_node = self._pod_labels.get(key, (None, None))
+        old_labels, old_node, accounted, pair = self._pods.get(key, _UNSEEN)
         if pod is None:
             new_labels = node = None
         else:
@@ -669,9 +683,9 @@ class Scheduler(Controller):
                     else:
                         s.add(key)
         if new_labels is None:
-            self._pod_labels.pop(key, None)
+            self._pods.pop(key, None)
         else:
-            self._pod_labels[key] = (new_labels, node)
+            self._pods[key] = (new_labels, node, accounted, pair)
         if not (old_node or node) or (old_node == node and not relabeled) or not self._selectors:
             return   # counted nowhere before or after (a pod not bound yet), or as before
         # the selectors that may count the pod: those anchored on one of its labels (old or new; equal

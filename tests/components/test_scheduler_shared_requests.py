@@ -54,9 +54,9 @@ def test_accounting_with_shared_pairs():
     for name, info in sched.nodes.items():
         assert _info_sums(info) == _sums(store, name), name
     pairs = {}
-    for info in sched.nodes.values():
-        for pair in info.pods.values():
-            pairs.setdefault((repr(vars(pair[0])), pair[1]), set()).add(id(pair))
+    for _, _, accounted, pair in sched._pods.values():
+        assert accounted in sched.nodes.values()
+        pairs.setdefault((repr(vars(pair[0])), pair[1]), set()).add(id(pair))
     assert all(len(ids) == 1 for ids in pairs.values())   # equal asks, one pair
     for i in range(0, len(ASKS) * 3, 2):
         store.delete("pods", f"p{i}")

@@ -35,7 +35,7 @@ def _check(sched, truth):
         for k, v in labels.items():
             index.setdefault((key[0], k, v), set()).add(key)
     assert sched._by_label == index
-    assert {k: (dict(v[0]), v[1]) for k, v in sched._pod_labels.items()} == truth
+    assert {k: (dict(v[0]), v[1]) for k, v in sched._pods.items()} == truth
     for sc in sched._selectors.values():
         want: dict = {}
         for key, (labels, node) in truth.items():
