@@ -424,7 +424,7 @@ class Kubelet(Controller):
         prev = old.get("conditions")
         if prev:
             by_type = {c["type"]: c for c in prev}
-            since = tuple(by_type[t]["lastTransitionTime"] if t in by_type and by_type[t]["status"] == s else now
+            since = tuple(by_type[t].get("lastTransitionTime") if t in by_type and by_type[t]["status"] == s else now
                           for t, s in zip(_CONDITION_TYPES, states))
         else:
             since = (now,) * 5

@@ -193,3 +193,19 @@ def test_pod_files_written_on_first_use_are_those_of_the_sandbox_creation():
             assert sb.fs.read(path) == expected.read(path)
         sb.fs.write("/etc/hosts", "edited\n")     # the files, once there, are the pod's own
         assert sb.fs.read("/etc/hosts") == "edited\n"
+
+
+def test_a_condition_without_transition_time_keeps_none():
+    """A pod created with conditions of its own (no lastTransitionTime): the kubelet keeps the
+    old condition's (zero) time where the status stays, as the kubelet's status manager does."""
+    import k8slab
+    from k8slab.cli.kubectl import kubectl
+
+    c = k8slab.kind(workers=1)
+    manifest = ("apiVersion: v1\nkind: Pod\nmetadata: {name: odd}\nspec:\n  containers: [{name: web, image: nginx}]\n"
+                "status:\n  conditions:\n  - {type: Ready, status: \"True\"}\n")
+    assert kubectl(c, ["apply", "-f", "-"], stdin=manifest) == ("pod/odd created\n", "", 0)
+    pod = c.store.get("pods", "odd")
+    assert pod["status"]["phase"] == "Running"
+    ready = next(x for x in pod["status"]["conditions"] if x["type"] == "Ready")
+    assert ready.get("lastTransitionTime") is None and ready["status"] == "True"
