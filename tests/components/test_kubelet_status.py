@@ -209,3 +209,24 @@ def test_a_condition_without_transition_time_keeps_none():
     assert pod["status"]["phase"] == "Running"
     ready = next(x for x in pod["status"]["conditions"] if x["type"] == "Ready")
     assert ready.get("lastTransitionTime") is None and ready["status"] == "True"
+
+
+def test_what_one_pod_goes_through_leaves_the_others_statuses_alone():
+    """Pods share parts of their statuses: unready probes, restarts, crash loops and a lost
+    sandbox of one pod change none of the others' (their stored statuses read the same)."""
+    import k8slab
+
+    c = k8slab.kind(workers=1)
+    c.kubectl("create deployment web --image=nginx --replicas=6")
+    pods = sorted(c.store.list("pods", "default"), key=lambda p: p["metadata"]["name"])
+    before = {p["metadata"]["name"]: json.dumps(p["status"]) for p in pods}
+    first, rest = pods[0]["metadata"]["name"], [p["metadata"]["name"] for p in pods[1:]]
+    c.advance(5)
+    c.set_healthy(first, False)
+    c.restart_container(first)
+    c.kill_sandbox(first)
+    kubelet = c.kubelets[pods[0]["spec"]["nodeName"]]
+    kubelet.crash_container(c.store.get("pods", first), "nginx", "boom")
+    assert json.dumps(c.store.get("pods", first)["status"]) != before[first]
+    for name in rest:
+        assert json.dumps(c.store.get("pods", name)["status"]) == before[name]
