@@ -87,7 +87,7 @@ class NetNS:
         self.kernel = kernel
         self.name = name
         self.links: dict[str, Link] = {}
-        self._by_index: dict[int, Link] = {}
+        self._by_index: list[Link | None] = []  # devices at ifindex - 1 (None: deleted; never reused)
         self._ifindex = 0
         # Table default (253) is made on first use, like any other numbered table: empty, it
         # shows and routes nothing. So are the neighbour table, the sockets and a copy of the
@@ -155,7 +155,10 @@ class NetNS:
 
     def register_link(self, link: Link) -> None:
         self.links[link.name] = link
-        self._by_index[link.ifindex] = link
+        slots, i = self._by_index, link.ifindex - 1
+        while len(slots) <= i:
+            slots.append(None)
+        slots[i] = link
 
     def link(self, name: str | Link) -> Link:
         """The device called ``name`` (``Cannot find device`` error if there is none)."""
@@ -170,15 +173,16 @@ class NetNS:
         return self.links.get(name)
 
     def link_by_index(self, ifindex: int) -> Link | None:
-        return self._by_index.get(ifindex)
+        slots = self._by_index
+        return slots[ifindex - 1] if 0 < ifindex <= len(slots) else None
 
     def iter_links(self):
         """Iterate devices in ifindex order without copying."""
-        return iter(self._by_index.values())
+        return filter(None, self._by_index)
 
     def links_by_index(self) -> list[Link]:
-        """Devices in ifindex order (ifindexes only grow, so insertion order is that order)."""
-        return list(self._by_index.values())
+        """Devices in ifindex order."""
+        return list(filter(None, self._by_index))
 
     def nsid_of(self, other: NetNS) -> int:
         """The netnsid this namespace uses for ``other`` (allocated on first use, lowest free:
@@ -249,7 +253,7 @@ class NetNS:
             if ns._neigh is not None:
                 ns._neigh.flush_dev(dev)
             del ns.links[dev.name]
-            del ns._by_index[dev.ifindex]
+            ns._by_index[dev.ifindex - 1] = None
 
     # -- link state ------------------------------------------------------------------------
     def _affected(self, link: Link) -> list[Link]:

@@ -177,3 +177,32 @@ def test_bindings_share_their_protocol_name():
     ka, kb = a.bind("TCP", "0.0.0.0", 80, "x"), b.bind("tcp".upper().lower(), "0.0.0.0", 80, "y")
     assert ka == kb == ("tcp", "0.0.0.0", 80) and ka[0] is kb[0]
     assert a.lookup("Tcp", "10.0.0.1", 80) == "x" and b.bind("quic", "0.0.0.0", 80) == ("quic", "0.0.0.0", 80)
+
+
+def test_devices_by_ifindex_through_random_adds_and_deletes():
+    """Dummies, bridges and veths added and deleted at random (some adds refused): the
+    devices by ifindex are the namespace's devices sorted by ifindex, and each ifindex finds
+    its device or none (deleted ones, numbers never given, 0, past the end)."""
+    from k8slab.linux.link import veth_pair
+
+    rnd = random.Random(9)
+    k = Kernel(seed=9)
+    ns, other = k.add_netns("n"), k.add_netns("o")
+    for step in range(400):
+        op = rnd.random()
+        try:
+            if op < 0.3:
+                ns.add_dummy(f"d{rnd.randrange(30)}")
+            elif op < 0.4:
+                ns.add_bridge(f"b{rnd.randrange(30)}")
+            elif op < 0.6:
+                veth_pair(ns, f"v{step}", rnd.choice((ns, other)), f"p{step}")
+            elif ns.links.keys() - {"lo"}:
+                ns.del_link(rnd.choice(sorted(ns.links.keys() - {"lo"})))
+        except NetlinkError:
+            pass
+        expected = sorted(ns.links.values(), key=lambda d: d.ifindex)
+        assert ns.links_by_index() == expected == list(ns.iter_links())
+        by_index = {d.ifindex: d for d in expected}
+        for i in range(-1, ns._ifindex + 3):
+            assert ns.link_by_index(i) is by_index.get(i)
