@@ -287,12 +287,6 @@ def _by_identity(memo: dict, parts: tuple, compute):
 _UNSEEN = (None, None, None, None)
 
 
-def _accounted_on(record: tuple) -> str | None:
-    """The name of the node a pod's record says it is accounted on."""
-    accounted = record[2]
-    return accounted.name if isinstance(accounted, NodeInfo) else accounted
-
-
 class Scheduler(Controller):
     """The default scheduler. ``host``: the machine it runs on (``reportingInstance`` is
     ``default-scheduler-<host>``); ``rng``: the tie-breaking source (default: the store's)."""
@@ -311,7 +305,7 @@ class Scheduler(Controller):
         # spreading: label index of pods, counted state, selector caches, Service/ReplicaSet indexes
         self._by_label: dict = {}                # (ns, key, value) -> set of pod keys
         # pod key -> (labels, node it counts on for spreading or None, where its requests are accounted,
-        # their (PodRequests, host ports) pair): see _PodRecord
+        # their (PodRequests, host ports) pair): see _UNSEEN
         self._pods: dict = {}
         self._selectors: dict = {}               # selector key -> _SelectorCount
         self._anchors: dict = {}                 # (ns, key, value) -> [selector keys]
@@ -470,12 +464,12 @@ class Scheduler(Controller):
             self._spread_update(key, None, None)
             return
         counts = node and phase not in ("Succeeded", "Failed") and not meta.get("deletionTimestamp")
-        self._spread_update(key, pod, node if counts else None)
+        accounted = self._spread_update(key, pod, node if counts else None)
         if node:
             self.unschedulable.pop(key, None)
             if phase in ("Succeeded", "Failed"):
                 self._unaccount(key)
-            elif _accounted_on(self._pods.get(key, _UNSEEN)) != node:
+            elif (accounted.name if isinstance(accounted, NodeInfo) else accounted) != node:
                 self._unaccount(key, retry=False)
                 self._account(key, spec, node)
             return
@@ -653,10 +647,10 @@ class Scheduler(Controller):
             del self._active[old]
             self._selectors[old].groups = None
 
-    def _spread_update(self, key, pod: dict | None, node: str | None) -> None:
+    def _spread_update(self, key, pod: dict | None, node: str | None):
         """Keep the label index and every cached selector count right after a pod event: ``pod`` is
         None when it is gone; ``node`` is where it counts for spreading (None unless bound, not
-        terminating and not finished)."""
+        terminating and not finished). Returns where the pod is accounted (its record's ``accounted``)."""
         ns = key[0]
         old_labels, old_node, accounted, pair = self._pods.get(key, _UNSEEN)
         if pod is None:
@@ -664,7 +658,7 @@ class Scheduler(Controller):
         else:
             new_labels = pod["metadata"].get("labels") or {}
             if new_labels is old_labels and node == old_node:
-                return   # the same labels object (the store keeps it through writes), counted as before
+                return accounted   # the same labels object (the store keeps it through writes), counted as before
         relabeled = old_labels is not new_labels and old_labels != new_labels
         by_label = self._by_label
         if relabeled:
@@ -687,7 +681,7 @@ class Scheduler(Controller):
         else:
             self._pods[key] = (new_labels, node, accounted, pair)
         if not (old_node or node) or (old_node == node and not relabeled) or not self._selectors:
-            return   # counted nowhere before or after (a pod not bound yet), or as before
+            return accounted   # counted nowhere before or after (a pod not bound yet), or as before
         # the selectors that may count the pod: those anchored on one of its labels (old or new; equal
         # labels give the same ones), and the namespace's unanchored ones
         anchors = self._anchors
@@ -704,6 +698,7 @@ class Scheduler(Controller):
                 self._count(sc, old_node, -1)
             if node and sc.matches(new_labels):
                 self._count(sc, node, 1)
+        return accounted
 
     # --- scheduling -----------------------------------------------------------------------------------
     def resync(self, now: float) -> None:
