@@ -152,6 +152,13 @@ def _references_node_identity(spec: dict) -> bool:
     return False
 
 
+def _shape(tolerations, node_selector, affinity) -> tuple[tuple[str, str, str], bool]:
+    """What the node-object filters and scores read of a pod, as text (a key of the static cache), and
+    whether that names nodes (:func:`_references_node_identity`)."""
+    return ((repr(tolerations or []), repr(node_selector), repr(affinity)),
+            _references_node_identity({"nodeSelector": node_selector, "affinity": affinity}))
+
+
 def histogram(reasons: dict[str, int]) -> str:
     """``sortReasonsHistogram``: ``"<count> <reason>"`` items sorted as strings, comma-joined."""
     return ", ".join(sorted(f"{n} {r}" for r, n in reasons.items()))
@@ -315,8 +322,7 @@ class Scheduler(Controller):
         self._rs_selectors: dict = {}            # (ns, name) -> tuple of Requirements
         self._static_cache: dict = {}
         self._pairs: dict = {}                   # what a pod asks (by value) -> one (PodRequests, host ports)
-        self._asked: dict = {}                   # ids of a pod's containers, initContainers, overhead -> (them, pair)
-        self._shapes: dict = {}                  # ids of tolerations, nodeSelector, affinity -> (them, shape, …)
+        self._views: dict = {}                   # ids of the spec parts _view reads -> (them, its answer)
         self._last_asks = None
         self._zoned = 0                          # how many nodes carry a zone label
         self._node_selectors: dict = {}          # node -> keys of the selectors with pods on it
@@ -763,11 +769,11 @@ class Scheduler(Controller):
             return None, ERR_NO_NODES
         spec = pod.get("spec") or {}
         try:
-            req, ports = self._last_asks = self._asks(spec)
+            asks, shape, per_node = self._view(spec)
         except QuantityError as e:
             return None, str(e)
+        req, ports = self._last_asks = asks
         tolerations = spec.get("tolerations") or []
-        shape, per_node = self._shape(spec.get("tolerations"), spec.get("nodeSelector"), spec.get("affinity"))
         reasons: dict[str, int] = {}
         unresolvable = resolvable = 0
         feasible: list[_Entry] = []
@@ -819,20 +825,20 @@ class Scheduler(Controller):
             return None, fit_error(total, reasons, "preemption: " + fit_error(total, post))
         return self._select(pod, feasible), ""
 
-    def _shape(self, tolerations, node_selector, affinity) -> tuple[tuple[str, str, str], bool]:
-        """What the node-object filters and scores read of a pod, as text (a key of the static
-        cache), and whether that names nodes (``_references_node_identity``); once per set of
-        parts (:func:`_by_identity`)."""
-        return _by_identity(self._shapes, (tolerations, node_selector, affinity), lambda: (
-            (repr(tolerations or []), repr(node_selector), repr(affinity)),
-            _references_node_identity({"nodeSelector": node_selector, "affinity": affinity})))
+    def _view(self, spec: dict) -> tuple:
+        """What scheduling reads of a pod's spec: ``(asks, shape, names nodes)``, the shared ``(PodRequests,
+        host ports)`` pair (``_shared``; raises QuantityError) and :func:`_shape`'s two answers. They read only
+        containers, initContainers, overhead, tolerations, nodeSelector and affinity: worked out once per set
+        of those parts (:func:`_by_identity`), which the pods of one template share."""
+        tolerations, node_selector, affinity = spec.get("tolerations"), spec.get("nodeSelector"), spec.get("affinity")
+        parts = (spec.get("containers"), spec.get("initContainers"), spec.get("overhead"),
+                 tolerations, node_selector, affinity)
+        return _by_identity(self._views, parts, lambda: (
+            self._shared(pod_requests(spec), _host_ports(spec)), *_shape(tolerations, node_selector, affinity)))
 
     def _asks(self, spec: dict) -> tuple:
-        """The pod's shared ``(PodRequests, host ports)`` pair (``_shared``); raises QuantityError.
-        Both read only containers, initContainers and overhead: once per set of those parts
-        (:func:`_by_identity`)."""
-        return _by_identity(self._asked, (spec.get("containers"), spec.get("initContainers"), spec.get("overhead")),
-                            lambda: self._shared(pod_requests(spec), _host_ports(spec)))
+        """The pod's shared ``(PodRequests, host ports)`` pair (:meth:`_view`); raises QuantityError."""
+        return self._view(spec)[0]
 
     def _static(self, spec, tolerations, info: NodeInfo) -> tuple:
         """The node-object filters (NodeUnschedulable, TaintToleration, NodeAffinity) and the

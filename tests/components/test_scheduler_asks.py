@@ -78,6 +78,19 @@ def test_asks_memo_past_its_size():
             for i in range(1, 5000)]
     for spec in made:
         assert _got(sched._asks(spec)) == _plain(spec)
-    assert len(sched._asked) <= 4096
+    assert len(sched._views) <= 4096
     for spec in made[::97]:
         assert _got(sched._asks(spec)) == _plain(spec)
+
+
+def test_view_parts_kept_apart():
+    """Pods that share containers but not tolerations/nodeSelector/affinity share their pair, not their shape."""
+    sched = Scheduler()
+    containers = [_c("a", {"cpu": "100m"})]
+    specs = [{"containers": containers}, {"containers": containers, "tolerations": [{"operator": "Exists"}]},
+             {"containers": containers, "nodeSelector": {"kubernetes.io/hostname": "n1"}},
+             {"containers": containers, "affinity": {"nodeAffinity": {}}}]
+    views = [sched._view(spec) for spec in specs] * 2 + [sched._view(spec) for spec in specs]
+    assert len({id(v[0]) for v in views}) == 1
+    assert len({v[1] for v in views}) == len(specs)
+    assert [v[2] for v in views[:4]] == [False, False, True, False]

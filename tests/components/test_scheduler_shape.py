@@ -1,8 +1,16 @@
 """The scheduler's memo of a pod's shape (tolerations, nodeSelector, affinity as text, and whether
-they name nodes): the same as working it out each time, for shared parts, equal but distinct
-parts, absent ones and past the memo's size."""
+they name nodes; kept by ``Scheduler._view`` with what the pod asks): the same as working it out
+each time, for shared parts, equal but distinct parts, absent ones and past the memo's size."""
 
-from k8slab.components.scheduler import Scheduler, _references_node_identity
+from k8slab.components.scheduler import Scheduler, _references_node_identity, _shape
+
+CONTAINERS = [{"name": "c", "image": "nginx"}]
+
+
+def _memo(sched, tolerations, node_selector, affinity):
+    spec = {"containers": CONTAINERS, "tolerations": tolerations, "nodeSelector": node_selector,
+            "affinity": affinity}
+    return sched._view(spec)[1:]
 
 PARTS = [
     (None, None, None),
@@ -35,17 +43,17 @@ def test_shape_memo_gives_what_repr_gives():
     sched = Scheduler()
     for _ in range(3):   # first, then from the memo
         for parts in PARTS:
-            assert sched._shape(*parts) == _plain(*parts)
+            assert _shape(*parts) == _memo(sched, *parts) == _plain(*parts)
     for parts in PARTS:   # equal parts in distinct objects
         copies = tuple(eval(repr(p)) for p in parts)
-        assert sched._shape(*copies) == _plain(*parts)
+        assert _memo(sched, *copies) == _plain(*parts)
 
 
 def test_shape_memo_past_its_size():
     sched = Scheduler()
     made = [([{"key": f"k{i}", "operator": "Exists"}], {"n": str(i)}, None) for i in range(5000)]
     for parts in made:
-        assert sched._shape(*parts) == _plain(*parts)
-    assert len(sched._shapes) <= 4096
+        assert _memo(sched, *parts) == _plain(*parts)
+    assert len(sched._views) <= 4096
     for parts in made[::97]:
-        assert sched._shape(*parts) == _plain(*parts)
+        assert _memo(sched, *parts) == _plain(*parts)
