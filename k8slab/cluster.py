@@ -77,6 +77,8 @@ class Cluster:
             net = IPv4Network(node_network)
             self.gateway = str(net.network_address + 1)
             self.node_network = net
+            # every kubelet's --cluster-dns: the service range's tenth address (one string for all)
+            self.cluster_dns = str(IPv4Network(service_subnet).network_address + 10)
             self.flannel_backend = flannel_backend
             self.pod_routes = pod_routes
             self.host = docker_network(self.kernel, name, f"{self.gateway}/{net.prefixlen}")
@@ -118,8 +120,7 @@ class Cluster:
         """Start a node container, its kubelet (which registers the Node) and its node daemons."""
         m = start_node_container(self.kernel, self.host, node_name, ip, self.node_network.prefixlen, self.gateway)
         self.machines[node_name] = m
-        kubelet = Kubelet(m, role, cluster_dns=str(IPv4Network(self.service_subnet).network_address + 10),
-                          version=KUBERNETES_VERSION, apps=self._app_for)
+        kubelet = Kubelet(m, role, cluster_dns=self.cluster_dns, version=KUBERNETES_VERSION, apps=self._app_for)
         kubelet.register(self.store)
         self.kubelets[node_name] = self.loop.add(kubelet)
         kubelet_iptables(m.netns)

@@ -44,9 +44,11 @@ class Chain:
         self._cands = None
 
     def copy(self) -> Chain:
-        c = Chain(self.name, self.builtin, self.policy)
-        c.rules = list(self.rules)
-        c.pkts, c.bytes = self.pkts, self.bytes
+        # slots set directly, not through __init__ (iptables-restore --noflush copies every chain
+        # of the tables it changes); the policy is already what __init__ would make of it
+        c = Chain.__new__(Chain)
+        c.name, c.builtin, c.policy, c.rules = self.name, self.builtin, self.policy, list(self.rules)
+        c.pkts, c.bytes, c._index, c._cands = self.pkts, self.bytes, None, None
         return c
 
     def candidates(self, dst: int) -> list[int] | range:
@@ -200,7 +202,9 @@ class Table:
                     other.rules[i] = nr
 
     def append(self, rule: Rule) -> None:
-        c = self.chain(rule.chain)
+        c = self.chains.get(rule.chain)
+        if c is None:
+            raise NetfilterError("No chain/target/match by that name.", RUNTIME)
         c.rules.append(rule)
         if c._index is not None and len(c.rules) >= INDEX_MIN_RULES:
             by_dst, others = c._index
@@ -213,7 +217,7 @@ class Table:
                 others.append(i)
                 c._cands = None
         else:
-            c.changed()
+            c._index = c._cands = None   # c.changed(), inline (every restored rule comes here)
         self.exists = True
 
     def insert(self, rule: Rule, rulenum: int = 1) -> None:
