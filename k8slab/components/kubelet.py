@@ -105,7 +105,7 @@ class Kubelet(Controller):
         self.sandboxes: dict[str, Sandbox] = {}     # pod uid -> sandbox
         self.network_ready: bool | None = None
         self.waiting: set = set()                   # pods waiting for the network
-        self.written: dict[str, str] = {}           # pod uid -> resourceVersion of our last status write
+        self.written: dict[str, str] = {}           # pod uid -> resourceVersion of our status write not yet seen back
         self._cni_file: tuple | None = None   # (machine.fs, CNI_DIR's version there, its first config's path)
         self._host_ips: list = [{"ip": None}]  # every pod's status.hostIPs: one list (stored objects are read-only)
 
@@ -205,6 +205,7 @@ class Kubelet(Controller):
             self.teardown(meta["uid"])
             return None
         if event.type == "MODIFIED" and self.written.get(meta["uid"]) == meta.get("resourceVersion"):
+            del self.written[meta["uid"]]   # seen: a later version is someone else's (or a newer write of ours)
             return None   # the echo of our own status write: nothing new to sync
         return (meta["namespace"], meta["name"])
 

@@ -230,3 +230,20 @@ def test_what_one_pod_goes_through_leaves_the_others_statuses_alone():
     assert json.dumps(c.store.get("pods", first)["status"]) != before[first]
     for name in rest:
         assert json.dumps(c.store.get("pods", name)["status"]) == before[name]
+
+
+def test_the_echo_of_a_status_write_is_not_synced_and_not_kept():
+    """The kubelet's own status write comes back as a MODIFIED event: not synced again, and
+    forgotten once seen (a later change by anyone else is synced)."""
+    import k8slab
+
+    c = k8slab.kind(workers=1)
+    kubelet = c.kubelets["kind-worker"]
+    synced = []
+    real = kubelet.sync_status
+    kubelet.sync_status = lambda pod: (synced.append(pod["metadata"]["name"]), real(pod))
+    c.kubectl("create deployment web --image=nginx --replicas=3")
+    assert sorted(synced) == sorted(p["metadata"]["name"] for p in c.store.list("pods", "default"))
+    assert kubelet.written == {}
+    c.kubectl("label pod " + synced[0] + " extra=1")
+    assert synced.count(synced[0]) == 2 and kubelet.written == {}
