@@ -9,6 +9,7 @@ here it is bound directly, which ends in the same place).
 
 from __future__ import annotations
 
+from k8slab.api.meta import clone
 from k8slab.components.controller import Controller
 from k8slab.components.events import record
 
@@ -96,16 +97,21 @@ class DaemonSetController(Controller):
                 continue
             if revision is None:
                 revision = _revision(ds)
+            # Made here from copies of the template's parts, sharing nothing with the DaemonSet, so
+            # the store takes it as it is (copy=False) instead of copying it all once more.
+            labels = clone(template.get("metadata", {}).get("labels", {}))
+            labels["controller-revision-hash"] = revision
+            labels["pod-template-generation"] = str(meta.get("generation", 1))
+            pod_spec = clone(template.get("spec", {}))
+            pod_spec["nodeName"] = node_name
             pod = {"apiVersion": "v1", "kind": "Pod",
                    "metadata": {"generateName": f"{meta['name']}-", "namespace": meta["namespace"],
-                                "labels": dict(template.get("metadata", {}).get("labels", {}),
-                                               **{"controller-revision-hash": revision,
-                                                  "pod-template-generation": str(meta.get("generation", 1))}),
+                                "labels": labels,
                                 "ownerReferences": [{"apiVersion": "apps/v1", "kind": "DaemonSet",
                                                      "name": meta["name"], "uid": meta["uid"], "controller": True,
                                                      "blockOwnerDeletion": True}]},
-                   "spec": dict(template.get("spec", {}), nodeName=node_name)}
-            created = self.store.create(pod, validate=False)   # the store copies it all before writing
+                   "spec": pod_spec}
+            created = self.store.create(pod, validate=False, copy=False)
             record(self.store, ds, "Normal", "SuccessfulCreate", f"Created pod: {created['metadata']['name']}",
                    "daemonset-controller")
         ready = sum(1 for n in wanted if n in owned and _ready(owned[n]))
