@@ -78,6 +78,29 @@ _DEFAULT_TOLERATIONS = [{"effect": "NoExecute", "key": key, "operator": "Exists"
                         for key, seconds in _TOLERATIONS]
 
 
+# Containers lists defaulted here, by identity: id -> (the list, the qosClass of a Pod with them).
+# Whatever the store holds is never written into (k8slab.api.store), so a list defaulted for it
+# stays defaulted: the Pods of a ReplicaSet share their stored template's list and take its
+# defaults and QoS class from here instead of walking it each (the list is kept, so its id is
+# not reused while it is known). Cleared when it grows past _KNOWN_MAX.
+_KNOWN: dict[int, tuple[list, str]] = {}
+_KNOWN_MAX = 256
+
+
+def _known_qos(containers) -> str | None:
+    """The qosClass of Pods with this containers list if it is one defaulted before, else None."""
+    known = _KNOWN.get(id(containers))
+    return known[1] if known is not None and known[0] is containers else None
+
+
+def _know(containers) -> None:
+    """Remember a containers list just defaulted (a list only: what a Pod's spec can hold)."""
+    if type(containers) is list:
+        if len(_KNOWN) >= _KNOWN_MAX:
+            _KNOWN.clear()
+        _KNOWN[id(containers)] = (containers, qos_class({"containers": containers}))
+
+
 def pod_spec(spec, *, admission: bool = True, old=None):
     """PodSpec defaults; ``admission`` adds what admission plugins add to a Pod (not to templates):
     the ``default`` service account, priority 0 and the not-ready/unreachable tolerations.
@@ -94,9 +117,12 @@ def pod_spec(spec, *, admission: bool = True, old=None):
     spec.setdefault("schedulerName", "default-scheduler")
     for field in ("containers", "initContainers"):
         containers = spec.get(field)
-        if containers and containers is not old.get(field):
+        if containers and containers is not old.get(field) and (field != "containers" or
+                                                                 _known_qos(containers) is None):
             for c in containers:
                 _container(c)
+            if field == "containers":
+                _know(containers)
     if admission:
         spec.setdefault("enableServiceLinks", True)
         spec.setdefault("preemptionPolicy", "PreemptLowerPriority")
@@ -141,7 +167,7 @@ def _pod(obj, old_spec):
     if isinstance(status, dict):
         status.setdefault("phase", "Pending")
         if isinstance(spec, dict) and "qosClass" not in status:
-            status["qosClass"] = qos_class(spec)
+            status["qosClass"] = _known_qos(spec.get("containers")) or qos_class(spec)
 
 
 def _template(obj):
