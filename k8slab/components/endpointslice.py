@@ -228,7 +228,7 @@ class ServicePodsController(Controller):
                 self.services_selecting(ns, labels or {})
         else:
             svcs = self.services_selecting(ns, labels or {})
-        for svc in svcs:
+        for svc in sorted(svcs):   # a set: its order would vary with the hash seed (names drawn in turn)
             self.enqueue((ns, svc))
 
     def _requeue_node(self, node: str) -> None:
