@@ -12,6 +12,7 @@ from __future__ import annotations
 from ipaddress import IPv4Network
 
 from k8slab.components.controller import Controller
+from k8slab.linux.ipv4 import format_prefix
 
 
 class NodeIPAM(Controller):
@@ -21,12 +22,16 @@ class NodeIPAM(Controller):
     def __init__(self, cluster_cidr: str = "10.244.0.0/16", mask_size: int = 24) -> None:
         super().__init__()
         net = IPv4Network(cluster_cidr)
-        self.base, self.mask_size = int(net.network_address), mask_size
+        self.base, self.mask_size, self.prefixlen = int(net.network_address), mask_size, net.prefixlen
         self.count = 1 << max(mask_size - net.prefixlen, 0)
         self.next_candidate = 0
         self.used: set[str] = set()
 
     def subnet(self, i: int) -> str:
+        """The ``i``-th subnet of the cluster CIDR, as ``str(IPv4Network(...))`` prints it."""
+        if self.prefixlen <= self.mask_size <= 32 and 0 <= i < self.count:
+            # aligned and inside the cluster CIDR by construction: printed without an IPv4Network
+            return format_prefix(self.base + (i << (32 - self.mask_size)), self.mask_size)
         return f"{IPv4Network((self.base + (i << (32 - self.mask_size)), self.mask_size))}"
 
     def key_for(self, event):
