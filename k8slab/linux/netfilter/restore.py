@@ -159,6 +159,10 @@ def _restore(nf, text: str, noflush: bool, counters: bool, only_table: str | Non
     from .iptables_cmd import apply_command, parse_command
 
     work: dict[str, Table] = {}
+    # --noflush works on a table whose chains are still the live table's own objects until a line
+    # changes one (then it is copied first): a restore that fails leaves the live table as it was,
+    # and the chains no line touched are not copied at all. ``borrowed``: table name -> such chains.
+    borrowed: dict[str, set[str]] = {}
     table: Table | None = None
     lines = _lines(text)
     lineno = 0
@@ -175,13 +179,18 @@ def _restore(nf, text: str, noflush: bool, counters: bool, only_table: str | Non
                 raise _param(f"{PROG}: line {lineno} table name '{name}' invalid", lineno)
             if only_table is not None and name != only_table:
                 table = Table(name)  # parsed and validated, then thrown away
+                borrowed[name] = set()
                 continue
-            if name not in work:
-                work[name] = nf.tables[name].copy()
-            table = work[name]
             if not noflush:
-                fresh = Table(name)
-                work[name] = table = fresh
+                work[name] = table = Table(name)
+                borrowed[name] = set()
+            elif name not in work:
+                live = nf.tables[name]
+                table = work[name] = Table.__new__(Table)
+                table.name, table.chains, table.exists = name, dict(live.chains), live.exists
+                borrowed[name] = set(table.chains)
+            else:
+                table = work[name]
             table.exists = True
             continue
         if line == "COMMIT":
@@ -193,6 +202,8 @@ def _restore(nf, text: str, noflush: bool, counters: bool, only_table: str | Non
                 raise _param(f"{PROG}: line {lineno}: parse error", lineno)
             cname, policy = parts[0], parts[1]
             chain = table.chains.get(cname)
+            if chain is not None and cname in borrowed[table.name]:
+                chain = _own(table, cname, borrowed)
             if cname in BUILTIN_CHAINS[table.name]:
                 cnt = _counters(parts[2]) if len(parts) > 2 else None
                 # The chain's counters are set from the line with --counters, zeroed without.
@@ -221,6 +232,8 @@ def _restore(nf, text: str, noflush: bool, counters: bool, only_table: str | Non
             line = line[end + 1 :].strip()
         known = _LINE_RULES.get((table.name, line))
         if known is not None and known.chain in table.chains and _jump_valid(table, known.target):
+            if known.chain in borrowed[table.name]:
+                _own(table, known.chain, borrowed)
             r = known.copy()
             if counters and rule_counters is not None:
                 r.pkts, r.bytes = rule_counters
@@ -237,6 +250,8 @@ def _restore(nf, text: str, noflush: bool, counters: bool, only_table: str | Non
                     _LINE_COMMANDS[line] = cmd
             if cmd.table is not None:
                 raise NetfilterError("The -t option cannot be used in iptables-restore.\n", PARAM)
+            for cname in list(borrowed[table.name]):   # any command may change any chain: own them all
+                _own(table, cname, borrowed)
             apply_command(table, cmd, counters=rule_counters if counters else None)
             if cmd.op == "A" and len(_LINE_RULES) < LINE_CACHE_MAX:
                 builtin = cmd.chain in BUILTIN_CHAINS[table.name]
@@ -258,6 +273,13 @@ def _restore(nf, text: str, noflush: bool, counters: bool, only_table: str | Non
         raise RestoreError(f"{PROG}: COMMIT expected at line {lineno + 1}\n", 1)
     for name, t in work.items():
         nf.tables[name] = t
+
+
+def _own(table: Table, cname: str, borrowed: dict[str, set[str]]):
+    """The work table's own copy of a chain it still shares with the live table (made now)."""
+    borrowed[table.name].discard(cname)
+    chain = table.chains[cname] = table.chains[cname].copy()
+    return chain
 
 
 def _jump_valid(table: Table, target) -> bool:
