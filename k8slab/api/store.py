@@ -211,6 +211,7 @@ class Store:
         self._watch_lists: dict[str | tuple, tuple[Watch, ...]] = {}
         self._indexed_paths: dict[str, dict[str, tuple[str, ...]]] = {}  # resource -> watched path -> its parts
         self._dispatching = False
+        self._foreground: set[str] = set()   # uids whose dependents a foreground deletion is deleting
         # What clients keep per store (the event recorders' correlator): it lives and dies with it.
         self.client_state: dict = {}
         for ns in namespaces:
@@ -716,7 +717,11 @@ class Store:
         if policy == "Orphan":
             self._orphan(uid)
         elif policy == "Foreground":
-            self._collect(uid, "Foreground")
+            self._foreground.add(uid)
+            try:
+                self._collect(uid, "Foreground")
+            finally:
+                self._foreground.discard(uid)
         if res.kind == "Namespace":
             for qualified in sorted(self._data):
                 other = by_qualified(qualified)
@@ -765,7 +770,7 @@ class Store:
         left, and drop the dangling reference from those that do."""
         for qualified, ns, name in self._dependent_keys(owner_uid):
             dep = self._stored(qualified, ns, name)
-            if dep is None:
+            if dep is None or dep["metadata"]["uid"] in self._foreground:   # gone, or going (an ownership cycle)
                 continue
             res = by_qualified(qualified)
             refs = dep["metadata"].get("ownerReferences") or []
