@@ -133,6 +133,7 @@ _LINE_COMMANDS: dict = {}   # a rule line's text -> its parsed Command (see pars
 # itself does, without going through the command and rule parsers' keys again.
 _LINE_RULES: dict[tuple[str, str], Rule] = {}
 LINE_CACHE_MAX = 100_000
+_CHAIN_LINES: dict[str, tuple[str, ...]] = {}   # a ":CHAIN POLICY [p:b]" line -> its words (read-only)
 
 
 _LAST_TEXT: list = [None, ()]   # [text, its stripped lines]: the text restored last, kept if small
@@ -197,7 +198,11 @@ def _restore(nf, text: str, noflush: bool, counters: bool, only_table: str | Non
             table = None
             continue
         if line[0] == ":":
-            parts = line[1:].split()
+            parts = _CHAIN_LINES.get(line)
+            if parts is None:
+                parts = tuple(line[1:].split())
+                if len(_CHAIN_LINES) < LINE_CACHE_MAX:
+                    _CHAIN_LINES[line] = parts
             if len(parts) < 2:
                 raise _param(f"{PROG}: line {lineno}: parse error", lineno)
             cname, policy = parts[0], parts[1]
