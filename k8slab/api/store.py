@@ -62,11 +62,6 @@ STATUS_KINDS = frozenset({"Pod", "Service", "Deployment", "ReplicaSet", "DaemonS
 # Metadata the apiserver sets itself: whatever a create request says about them is dropped.
 _SERVER_SET = frozenset({"uid", "resourceVersion", "creationTimestamp", "deletionTimestamp",
                          "deletionGracePeriodSeconds", "generation", "selfLink", "managedFields"})
-# Resources whose objects the uid index leaves out while nothing needs them by uid: Events, six a pod
-# at scale, own nothing and no watch selects them by field. One that names an owner is indexed (the
-# collector finds dependents by uid), and all once a watch selects them by field (Store._field_keys);
-# by_uid finds the others by a scan.
-_NOT_BY_UID = frozenset({"events"})
 _META_ORDER = ("name", "generateName", "namespace", "selfLink", "uid", "resourceVersion", "generation",
                "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds", "labels", "annotations",
                "ownerReferences", "finalizers", "managedFields")
@@ -195,8 +190,7 @@ class Store:
         # field-selected watch (a kubelet starting) finds its objects without a scan. Objects are
         # named by their uid here and in _dependents: a string they already hold, no tuple each.
         self._field_index: dict[str, dict[tuple[str, ...], dict]] = {}
-        self._by_uid: dict[str, dict] = {}          # uid -> the stored object (see _NOT_BY_UID)
-        self._unindexed: set[str] = set(_NOT_BY_UID)
+        self._by_uid: dict[str, dict] = {}          # uid -> the stored object
         self._dependents: dict[str, set[str]] = {}  # owner uid -> {uid of an object naming it}
         self._queue: deque = deque()
         self._watches: list[Watch] = []
@@ -257,14 +251,7 @@ class Store:
 
     def by_uid(self, uid: str) -> dict | None:
         """The object with this uid, or None."""
-        obj = self._by_uid.get(uid)
-        if obj is None:
-            for qualified in self._unindexed:
-                for objs in self._data.get(qualified, {}).values():
-                    for other in objs.values():
-                        if other["metadata"]["uid"] == uid:
-                            return other
-        return obj
+        return self._by_uid.get(uid)
 
     def list(self, resource, namespace: str | None = None, label_selector=None, field_selector=None) -> list[dict]:
         """Objects sorted by namespace then name, as the apiserver returns them.
@@ -436,11 +423,7 @@ class Store:
         objs[name] = obj
         meta = obj["metadata"]
         uid = meta["uid"]
-        new_refs = meta.get("ownerReferences")
-        if new_refs or q not in self._unindexed:
-            self._by_uid[uid] = obj
-        elif old is not None:
-            self._by_uid.pop(uid, None)   # its ownerReferences went: nothing needs it by uid
+        self._by_uid[uid] = obj
         indexes = self._field_index.get(q)
         if indexes is not None:
             for parts, index in indexes.items():
@@ -454,6 +437,7 @@ class Store:
                     index.get(before, set()).discard(uid)
                     index.setdefault(after, set()).add(uid)
         old_refs = old["metadata"].get("ownerReferences") if old is not None else None
+        new_refs = meta.get("ownerReferences")
         if old_refs is not new_refs and (old_refs or []) != (new_refs or []):
             old_refs, new_refs = old_refs or [], new_refs or []
             for ref in old_refs:
@@ -774,7 +758,7 @@ class Store:
                 continue
             res = by_qualified(qualified)
             refs = dep["metadata"].get("ownerReferences") or []
-            alive = [r for r in refs if r.get("uid") != owner_uid and self.by_uid(r.get("uid")) is not None]
+            alive = [r for r in refs if r.get("uid") != owner_uid and r.get("uid") in self._by_uid]
             if alive:
                 if policy == "Background":
                     new = dict(dep)
@@ -929,12 +913,9 @@ class Store:
         index = indexes.get(parts)
         if index is None:
             index = indexes[parts] = {}
-            self._unindexed.discard(res.qualified)   # its objects are now found by uid
             for objs in self._data.get(res.qualified, {}).values():
                 for obj in objs.values():
-                    uid = obj["metadata"]["uid"]
-                    index.setdefault(_field(obj, parts), set()).add(uid)
-                    self._by_uid[uid] = obj
+                    index.setdefault(_field(obj, parts), set()).add(obj["metadata"]["uid"])
         return index.get(field[1], set())
 
     def _watch_bucket(self, w: Watch) -> list:
