@@ -492,6 +492,21 @@ class SyncResult:
     skipped: list[str] = field(default_factory=list)
 
 
+_METRIC_NAMES: dict[tuple[str, str, str], str] = {}   # (metric, label, value) -> its name, spelled once
+
+
+def _metric_name(metric: str, label: str, value: str) -> str:
+    """``metric{label="value"}``: one string for every node's kube-proxy, not one per node (the
+    labels are the tables and traffic policies: a handful)."""
+    key = (metric, label, value)
+    name = _METRIC_NAMES.get(key)
+    if name is None:
+        name = f'{metric}{{{label}="{value}"}}'
+        if len(_METRIC_NAMES) < 64:
+            _METRIC_NAMES[key] = name
+    return name
+
+
 class IPTablesProxier:
     """One node's kube-proxy in iptables mode, writing into a namespace's netfilter.
 
@@ -535,9 +550,9 @@ class IPTablesProxier:
             return SyncResult(False, res.text, dict(res.rules_total), [], err, skipped)
         self.last = res
         for table, n in res.rules_total.items():
-            self.metrics[f'sync_proxy_rules_iptables_total{{table="{table}"}}'] = n
+            self.metrics[_metric_name("sync_proxy_rules_iptables_total", "table", table)] = n
         for kind, n in res.no_local_endpoints.items():
-            self.metrics[f'sync_proxy_rules_no_local_endpoints_total{{traffic_policy="{kind}"}}'] = n
+            self.metrics[_metric_name("sync_proxy_rules_no_local_endpoints_total", "traffic_policy", kind)] = n
         return SyncResult(True, res.text, dict(res.rules_total), list(res.deleted_chains), "", skipped)
 
 
