@@ -226,15 +226,13 @@ def traverse(table, chain_name: str, pv: PacketView, steps: list[Step] | None):
         idx = cands[k]
         k += 1
         rule = chain.rules[idx]
-        parsed = rule._p   # its parsed parts, read directly (the rule's properties add a call each)
-        preds = parsed._preds
-        for f in preds if preds is not None else rule.compile():
+        for f in rule._preds if rule._preds is not None else rule.compile():
             if not f(pv):
                 break
         else:
             rule.pkts += 1
             rule.bytes += length
-            t = parsed.target
+            t = rule.target
             if t is None:
                 if steps is not None:
                     steps.append(Step(tname, chain.name, idx + 1, rule.save_line(), "count"))

@@ -8,11 +8,10 @@ iptables-save's canonical order; ``Rule.compile()`` turns it into predicates.
 from __future__ import annotations
 
 from collections.abc import Callable
-from operator import attrgetter
 
 from .addr import format_network, parse_network
 from .errors import NetfilterError
-from .matches import StatisticMatch, iface_match, load_match
+from .matches import Match, StatisticMatch, iface_match, load_match
 from .targets import STANDARD, TARGETS, Jump, Standard, Target
 
 PROTOCOLS = {"tcp": 6, "udp": 17, "icmp": 1, "all": 0, "sctp": 132, "gre": 47, "esp": 50, "ah": 51, "igmp": 2}
@@ -42,58 +41,43 @@ GENERIC = {
 }
 
 
-_PARSED_FIELDS = ("src", "smask", "sinv", "dst", "dmask", "dinv", "iniface", "iinv", "outiface", "oinv",
-                  "proto", "pinv", "matches", "target", "_preds")
-
-
-class _Parsed:
-    """What a rule's words say (all but its chain, counters and printed text): one object for every
-    copy of a rule (every node's kube-proxy and kubelet rules are copies of one parsed rule), never
-    changed once shared. ``_preds``: the compiled tests, a pure function of the rest."""
-
-    __slots__ = _PARSED_FIELDS
-
-    def copy(self) -> _Parsed:
-        p = _Parsed.__new__(_Parsed)
-        for name in _PARSED_FIELDS:
-            setattr(p, name, getattr(self, name))
-        return p
-
-
-def _parsed_field(name: str) -> property:
-    """A Rule attribute kept in its _Parsed: read through, and set on a copy of it (the rule's
-    copies share the old one), so setting it changes this rule only, as a slot of its own would."""
-
-    def set_(self, value) -> None:
-        p = self._p.copy()
-        setattr(p, name, value)
-        self._p = p
-
-    return property(attrgetter("_p." + name), set_)
-
-
 class Rule:
-    """One iptables rule with its packet and byte counters.
+    """One iptables rule with its packet and byte counters."""
 
-    Its own slots are what differs between copies (chain, counters, printed text); what parsing
-    set lives in one shared :class:`_Parsed`, read through properties of the same names (a rule
-    is 72 bytes instead of 184: nodes hold tens of them each)."""
-
-    __slots__ = ("chain", "_p", "pkts", "bytes", "_spec")
+    __slots__ = (
+        "chain",
+        "src",
+        "smask",
+        "sinv",
+        "dst",
+        "dmask",
+        "dinv",
+        "iniface",
+        "iinv",
+        "outiface",
+        "oinv",
+        "proto",
+        "pinv",
+        "matches",
+        "target",
+        "pkts",
+        "bytes",
+        "_preds",
+        "_spec",
+    )
 
     def __init__(self, chain: str):
         self.chain = chain
-        p = self._p = _Parsed.__new__(_Parsed)
-        p.src = p.smask = p.dst = p.dmask = 0
-        p.sinv = p.dinv = p.iinv = p.oinv = p.pinv = False
-        p.iniface = None
-        p.outiface = None
-        p.proto = None
-        p.matches = []
-        p.target = None
-        p._preds = None
+        self.src = self.smask = self.dst = self.dmask = 0
+        self.sinv = self.dinv = self.iinv = self.oinv = self.pinv = False
+        self.iniface: str | None = None
+        self.outiface: str | None = None
+        self.proto: int | None = None
+        self.matches: list[Match] = []
+        self.target: Target | None = None
         self.pkts = 0
         self.bytes = 0
+        self._preds: tuple | None = None
         self._spec: str | None = None
 
     # ---- printing -------------------------------------------------------------------------
@@ -143,21 +127,38 @@ class Rule:
         return self.target.name if self.target is not None else ""
 
     def copy(self, chain: str | None = None) -> Rule:
-        """Another rule with the same parsed parts (shared) and counters; ``chain`` renames it."""
         r = Rule.__new__(Rule)
-        r.chain = self.chain if chain is None else chain
-        r._p = self._p
+        # slot by slot, one statement each: a getattr/setattr loop costs four times as much, and
+        # tuple assignments build and unpack a tuple (copies are hot: restores copy every rule)
+        r.chain = self.chain
+        r.src = self.src
+        r.smask = self.smask
+        r.sinv = self.sinv
+        r.dst = self.dst
+        r.dmask = self.dmask
+        r.dinv = self.dinv
+        r.iniface = self.iniface
+        r.iinv = self.iinv
+        r.outiface = self.outiface
+        r.oinv = self.oinv
+        r.proto = self.proto
+        r.pinv = self.pinv
+        r.matches = self.matches
+        r.target = self.target
         r.pkts = self.pkts
         r.bytes = self.bytes
-        r._spec = self._spec if chain is None else None
+        r._preds = self._preds
+        r._spec = self._spec
+        if chain is not None:
+            r.chain = chain
+            r._spec = None
         return r
 
     # ---- evaluation -----------------------------------------------------------------------
     def compile(self) -> tuple[Callable, ...]:
         """The rule's tests, in the kernel's order (IP header first, then matches in order)."""
-        p = self._p
-        if p._preds is not None:
-            return p._preds
+        if self._preds is not None:
+            return self._preds
         preds: list[Callable] = []
         if self.smask or self.sinv:
             preds.append(lambda pv, n=self.src, m=self.smask, inv=self.sinv: ((pv.src & m) == n) != inv)
@@ -176,20 +177,14 @@ class Rule:
             f = m.compile()
             if f is not None:
                 preds.append(f)
-        p._preds = tuple(preds)   # the same for every rule sharing p: kept there
-        return p._preds
+        self._preds = tuple(preds)
+        return self._preds
 
     def matches_packet(self, pv) -> bool:
-        preds = self._p._preds
-        for f in preds if preds is not None else self.compile():
+        for f in self._preds if self._preds is not None else self.compile():
             if not f(pv):
                 return False
         return True
-
-
-for _name in _PARSED_FIELDS:
-    setattr(Rule, _name, _parsed_field(_name))
-del _name
 
 
 # Parsed rules by their text: every node of a cluster gets the same kube-proxy and kubelet rules, so
