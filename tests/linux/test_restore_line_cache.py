@@ -73,6 +73,7 @@ def _clear():
     restore._LINE_COMMANDS.clear()
     restore._LINE_RULES.clear()
     rule._PARSED.clear()
+    rule._SEEN.clear()
     iptables_cmd._PARSED_COMMANDS.clear()
 
 
@@ -98,11 +99,14 @@ def test_a_line_seen_before_restores_as_the_first_time(setup, text, flags):
 
 def test_warm_rules_share_parsed_parts_not_counters():
     _clear()
-    a, _ = _run([], KUBE, ["--noflush", "--counters"])
+    first, _ = _run([], KUBE, ["--noflush", "--counters"])   # rules seen once are parsed, not kept
+    a, _ = _run([], KUBE, ["--noflush", "--counters"])       # seen again: kept
     b, _ = _run([], KUBE, ["--noflush", "--counters"])
+    r0 = first.table("nat").chains["KUBE-SEP-A"].rules
     ra = a.table("nat").chains["KUBE-SEP-A"].rules
     rb = b.table("nat").chains["KUBE-SEP-A"].rules
     assert [r.matches for r in ra] == [r.matches for r in rb] and ra[0].matches is rb[0].matches
+    assert r0[0].matches is not ra[0].matches
     assert (rb[1].pkts, rb[1].bytes) == (7, 420) and (rb[0].pkts, rb[0].bytes) == (0, 0)
     ra[0].pkts += 1
     assert rb[0].pkts == 0

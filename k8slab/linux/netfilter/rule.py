@@ -188,9 +188,12 @@ class Rule:
 
 
 # Parsed rules by their text: every node of a cluster gets the same kube-proxy and kubelet rules, so
-# a rule is parsed once and later copies share its matches and target (which parsing alone sets; only
-# an nth statistic counts, so a rule with one is never shared). Bounded: cleared when full.
+# a rule seen a second time is kept, and later copies share its matches and target (which parsing
+# alone sets; only an nth statistic counts, so a rule with one is never shared). A rule seen once is
+# only noted: one restore of 100,000 distinct rules (10,000 Services) would otherwise print and copy
+# each for nothing. Bounded: each is cleared when full.
 _PARSED: dict[tuple, Rule] = {}
+_SEEN: set[tuple] = set()
 PARSED_MAX = 100_000
 
 
@@ -208,10 +211,15 @@ def parse_rule(
             return known.copy(), None
     rule, counters = _parse_rule(tokens, table, chain, chain_exists, builtin)
     if counters is None and not any(isinstance(m, StatisticMatch) and m.mode == "nth" for m in rule.matches):
-        if len(_PARSED) >= PARSED_MAX:
-            _PARSED.clear()
-        rule.spec()   # printed once too: copies share the text (-C and -D compare by it)
-        _PARSED[key] = rule.copy()
+        if key not in _SEEN:
+            if len(_SEEN) >= PARSED_MAX:
+                _SEEN.clear()
+            _SEEN.add(key)
+        else:
+            if len(_PARSED) >= PARSED_MAX:
+                _PARSED.clear()
+            rule.spec()   # printed once too: copies share the text (-C and -D compare by it)
+            _PARSED[key] = rule.copy()
     return rule, counters
 
 
