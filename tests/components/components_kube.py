@@ -83,3 +83,14 @@ def run_pod(store, name: str, namespace: str = "default", ip: str = "10.244.1.5"
 def events(store, reason: str | None = None) -> list[dict]:
     out = [e for e in store.list("events", None) if reason is None or e["reason"] == reason]
     return sorted(out, key=lambda e: e["metadata"]["name"])
+
+
+def container_ids(obj, out: set | None = None) -> set:
+    """The ids of every dict and list in ``obj`` (itself included): what two objects share shows
+    as an intersection."""
+    out = set() if out is None else out
+    if isinstance(obj, (dict, list)):
+        out.add(id(obj))
+        for v in obj.values() if isinstance(obj, dict) else obj:
+            container_ids(v, out)
+    return out

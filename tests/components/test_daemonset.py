@@ -1,18 +1,12 @@
 """DaemonSet pods: each a copy of the template (nothing shared with the stored DaemonSet or with
 each other, whatever the store defaults into them), pinned to its node, with the revision hash."""
 
+from components_kube import container_ids
+
 import k8slab
 from k8slab.api.defaults import apply_defaults
 from k8slab.api.meta import clone
 from k8slab.components.daemonset import _revision
-
-
-def _parts(obj, out):
-    if isinstance(obj, (dict, list)):
-        out.add(id(obj))
-        for v in obj.values() if isinstance(obj, dict) else obj:
-            _parts(v, out)
-    return out
 
 
 def test_daemonset_pods_are_private_copies_of_the_template():
@@ -24,14 +18,14 @@ def test_daemonset_pods_are_private_copies_of_the_template():
         pods = [p for p in store.list("pods", ds["metadata"]["namespace"])
                 if any(r.get("uid") == ds["metadata"]["uid"] for r in p["metadata"].get("ownerReferences", []))]
         assert sorted(p["spec"]["nodeName"] for p in pods) == sorted(n["metadata"]["name"] for n in store.list("nodes"))
-        template_parts = _parts(template, set())
+        template_parts = container_ids(template)
         seen: set = set()
         for p in pods:
             assert p["metadata"]["labels"]["controller-revision-hash"] == _revision(ds)
             expected = apply_defaults({"apiVersion": "v1", "kind": "Pod", "metadata": {},
                                        "spec": clone(dict(template["spec"], nodeName=p["spec"]["nodeName"]))})
             assert p["spec"] == expected["spec"]
-            parts = _parts(p["spec"], set())
+            parts = container_ids(p["spec"])
             assert not parts & template_parts and not parts & seen
             seen |= parts
         assert store.get("daemonsets.apps", ds["metadata"]["name"], ds["metadata"]["namespace"]) == before

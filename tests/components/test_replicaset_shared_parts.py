@@ -4,7 +4,7 @@ ReplicaSet's template is shared, and changing one pod's metadata changes no othe
 
 from __future__ import annotations
 
-from components_kube import kind_store, loop_with
+from components_kube import container_ids, kind_store, loop_with
 
 from k8slab.api.meta import clone
 from k8slab.components.replicaset import ReplicaSetController, another_pod, pod_from_template
@@ -19,13 +19,6 @@ def _rs(template_meta: dict, replicas: int) -> dict:
                      "template": {"metadata": dict(template_meta, labels=dict(labels, **template_meta.get("labels", {}))),
                                   "spec": {"containers": [{"name": "nginx", "image": "nginx:1.27"}]}}}}
 
-
-def _ids(obj, out):
-    if isinstance(obj, (dict, list)):
-        out.add(id(obj))
-        for v in obj.values() if isinstance(obj, dict) else obj:
-            _ids(v, out)
-    return out
 
 
 def test_another_pod_is_pod_from_template_with_its_own_writable_dicts():
@@ -52,11 +45,11 @@ def test_a_burst_of_pods_is_each_what_pod_from_template_gives():
         rs = store.get("replicasets.apps", "web")
         pods = [p for p in store.list("pods", "default") if p["metadata"].get("ownerReferences")]
         assert len(pods) == 6
-        template_ids = _ids(rs["spec"]["template"], set())
+        template_ids = container_ids(rs["spec"]["template"])
         for p in pods:
             want = pod_from_template(rs)["metadata"]
             assert {k: v for k, v in p["metadata"].items() if k not in _SERVER_SET} == want
-            assert not _ids(p["metadata"], set()) & template_ids
+            assert not container_ids(p["metadata"]) & template_ids
         # one pod relabelled and annotated: the others and the ReplicaSet stay as they were
         first, rest = pods[0], [clone(p) for p in pods[1:]]
         store.patch("pods", first["metadata"]["name"],
