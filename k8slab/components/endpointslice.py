@@ -168,6 +168,7 @@ class ServicePodIndex:
                     if not by_key:
                         del self.svc_anchor[ns]
 
+
 class ServicePodsController(Controller):
     """What the EndpointSlice and Endpoints controllers share: the store's :class:`ServicePodIndex`,
     node zones, and the trigger-time tracker. Their own watches decide what to requeue."""

@@ -59,6 +59,11 @@ class Address:
         return f"<Address {self.cidr} dev {self.dev.name}{' secondary' if self.secondary else ''}>"
 
 
+def _as_tuple(v) -> tuple:
+    """An AddressIndex value as a tuple: none, its one Address, or the tuple it is."""
+    return () if v is None else (v,) if type(v) is Address else v
+
+
 class AddressIndex:
     """A namespace's addresses indexed two ways, kept in step with ``dev.addresses``: by
     local IP (an int) and by subnet (device, network and prefix length packed in one int, see
@@ -86,23 +91,21 @@ class AddressIndex:
 
     def owners(self, ip: int) -> tuple[Address, ...]:
         """The addresses whose local IP is ``ip`` (as an int)."""
-        v = self._keys.get(ip)
-        return () if v is None else (v,) if type(v) is Address else v
+        return _as_tuple(self._keys.get(ip))
 
     def subnet(self, dev: Link, ip: int, prefixlen: int) -> tuple[Address, ...]:
         """The addresses of the subnet ``ip/prefixlen`` on ``dev``, the primary first."""
-        v = self._keys.get((dev.ifindex << 38) | (prefixlen << 32) | (ip & MASKS[prefixlen]))
-        return () if v is None else (v,) if type(v) is Address else v
+        return _as_tuple(self._keys.get(self.key(dev, ip, prefixlen)))
 
     @property
     def by_ip(self) -> dict[int, tuple[Address, ...]]:
         """Local IP -> its addresses (a fresh dict, for inspection)."""
-        return {k: (v,) if type(v) is Address else v for k, v in self._keys.items() if k <= ALL_ONES}
+        return {k: _as_tuple(v) for k, v in self._keys.items() if k <= ALL_ONES}
 
     @property
     def subnets(self) -> dict[int, tuple[Address, ...]]:
         """:meth:`key` -> the subnet's addresses (a fresh dict, for inspection)."""
-        return {k: (v,) if type(v) is Address else v for k, v in self._keys.items() if k > ALL_ONES}
+        return {k: _as_tuple(v) for k, v in self._keys.items() if k > ALL_ONES}
 
     @property
     def scopes(self) -> dict[Link, dict[int, int]]:
@@ -122,8 +125,8 @@ class AddressIndex:
         return bisect_right(dev.addresses, (False, -scope), key=_place)
 
     def add(self, addr: Address) -> None:
-        ip, plen, keys = int(addr.local), addr.prefixlen, self._keys
-        for key in (ip, (addr.dev.ifindex << 38) | (plen << 32) | (ip & MASKS[plen])):
+        ip, keys = int(addr.local), self._keys
+        for key in (ip, self.key(addr.dev, ip, addr.prefixlen)):
             v = keys.get(key)
             keys[key] = addr if v is None else (v, addr) if type(v) is Address else (*v, addr)
 
@@ -131,7 +134,7 @@ class AddressIndex:
         ip, keys = int(addr.local), self._keys
         for key in (ip, self.key(addr.dev, ip, addr.prefixlen)):
             v = keys[key]
-            rest = tuple(a for a in ((v,) if type(v) is Address else v) if a is not addr)
+            rest = tuple(a for a in _as_tuple(v) if a is not addr)
             if len(rest) > 1:
                 keys[key] = rest
             elif rest:
