@@ -202,9 +202,7 @@ class Table:
                     other.rules[i] = nr
 
     def append(self, rule: Rule) -> None:
-        c = self.chains.get(rule.chain)
-        if c is None:
-            raise NetfilterError("No chain/target/match by that name.", RUNTIME)
+        c = self.chain(rule.chain)
         c.rules.append(rule)
         if c._index is not None and len(c.rules) >= INDEX_MIN_RULES:
             by_dst, others = c._index
@@ -217,7 +215,7 @@ class Table:
                 others.append(i)
                 c._cands = None
         else:
-            c._index = c._cands = None   # c.changed(), inline (every restored rule comes here)
+            c.changed()
         self.exists = True
 
     def insert(self, rule: Rule, rulenum: int = 1) -> None:
