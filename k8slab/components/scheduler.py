@@ -982,20 +982,19 @@ class Scheduler(Controller):
         raws = []   # (raw, entry, size, pool, held)
         for e in feasible:
             zone = e.zone
-            zone_raw = None if zone is None else zone_counts.get(zone, 0) * w_zone + (skew_zone - 1)
+            # the zone term (adding 0.0 for a node without a zone changes no float)
+            zone_raw = 0.0 if zone is None else zone_counts.get(zone, 0) * w_zone + (skew_zone - 1)
             if e.names is not None:
-                score = sc.nodes.get(e.names[0], 0) * w_host + (skew_host - 1)
-                raws.append((_go_round(score if zone_raw is None else score + zone_raw), e, 1, e.names, None))
+                raw = _go_round(sc.nodes.get(e.names[0], 0) * w_host + (skew_host - 1) + zone_raw)
+                raws.append((raw, e, 1, e.names, None))
                 continue
             by_count = sc.groups.get(e.bucket.key) or {}
             held = sum(map(len, by_count.values())) if by_count else 0
             if held < len(e.pool):
-                score = skew_host - 1
-                raws.append((_go_round(score if zone_raw is None else score + zone_raw), e, len(e.pool) - held,
-                             e.pool, (sc.nodes, held) if held else None))
+                raws.append((_go_round(skew_host - 1 + zone_raw), e, len(e.pool) - held, e.pool,
+                             (sc.nodes, held) if held else None))
             for cnt, nodes in by_count.items():
-                score = cnt * w_host + (skew_host - 1)
-                raws.append((_go_round(score if zone_raw is None else score + zone_raw), e, len(nodes), nodes, None))
+                raws.append((_go_round(cnt * w_host + (skew_host - 1) + zone_raw), e, len(nodes), nodes, None))
         lo = min(x[0] for x in raws)
         hi = max(x[0] for x in raws)
         out = []
