@@ -47,27 +47,36 @@ def schema_for(api_version: str, kind: str) -> dict | None:
     return dict(top, definitions=data["definitions"])
 
 
-def _import_jsonschema():
-    """``import jsonschema``, without the optional ``rfc3987_syntax`` it would load on the way.
+# The optional packages jsonschema imports for its string format checkers (installed next to
+# JupyterLab). The apiserver's structural check here asserts no format (no FormatChecker is given:
+# ``int32``, ``date-time`` and the like are annotations), so none of them is of use.
+_FORMAT_PACKAGES = ("rfc3987_syntax", "rfc3987", "rfc3986_validator", "rfc3339_validator", "webcolors",
+                    "jsonpointer", "uri_template", "isoduration", "fqdn", "idna")
 
-    That package (installed next to JupyterLab) compiles dozens of grammars when imported: about
-    a second, paid on a learner's first ``kubectl apply``, for the "iri" string format, which no
-    Kubernetes schema uses. jsonschema skips it when the import fails, so make it fail, briefly."""
+
+def _import_jsonschema():
+    """``import jsonschema``, without the optional format-checker packages it would load on the way.
+
+    They cost a learner's first ``kubectl apply`` or ``create`` their import time for checks that
+    are never made: ``rfc3987_syntax`` compiles dozens of grammars (about a second), ``isoduration``
+    brings ``arrow``, and the others some tens of milliseconds (`make bench`: a first ``create
+    deployment`` in ``kind(workers=2)``). jsonschema skips a checker whose import fails, so make
+    those imports fail, briefly; a package already imported by someone else is left alone."""
     import sys
 
     if "jsonschema" in sys.modules:
         return sys.modules["jsonschema"]
-    missing = object()
-    saved = sys.modules.get("rfc3987_syntax", missing)
-    if saved is missing:
-        sys.modules["rfc3987_syntax"] = None  # an import of it now raises ImportError
+    blocked = [name for name in _FORMAT_PACKAGES if name not in sys.modules]
+    for name in blocked:
+        sys.modules[name] = None  # an import of it now raises ImportError
     try:
         import jsonschema
     except ImportError:  # pragma: no cover
         return None
     finally:
-        if saved is missing:
-            del sys.modules["rfc3987_syntax"]
+        for name in blocked:
+            if sys.modules.get(name, 0) is None:
+                del sys.modules[name]
     return jsonschema
 
 
