@@ -28,12 +28,17 @@ class DaemonSetController(Controller):
     name = "daemonset-controller"
     resources = ("daemonsets.apps", "nodes", "pods")
 
+    def on_event(self, event) -> None:
+        if event.type != "DELETED" and event.resource.kind == "Pod":   # most events: key_for says None
+            return
+        super().on_event(event)
+
     def key_for(self, event):
         if event.resource.kind == "Node":
             return "all"
         meta = event.object["metadata"]
         if event.resource.kind == "Pod":  # a pod of ours went away: the node needs a new one
-            if event.type != "DELETED":   # (most pod events: looked at no further)
+            if event.type != "DELETED":
                 return None
             owner = next((r for r in meta.get("ownerReferences", []) if r.get("kind") == "DaemonSet"), None)
             return (meta["namespace"], owner["name"]) if owner else None
