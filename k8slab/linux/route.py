@@ -28,7 +28,6 @@ from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
 from ipaddress import IPv4Address, IPv4Network
-from operator import attrgetter
 from typing import TYPE_CHECKING
 
 from k8slab.linux.address import SCOPE_NAMES, select_source
@@ -52,9 +51,6 @@ TYPE_ERRORS = {
     "prohibit": ("EACCES", "Permission denied"),
     "throw": ("EAGAIN", "Resource temporarily unavailable"),
 }
-
-
-_DEV = attrgetter("dev")
 
 
 def _rank(r: Route) -> tuple[int, int]:
@@ -148,14 +144,18 @@ class RouteTable:
     first (one that empties stays: probing it finds nothing); equal tuples are one shared
     object (:func:`_with_plen`: every pod's tables use the same few). Most prefixes have
     one route, stored as itself; several routes to one prefix are a tuple ordered by
-    :func:`_rank`."""
+    :func:`_rank`, and ``_devs`` counts the devices of such a prefix's routes (kept by
+    :meth:`_put` and :meth:`remove`; None until a prefix first has two): :meth:`add_kernel`
+    then tells a new device's route from a duplicate without reading every route there (a
+    node's gateway /32 has one per pod veth)."""
 
-    __slots__ = ("id", "_routes", "_plens")
+    __slots__ = ("id", "_routes", "_plens", "_devs")
 
     def __init__(self, table_id: int) -> None:
         self.id = table_id
         self._routes: dict[int, Route | tuple[Route, ...]] = {}
         self._plens: tuple[int, ...] = ()
+        self._devs: dict[int, dict[Link | None, int]] | None = None
 
     def __len__(self) -> int:
         return sum(1 if type(v) is Route else len(v) for v in self._routes.values())
@@ -194,14 +194,10 @@ class RouteTable:
         (device, type, source) is there already, as the kernel's fib_magic finds it."""
         key = plen << 32 | dst
         v = self._routes.get(key)
-        if v is not None:
-            routes = (v,) if type(v) is Route else v
-            # The device first, all at once: it tells apart the many routes to one prefix (a
-            # node's gateway address is on every pod's veth).
-            if dev in map(_DEV, routes):
-                for r in routes:
-                    if r.dev is dev and r.type == type_ and r.src == src and r.proto == "kernel":
-                        return
+        if v is not None and (v.dev is dev if type(v) is Route else dev in self._devs[key]):
+            for r in ((v,) if type(v) is Route else v):
+                if r.dev is dev and r.type == type_ and r.src == src and r.proto == "kernel":
+                    return
         self._put(key, v, Route(dst, plen, type_, self.id, None, dev, src, scope, "kernel"))
 
     def _put(self, key: int, v: Route | tuple[Route, ...] | None, route: Route) -> None:
@@ -213,6 +209,13 @@ class RouteTable:
                 self._plens = _with_plen(self._plens, plen)
             return
         routes = (v,) if type(v) is Route else v
+        devs = self._devs
+        if devs is None:
+            devs = self._devs = {}
+        counts = devs.get(key)
+        if counts is None:   # the prefix's second route
+            counts = devs[key] = {v.dev: 1}
+        counts[route.dev] = counts.get(route.dev, 0) + 1
         rank = _rank(route)
         if _rank(routes[-1]) <= rank:   # the usual case: it goes last (kernel routes all rank (0, 0))
             self._routes[key] = (*routes, route)
@@ -229,8 +232,14 @@ class RouteTable:
             raise ValueError(f"{route!r} is not in table {self.id}")
         if len(rest) > 1:
             self._routes[key] = rest
+            counts = self._devs[key]
+            if counts[route.dev] > 1:
+                counts[route.dev] -= 1
+            else:
+                del counts[route.dev]
         elif rest:
             self._routes[key] = rest[0]
+            del self._devs[key]
         else:
             del self._routes[key]
 
