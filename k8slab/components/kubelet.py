@@ -65,7 +65,7 @@ class Sandbox:
     etc: tuple
     host_network: bool = False
     containers: dict[str, Container] = field(default_factory=dict)
-    pids: list = field(default_factory=list)
+    pids: tuple = ()    # its processes (the pause process, then each container's): a tuple holds two in less
     _fs: FileSystem | None = None
 
     @property
@@ -265,7 +265,7 @@ class Kubelet(Controller):
                 return None
             ip = result["ips"][0]["address"].split("/")[0]
         sb = Sandbox(sandbox_id, netns, ip, self.pod_files(pod, host_network), host_network)
-        sb.pids.append(m.spawn("/pause", "65535"))
+        sb.pids = (m.spawn("/pause", "65535"),)
         return sb
 
     def pod_files(self, pod: dict, host_network: bool) -> tuple:
@@ -292,23 +292,23 @@ class Kubelet(Controller):
         ctr = Container(name, f"containerd://{self.ids(32)}", app, c.get("image", ""), restarts, last_exit=last_exit)
         sb.containers[name] = ctr
         sockets = sb.netns.sockets
-        for proto, port in app.listens:
+        listens = tuple(app.listens)
+        for i, (proto, port) in enumerate(listens):
             try:
                 sockets.bind(proto, "0.0.0.0", port, app)
             except SocketError:
-                for s in ctr.sockets:
-                    sockets.unbind(*s)
-                ctr.sockets = ()
+                for bound_proto, bound_port in listens[:i]:
+                    sockets.unbind(bound_proto, "0.0.0.0", bound_port)
                 ctr.error = f"listen {proto} 0.0.0.0:{port}: bind: address already in use"
                 ctr.restarts += 1
                 self._event(pod, "Warning", "BackOff", "Back-off restarting failed container "
                             f"{name} in pod {pod['metadata']['name']}_{pod['metadata']['namespace']}"
                             f"({pod['metadata']['uid']})")
                 return ctr
-            ctr.sockets += (_any_address(proto, port),)
+        ctr.sockets = _any_addresses(listens)
         ctr.running = True
         ctr.started_at = self.machine.netns.kernel.now
-        sb.pids.append(self.machine.spawn(app.command))
+        sb.pids += (self.machine.spawn(app.command),)
         pulled, created, started = _start_messages(ctr.image, name)
         self._event(pod, "Normal", "Pulled", pulled)
         self._event(pod, "Normal", "Created", created)
@@ -542,9 +542,10 @@ def _start_messages(image: str, name: str) -> tuple[str, str, str]:
 
 
 @functools.lru_cache(maxsize=256)
-def _any_address(proto: str, port: int) -> tuple[str, str, int]:
-    """A listening socket on every address: (proto, "0.0.0.0", port)."""
-    return (proto, "0.0.0.0", port)
+def _any_addresses(listens: tuple) -> tuple[tuple[str, str, int], ...]:
+    """The sockets of a program listening on every address, ``(proto, "0.0.0.0", port)`` for each of its
+    ``(proto, port)``: one tuple for the containers of an image (stored: a container keeps it read-only)."""
+    return tuple((proto, "0.0.0.0", port) for proto, port in listens)
 
 
 def _qos(pod: dict) -> str:
