@@ -69,7 +69,36 @@ def _dir(conf: dict) -> str:
     return f"{conf.get('ipam', {}).get('dataDir', DEFAULT_DATA_DIR)}/{conf['name']}"
 
 
-def _reservations(host: Host, d: str) -> dict[str, str]:
+class _Record(dict):
+    """host-local's record of one state directory (``host.ipam_files[d]``): IP file name ->
+    what it holds (``<id>\\r\\n<ifname>``), and ``owners``, how many files hold each text.
+    An ADD then learns that its new container holds no address without comparing its text
+    with every file's (a node's record has one per pod, each far apart in memory). Changed only
+    through :meth:`put` and :meth:`drop`, which keep the two in step."""
+
+    __slots__ = ("owners",)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.owners: dict[str, int] = {}
+
+    def put(self, name: str, text: str) -> None:
+        """The file ``name`` holds ``text``."""
+        self.drop(name)
+        self[name] = text
+        self.owners[text] = self.owners.get(text, 0) + 1
+
+    def drop(self, name: str) -> None:
+        """The file ``name`` is gone (nothing if it was not recorded)."""
+        text = self.pop(name, None)
+        if text is not None:
+            if self.owners[text] > 1:
+                self.owners[text] -= 1
+            else:
+                del self.owners[text]
+
+
+def _reservations(host: Host, d: str) -> _Record:
     """The state directory's IP files and what each holds (``<id>\\r\\n<ifname>``).
 
     Reading every file on every call (as the real plugin does) grows with the pods on the
@@ -81,14 +110,16 @@ def _reservations(host: Host, d: str) -> dict[str, str]:
     Not seen: a file rewritten in place by something other than host-local (nothing in k8slab
     does; a new Host, as ``Machine.host`` gives, reads every file)."""
     fs = host.fs
-    known = host.ipam_files.setdefault(d, {})
+    known = host.ipam_files.get(d)
+    if known is None:
+        known = host.ipam_files[d] = _Record()
     version = fs.version(d)
     if host.ipam_versions.get(d) != version:
         for name in fs.names(d) ^ known.keys():   # the files that appeared or went
             if name in known:
-                del known[name]
+                known.drop(name)
             elif not name.startswith(LAST_RESERVED):
-                known[name] = fs.read(f"{d}/{name}")
+                known.put(name, fs.read(f"{d}/{name}"))
         host.ipam_versions[d] = version
     return known
 
@@ -104,12 +135,13 @@ def _held_by(host: Host, d: str, owner: str) -> list[str]:
     """The IP files that hold ``owner`` (``<id>\\r\\n<ifname>``), in ``ls`` order, each read
     again to be sure."""
     known = _reservations(host, d)
-    if owner not in known.values():
+    if owner not in known.owners:
         return []
     held = []
     for name in sorted(n for n, o in known.items() if o == owner):
-        known[name] = host.fs.read(f"{d}/{name}")
-        if known[name] == owner:
+        text = host.fs.read(f"{d}/{name}")
+        known.put(name, text)
+        if text == owner:
             held.append(name)
     return held
 
@@ -148,7 +180,7 @@ def add(host: Host, env: dict, conf: dict) -> dict:
                        f"{format_ip(start)}-{format_ip(end)}")
     fs.write(f"{d}/{chosen}", owner)
     fs.write(last_file, chosen)
-    taken[chosen] = owner
+    taken.put(chosen, owner)
     _in_step(host, d)
     routes = []
     for r in conf.get("ipam", {}).get("routes", ()):
@@ -160,7 +192,7 @@ def delete(host: Host, env: dict, conf: dict) -> None:
     d = _dir(conf)
     for name in _held_by(host, d, f"{env['CNI_CONTAINERID']}\r\n{env['CNI_IFNAME']}"):
         host.fs.remove(f"{d}/{name}")
-        del host.ipam_files[d][name]
+        host.ipam_files[d].drop(name)
     _in_step(host, d)
     return None
 
