@@ -70,6 +70,10 @@ class Controller:
         """Called when the controller joins a loop (``store`` set), before its watches start: the
         place to open what it reads besides its own watches (a shared cache). Default: nothing."""
 
+    def stop(self) -> None:
+        """Called when the controller leaves its loop, after its watches stopped: undo what
+        :meth:`start` opened. Default: nothing."""
+
     def resync(self, now: float) -> None:
         """Called after the clock moved; default: nothing."""
 
@@ -114,6 +118,7 @@ class Controllers:
         for w in list(self.store._watches):
             if getattr(w.handler, "__self__", None) is controller:
                 w.stop()
+        controller.stop()
 
     def settle(self, floor: int = 100_000, per_object: int = 100) -> int:
         """Deliver events and reconcile until no controller has work; returns the reconciles run.

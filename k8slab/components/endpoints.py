@@ -40,7 +40,7 @@ class EndpointsController(ServicePodsController):
     """The Endpoints controller (``kube-controller-manager``'s ``endpoints-controller``)."""
 
     name = "endpoints-controller"
-    resources = ("services", "nodes", "pods", "endpoints")
+    resources = ("services", "nodes", "endpoints")   # and pods, through the index
 
     def on_event(self, event) -> None:
         if event.resource.kind == "Endpoints":

@@ -96,13 +96,19 @@ class ServicePodIndex:
     """Pods by namespace, name and label, and Services by selector: what the EndpointSlice and
     Endpoints controllers read, held once per store as kube-controller-manager's shared pod and
     Service informers hold it for both. It keeps itself current through its own watches, made
-    with it (an initial list, then every event), whichever controllers come and go."""
+    with it (an initial list, then every event), whichever controllers come and go.
+
+    Like a shared informer's event handlers, the controllers' pod handlers are called from its
+    pod watch (:meth:`follow`) instead of each watching every pod, and only for the events of a
+    namespace where a Service selects pods: elsewhere a pod event requeues nothing."""
 
     def __init__(self, store) -> None:
+        self.store = store
         self.pods: dict = {}                 # ns -> name -> pod (its labels are the ones indexed)
         self.pods_by_label: dict = {}        # (ns, key, value) -> {pod name}
         self.services: dict = {}             # (ns, name) -> selector map
         self.svc_anchor: dict = {}           # ns -> label key -> value -> {service name} (none empty)
+        self.followers: list = []            # (resourceVersion when it began, pod event handler)
         for resource in ("services", "pods"):
             store.watch(self.on_event, resource=resource, send_initial=True)
 
@@ -113,6 +119,14 @@ class ServicePodIndex:
         if index is None:
             index = store.client_state["service-pods"] = cls(store)
         return index
+
+    def follow(self, handler) -> None:
+        """Call ``handler`` with the pod events from now on (as a watch made now would get them)
+        of the namespaces where a Service selects pods."""
+        self.followers.append((self.store._rv, handler))
+
+    def unfollow(self, handler) -> None:
+        self.followers = [f for f in self.followers if f[1] != handler]
 
     def on_event(self, event) -> None:
         obj = event.object
@@ -152,6 +166,10 @@ class ServicePodIndex:
             if labels is not None:
                 for k, v in labels.items():
                     self.pods_by_label.setdefault((ns, k, v), set()).add(name)
+        if ns in self.svc_anchor:
+            for start, handler in self.followers:
+                if event.seq > start:
+                    handler(event)
 
     def _unanchor(self, ns: str, k: str, v: str, name: str) -> None:
         """Take a Service off its anchor label, dropping what is left empty: a namespace without
@@ -171,7 +189,8 @@ class ServicePodIndex:
 
 class ServicePodsController(Controller):
     """What the EndpointSlice and Endpoints controllers share: the store's :class:`ServicePodIndex`,
-    node zones, and the trigger-time tracker. Their own watches decide what to requeue."""
+    node zones, and the trigger-time tracker. Their own watches decide what to requeue; pod events
+    come through the index (:meth:`ServicePodIndex.follow`) when ``resources`` has no ``pods``."""
 
     resources = ("services", "nodes", "pods")
 
@@ -188,7 +207,13 @@ class ServicePodsController(Controller):
         self.svc_seen: dict = {}             # service key -> spec last synced
 
     def start(self) -> None:
-        self._open_index()   # its watches come first: it has every event ours deliver
+        index = self._open_index()   # its watches come first: it has every event ours deliver
+        if "pods" not in self.resources:
+            index.follow(self.on_event)
+
+    def stop(self) -> None:
+        if self.index is not None:
+            self.index.unfollow(self.on_event)
 
     def _open_index(self) -> ServicePodIndex:
         index = self.index = ServicePodIndex.of(self.store)
@@ -319,7 +344,7 @@ class EndpointSliceController(ServicePodsController):
     ``max_endpoints_per_slice``: as the ``--max-endpoints-per-slice`` flag (default 100)."""
 
     name = "endpointslice-controller"
-    resources = ("services", "nodes", "pods", "endpointslices")
+    resources = ("services", "nodes", "endpointslices")   # and pods, through the index
 
     def __init__(self, max_endpoints_per_slice: int = MAX_ENDPOINTS_PER_SLICE) -> None:
         super().__init__()
