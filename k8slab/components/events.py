@@ -177,9 +177,17 @@ def record(store, obj: dict, type_: str, reason: str, message: str, component: s
            field_path: str = "") -> dict | None:
     """A core v1 Event from ``tools/record`` (see the module docstring): returns the Event written
     (made or bumped), or None when the spam filter dropped it."""
+    return record_all(store, obj, ((type_, reason, message),), component, host, field_path)[0]
+
+
+def record_all(store, obj: dict, events, component: str, host: str = "", field_path: str = "") -> list:
+    """:func:`record` for several events about one object from one source, in order: ``events`` are
+    ``(type, reason, message)``; returns what :func:`record` returns for each. The kubelet starting
+    a container writes three (Pulled, Created, Started): the object's reference, the clock and the
+    source's log in the correlator are looked up once for them."""
     st = store.client_state.get("events") or _state(store)
     if not st.enabled:
-        return None
+        return [None] * len(events)
     ref, ident = _reference(st, obj, field_path)
     now = store.clock()
     ts = rfc3339(now)
@@ -192,61 +200,66 @@ def record(store, obj: dict, type_: str, reason: str, message: str, component: s
             logs.popitem(last=False)
     else:
         logs.move_to_end(log_key)
-    # The aggregator: the AGGREGATE_MAX-th distinct message of a (type, reason) group, each within
-    # AGGREGATE_WINDOW of the last, goes into the combined event. It keeps AGGREGATE_MAX - 1 messages:
-    # client-go drops an arbitrary one (a Go map), this the oldest.
-    entries = log.entries
-    group_key = (type_, reason)
-    group = entries.get(group_key)
-    if group is None or now - group[0] > AGGREGATE_WINDOW:
-        group = entries[group_key] = [now, message]
-    else:
-        group[0] = now
-        if message not in group:
-            group.append(message)
-    if len(group) > AGGREGATE_MAX:
-        del group[1]
-        key, message = ("", type_, reason), COMBINED + message
-    else:
-        key = (field_path, type_, reason, message)
-    # The logger: a repeat bumps the count of the event last written for the same key.
-    seen = entries.get(key)
-    if seen is None:
-        ns = _events_namespace(ident[2])
-        name, count, first = f"{ref['name']}.{_unix_nano(now, st):x}", 1, ts
-    else:
-        ns, name, count, first = seen
-        count += 1
-    entries[key] = (ns, name, count, first)
-    if len(entries) > CACHE_SIZE:
-        del entries[next(iter(entries))]
-    # The spam filter: a token bucket per source and object (what it drops was counted above).
-    tokens = min(SPAM_BURST, log.tokens + (now - log.when) / SPAM_REFILL)
-    log.when = now
-    if tokens < 1:
-        log.tokens = tokens
-        return None
-    log.tokens = tokens - 1
-    if count > 1:
-        existing = store.try_get("events", name, ns)
-        if existing is not None:
-            new = dict(existing)
-            new["metadata"] = dict(existing["metadata"])
-            new["count"], new["lastTimestamp"], new["message"] = count, ts, message
-            return store.update(new, ns, validate=False, copy=False)
     shared = st.shared
     source = shared.get((component, host))
     if source is None:
         source = st.share((component, host),
                           {"component": component, "host": host} if host else {"component": component})
-    message = shared.get(message) or st.share(message, message)
-    event = {
-        "apiVersion": "v1", "kind": "Event", "metadata": {"name": name, "namespace": ns},
-        "count": count, "eventTime": None, "firstTimestamp": first, "involvedObject": ref, "lastTimestamp": ts,
-        "message": message, "reason": reason, "reportingComponent": component, "reportingInstance": host,
-        "source": source, "type": type_,
-    }
-    return store.create(event, validate=False, copy=False)
+    entries = log.entries
+    events_ns = _events_namespace(ident[2])
+    out = []
+    for type_, reason, message in events:
+        # The aggregator: the AGGREGATE_MAX-th distinct message of a (type, reason) group, each within
+        # AGGREGATE_WINDOW of the last, goes into the combined event. It keeps AGGREGATE_MAX - 1
+        # messages: client-go drops an arbitrary one (a Go map), this the oldest.
+        group_key = (type_, reason)
+        group = entries.get(group_key)
+        if group is None or now - group[0] > AGGREGATE_WINDOW:
+            group = entries[group_key] = [now, message]
+        else:
+            group[0] = now
+            if message not in group:
+                group.append(message)
+        if len(group) > AGGREGATE_MAX:
+            del group[1]
+            key, message = ("", type_, reason), COMBINED + message
+        else:
+            key = (field_path, type_, reason, message)
+        # The logger: a repeat bumps the count of the event last written for the same key.
+        seen = entries.get(key)
+        if seen is None:
+            ns, name, count, first = events_ns, f"{ref['name']}.{_unix_nano(now, st):x}", 1, ts
+        else:
+            ns, name, count, first = seen
+            count += 1
+        entries[key] = (ns, name, count, first)
+        if len(entries) > CACHE_SIZE:
+            del entries[next(iter(entries))]
+        # The spam filter: a token bucket per source and object (what it drops was counted above).
+        tokens = min(SPAM_BURST, log.tokens + (now - log.when) / SPAM_REFILL)
+        log.when = now
+        if tokens < 1:
+            log.tokens = tokens
+            out.append(None)
+            continue
+        log.tokens = tokens - 1
+        if count > 1:
+            existing = store.try_get("events", name, ns)
+            if existing is not None:
+                new = dict(existing)
+                new["metadata"] = dict(existing["metadata"])
+                new["count"], new["lastTimestamp"], new["message"] = count, ts, message
+                out.append(store.update(new, ns, validate=False, copy=False))
+                continue
+        message = shared.get(message) or st.share(message, message)
+        event = {
+            "apiVersion": "v1", "kind": "Event", "metadata": {"name": name, "namespace": ns},
+            "count": count, "eventTime": None, "firstTimestamp": first, "involvedObject": ref,
+            "lastTimestamp": ts, "message": message, "reason": reason, "reportingComponent": component,
+            "reportingInstance": host, "source": source, "type": type_,
+        }
+        out.append(store.create(event, validate=False, copy=False))
+    return out
 
 
 def emit(store, obj: dict, type_: str, reason: str, action: str, note: str, controller: str,

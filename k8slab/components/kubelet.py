@@ -20,7 +20,7 @@ from k8slab.api.meta import rfc3339, uuid_text
 from k8slab.components.apps import App, app_for
 from k8slab.components.cni import CNIError, add_network_list, del_network_list
 from k8slab.components.controller import Controller
-from k8slab.components.events import record
+from k8slab.components.events import record, record_all
 from k8slab.components.kubelet_dns import pod_resolv_conf
 from k8slab.linux.errors import SocketError
 from k8slab.linux.fs import FileSystem
@@ -309,10 +309,7 @@ class Kubelet(Controller):
         ctr.running = True
         ctr.started_at = self.machine.netns.kernel.now
         sb.pids += (self.machine.spawn(app.command),)
-        pulled, created, started = _start_messages(ctr.image, name)
-        self._event(pod, "Normal", "Pulled", pulled)
-        self._event(pod, "Normal", "Created", created)
-        self._event(pod, "Normal", "Started", started)
+        record_all(self.store, pod, _start_events(ctr.image, name), "kubelet", host=self.machine.name)
         return ctr
 
     def crash_container(self, pod: dict, name: str, message: str) -> None:
@@ -535,10 +532,10 @@ def _pod_conditions(states: tuple, since: tuple, unready: str | None) -> list[di
 
 
 @functools.lru_cache(maxsize=256)
-def _start_messages(image: str, name: str) -> tuple[str, str, str]:
-    """The Pulled, Created and Started event messages of a container."""
-    return (f"Container image \"{image}\" already present on machine", f"Created container: {name}",
-            f"Started container {name}")
+def _start_events(image: str, name: str) -> tuple[tuple[str, str, str], ...]:
+    """The events of a container's start, Pulled, Created and Started, as ``(type, reason, message)``."""
+    return (("Normal", "Pulled", f"Container image \"{image}\" already present on machine"),
+            ("Normal", "Created", f"Created container: {name}"), ("Normal", "Started", f"Started container {name}"))
 
 
 @functools.lru_cache(maxsize=256)

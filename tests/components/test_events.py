@@ -7,7 +7,16 @@ import random
 
 from k8slab.api.meta import rfc3339
 from k8slab.api.store import Store
-from k8slab.components.events import CACHE_SIZE, SERIES_WINDOW, emit, micro_time, object_reference, record
+from k8slab.components.events import (
+    CACHE_SIZE,
+    COMBINED,
+    SERIES_WINDOW,
+    emit,
+    micro_time,
+    object_reference,
+    record,
+    record_all,
+)
 
 
 def _objects():
@@ -172,3 +181,34 @@ def test_a_deployment_of_thirty_pods_shows_nine_events_and_one_combined():
     pods = {p["metadata"]["uid"] for p in c.store.list("pods", "default")}
     per_pod = [e for e in c.store.list("events", "default") if e["involvedObject"].get("uid") in pods]
     assert len(per_pod) >= 4 * 30
+
+
+def test_record_all_writes_what_record_writes_one_by_one():
+    """record_all (the kubelet's Pulled, Created, Started at once) against record called for each event
+    in turn, on two stores with one clock and seed: the same Events (names, counts, messages, the
+    combined event past 10 distinct messages, nothing past the spam filter's 25) and the same returns."""
+    def run(batched: bool):
+        rng = random.Random(11)
+        clock = [0.0]
+        store = Store(clock=lambda: clock[0])
+        objs = _objects()[:2]
+        returns = []
+        for step in range(400):
+            obj = rng.choice(objs)
+            clock[0] += rng.choice((0, 0, 1, 5, 100))
+            batch = [(rng.choice(("Normal", "Warning")), rng.choice(("Pulled", "Created", "Started")),
+                      rng.choice(("same", f"m{step % 13}", f"u{step}-{i}"))) for i in range(rng.randint(0, 4))]
+            host, field_path = rng.choice((("kind-worker", ""),) * 9 + (("", "spec.containers{c}"),))
+            if batched:
+                got = record_all(store, obj, batch, "kubelet", host=host, field_path=field_path)
+            else:
+                got = [record(store, obj, *e, "kubelet", host=host, field_path=field_path) for e in batch]
+            returns.append([None if ev is None else (ev["metadata"]["name"], ev["count"]) for ev in got])
+        return returns, store.list("events", None)
+
+    one_by_one, batched = run(False), run(True)
+    assert batched == one_by_one
+    events = one_by_one[1]
+    assert any(e["message"].startswith(COMBINED) for e in events)   # the aggregator was reached
+    assert any(e["count"] > 1 for e in events)
+    assert any(r is None for step in one_by_one[0] for r in step)   # and the spam filter
