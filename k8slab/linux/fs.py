@@ -22,8 +22,9 @@ class FileSystemError(Exception):
 
 class FileSystem:
     """Files by absolute path; folders exist when a file lies below them. ``_children`` maps
-    each such folder to the names directly below it, each counted 1 for a file, 1 for a
-    folder (one holding anything), 2 for both: ``isdir`` and ``listdir`` then cost what the
+    each such folder to the paths directly below it (a file's is the very key of ``_files``:
+    no second string a file), each counted 1 for a file, 1 for a folder (one holding
+    anything), 2 for both: ``isdir`` and ``listdir`` then cost what the
     folder holds, not what the whole filesystem does. It is built by the first question about
     folders and from then on kept in step by :meth:`write` and :meth:`remove` (a pod's few
     files are never listed, so its filesystem never pays for one). ``_versions`` counts the
@@ -58,23 +59,22 @@ class FileSystem:
             return
         versions = self._versions
         while p != "/":
-            parent, _, name = p.rpartition("/")
-            parent = parent or "/"
+            parent = p[:p.rindex("/")] or "/"
             if versions is not None and parent in versions:
                 versions[parent] += 1
-            names = children.get(parent)
-            if names is None:
-                names = children[parent] = {}
-            was_empty = not names
-            n = names.get(name, 0) + step
+            below = children.get(parent)
+            if below is None:
+                below = children[parent] = {}
+            was_empty = not below
+            n = below.get(p, 0) + step
             if n:
-                names[name] = n
+                below[p] = n
             else:
-                del names[name]
+                del below[p]
             if step > 0:
                 if not was_empty:
                     return
-            elif names:
+            elif below:
                 return
             else:
                 del children[parent]
@@ -129,7 +129,9 @@ class FileSystem:
     def names(self, path: str) -> set[str]:
         """The names directly below the folder ``path`` as a set (empty if it is no folder):
         :meth:`listdir` without the sort, for callers that compare listings."""
-        return set(self._folders().get(self._norm(path), ()))
+        p = self._norm(path)
+        cut = len(p) + 1 if p != "/" else 1
+        return {q[cut:] for q in self._folders().get(p, ())}
 
     def listdir(self, path: str) -> list[str]:
         """Names directly below ``path``, sorted as ``ls`` sorts them in the C locale."""
@@ -138,4 +140,5 @@ class FileSystem:
             return [posixpath.basename(p)]
         if not self.isdir(p):
             raise FileSystemError(f"ls: cannot access '{path}': No such file or directory")
-        return sorted(self._folders().get(p, ()))
+        cut = len(p) + 1 if p != "/" else 1   # the paths below share all but their names
+        return [q[cut:] for q in sorted(self._folders().get(p, ()))]
