@@ -38,6 +38,9 @@ class Controller:
     name: str = ""
     resources: tuple[str, ...] = ()
     field: tuple[str, str] | None = None   # a field selector for every watch (the kubelet's spec.nodeName)
+    # Watched resources whose events come through what start() opened (a shared informer's
+    # handlers), not through a watch of the controller's own.
+    shared: tuple[str, ...] = ()
 
     def __init__(self) -> None:
         self.queue: deque = deque()
@@ -99,6 +102,8 @@ class Controllers:
         self.controllers.append(controller)
         controller.start()
         for resource in controller.resources:
+            if resource in controller.shared:
+                continue
             self.store.watch(controller.on_event, resource=resource, send_initial=True, field=controller.field)
         if controller.queue:
             self.schedule(controller)

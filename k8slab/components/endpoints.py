@@ -40,7 +40,8 @@ class EndpointsController(ServicePodsController):
     """The Endpoints controller (``kube-controller-manager``'s ``endpoints-controller``)."""
 
     name = "endpoints-controller"
-    resources = ("services", "nodes", "endpoints")   # and pods, through the index
+    resources = ("services", "nodes", "pods", "endpoints")
+    shared = ("pods",)   # through the index
 
     def on_event(self, event) -> None:
         if event.resource.kind == "Endpoints":

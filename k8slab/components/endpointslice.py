@@ -190,7 +190,7 @@ class ServicePodIndex:
 class ServicePodsController(Controller):
     """What the EndpointSlice and Endpoints controllers share: the store's :class:`ServicePodIndex`,
     node zones, and the trigger-time tracker. Their own watches decide what to requeue; pod events
-    come through the index (:meth:`ServicePodIndex.follow`) when ``resources`` has no ``pods``."""
+    come through the index (:meth:`ServicePodIndex.follow`) when ``shared`` has ``pods``."""
 
     resources = ("services", "nodes", "pods")
 
@@ -208,7 +208,7 @@ class ServicePodsController(Controller):
 
     def start(self) -> None:
         index = self._open_index()   # its watches come first: it has every event ours deliver
-        if "pods" not in self.resources:
+        if "pods" in self.shared:
             index.follow(self.on_event)
 
     def stop(self) -> None:
@@ -344,7 +344,8 @@ class EndpointSliceController(ServicePodsController):
     ``max_endpoints_per_slice``: as the ``--max-endpoints-per-slice`` flag (default 100)."""
 
     name = "endpointslice-controller"
-    resources = ("services", "nodes", "endpointslices")   # and pods, through the index
+    resources = ("services", "nodes", "pods", "endpointslices")
+    shared = ("pods",)   # through the index
 
     def __init__(self, max_endpoints_per_slice: int = MAX_ENDPOINTS_PER_SLICE) -> None:
         super().__init__()

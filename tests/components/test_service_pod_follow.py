@@ -26,7 +26,7 @@ class Endpoints(EndpointsController):
 
 def watching(cls):
     """The same controller with a pod watch of its own (the way before the index forwarded)."""
-    return type(f"Watching{cls.__name__}", (cls,), {"resources": cls.resources + ("pods",)})
+    return type(f"Watching{cls.__name__}", (cls,), {"shared": ()})
 
 
 def _write(store, rng, step, pods, svcs):
