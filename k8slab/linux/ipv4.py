@@ -3,9 +3,11 @@
 The kernel keeps addresses as 32-bit numbers; so do the routing tables and address indexes
 here. Parsing a dotted quad with :mod:`ipaddress` costs a few microseconds and an
 ``IPv4Network`` a few hundred bytes, and every pod adds a dozen of each. These helpers accept
-the canonical spellings (``10.244.1.2``, ``10.244.1.0/24``) through a regular expression and
-:func:`socket.inet_aton`, and hand anything else to :mod:`ipaddress`, so what is accepted,
-what it means and the ``ValueError`` raised for garbage are exactly :mod:`ipaddress`'s.
+the canonical spellings (``10.244.1.2``, ``10.244.1.0/24``) through :func:`socket.inet_aton`
+(kept only when :func:`socket.inet_ntoa` spells its bytes back as given: it takes forms
+:mod:`ipaddress` refuses, such as ``010.0.0.1`` or ``1.2.3``), and hand anything else to
+:mod:`ipaddress`, so what is accepted, what it means and the ``ValueError`` raised for garbage
+are exactly :mod:`ipaddress`'s.
 
 >>> parse_ip("10.244.1.2") == int(IPv4Address("10.244.1.2"))
 True
@@ -21,27 +23,43 @@ ipaddress.AddressValueError: Leading zeros are not permitted in '010' in '010.0.
 from __future__ import annotations
 
 import functools
-import re
 import socket
 from ipaddress import IPv4Address, IPv4Interface, IPv4Network
 
-_OCTET = r"(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])"
-# Canonical forms only: no leading zeros, a decimal prefix length 0..32 without leading zeros.
-_is_quad = re.compile(rf"{_OCTET}\.{_OCTET}\.{_OCTET}\.{_OCTET}", re.ASCII).fullmatch
-_is_cidr = re.compile(rf"({_OCTET}\.{_OCTET}\.{_OCTET}\.{_OCTET})(?:/(3[0-2]|[12][0-9]|[0-9]))?",
-                      re.ASCII).fullmatch
 _aton = socket.inet_aton
 _ntoa = socket.inet_ntoa
 _from_bytes = int.from_bytes
 ALL_ONES = 0xFFFFFFFF
 MASKS = tuple((ALL_ONES << (32 - n)) & ALL_ONES for n in range(33))  # prefix length -> netmask
+_PLENS = {str(n): n for n in range(33)}  # the canonical spellings of a prefix length
+
+
+def _packed(text: str) -> bytes | None:
+    """The 4 bytes of a canonical dotted quad (octets 0-255 without leading zeros), else None."""
+    try:
+        packed = _aton(text)
+    except (OSError, ValueError):   # not an address, or a NUL or non-ASCII character in it
+        return None
+    return packed if _ntoa(packed) == text else None
+
+
+def _cidr(text: str) -> tuple[int, int] | None:
+    """(address as int, prefix length) of a canonical ``A.B.C.D`` or ``A.B.C.D/N``, else None."""
+    quad, slash, plen_text = text.partition("/")
+    plen = _PLENS.get(plen_text) if slash else 32
+    if plen is None:
+        return None
+    packed = _packed(quad)
+    return None if packed is None else (_from_bytes(packed, "big"), plen)
 
 
 def parse_ip(value: str | int | IPv4Address) -> int:
     """A dotted quad (or an ``IPv4Address``, or an int) -> its 32-bit number."""
-    if type(value) is str and _is_quad(value):
-        return _from_bytes(_aton(value), "big")
-    if type(value) is int and 0 <= value <= ALL_ONES:
+    if type(value) is str:
+        packed = _packed(value)
+        if packed is not None:
+            return _from_bytes(packed, "big")
+    elif type(value) is int and 0 <= value <= ALL_ONES:
         return value
     return int(IPv4Address(value))
 
@@ -57,7 +75,7 @@ def shared_ip(n: int) -> IPv4Address:
 
 def canonical_ip(value: str | IPv4Address) -> str:
     """``str(IPv4Address(value))`` without building one when ``value`` is already canonical."""
-    if type(value) is str and _is_quad(value):
+    if type(value) is str and _packed(value) is not None:
         return value
     return str(IPv4Address(value))
 
@@ -65,10 +83,9 @@ def canonical_ip(value: str | IPv4Address) -> str:
 def parse_prefix(value: str, strict: bool = True) -> tuple[int, int]:
     """``A.B.C.D[/N]`` -> (network as int, prefix length), as ``IPv4Network(value, strict)``
     reads it: strict, host bits set is a ``ValueError``; otherwise they are masked off."""
-    m = _is_cidr(value) if type(value) is str else None
-    if m is not None:
-        plen = 32 if m.group(2) is None else int(m.group(2))
-        ip = _from_bytes(_aton(m.group(1)), "big")
+    parsed = _cidr(value) if type(value) is str else None
+    if parsed is not None:
+        ip, plen = parsed
         if not ip & ~MASKS[plen] & ALL_ONES:
             return ip, plen
         if not strict:
@@ -79,9 +96,9 @@ def parse_prefix(value: str, strict: bool = True) -> tuple[int, int]:
 
 def parse_interface(value: str) -> tuple[int, int]:
     """``A.B.C.D/N`` -> (address as int, prefix length), as ``IPv4Interface(value)`` reads it."""
-    m = _is_cidr(value) if type(value) is str else None
-    if m is not None:
-        return _from_bytes(_aton(m.group(1)), "big"), 32 if m.group(2) is None else int(m.group(2))
+    parsed = _cidr(value) if type(value) is str else None
+    if parsed is not None:
+        return parsed
     iface = IPv4Interface(value)
     return int(iface.ip), iface.network.prefixlen
 
