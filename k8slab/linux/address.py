@@ -97,6 +97,10 @@ class AddressIndex:
         """The addresses of the subnet ``ip/prefixlen`` on ``dev``, the primary first."""
         return _as_tuple(self._keys.get(self.key(dev, ip, prefixlen)))
 
+    def in_subnet(self, key: int) -> tuple[Address, ...]:
+        """:meth:`subnet` by its :meth:`key`, for a caller that holds it already."""
+        return _as_tuple(self._keys.get(key))
+
     @property
     def by_ip(self) -> dict[int, tuple[Address, ...]]:
         """Local IP -> its addresses (a fresh dict, for inspection)."""
@@ -124,9 +128,11 @@ class AddressIndex:
         ``__inet_insert_ifa``: after the last primary of the same or a narrower scope)."""
         return bisect_right(dev.addresses, (False, -scope), key=_place)
 
-    def add(self, addr: Address) -> None:
-        ip, keys = int(addr.local), self._keys
-        for key in (ip, self.key(addr.dev, ip, addr.prefixlen)):
+    def add(self, addr: Address, ip: int, subnet_key: int) -> None:
+        """Index ``addr`` under its local IP ``ip`` (as an int) and its subnet's :meth:`key`
+        (the caller has both at hand)."""
+        keys = self._keys
+        for key in (ip, subnet_key):
             v = keys.get(key)
             keys[key] = addr if v is None else (v, addr) if type(v) is Address else (*v, addr)
 
@@ -164,8 +170,9 @@ def add_address(ns: NetNS, dev: Link, cidr: str | IPv4Interface | tuple[int, int
     ip, plen = cidr if type(cidr) is tuple else _interface(cidr)
     scope_n = SCOPES[scope] if isinstance(scope, str) else scope
     index = ns.address_index
+    subnet_key = index.key(dev, ip, plen)
     secondary = False
-    for a in index.subnet(dev, ip, plen):
+    for a in index.in_subnet(subnet_key):
         if int(a.local) == ip:
             raise NetlinkError.extack("ipv4: Address already assigned.", "EEXIST")
         if not a.secondary:
@@ -180,7 +187,7 @@ def add_address(ns: NetNS, dev: Link, cidr: str | IPv4Interface | tuple[int, int
         dev.addresses.append(addr)
     else:
         dev.addresses.insert(AddressIndex.primary_position(dev, scope_n), addr)
-    index.add(addr)
+    index.add(addr, ip, subnet_key)
     ns.routes_for_new_address(addr)
     return addr
 
