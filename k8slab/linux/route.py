@@ -31,7 +31,7 @@ from ipaddress import IPv4Address, IPv4Network
 from typing import TYPE_CHECKING
 
 from k8slab.linux.address import SCOPE_NAMES, select_source
-from k8slab.linux.ipv4 import MASKS, format_ip, format_prefix, parse_ip
+from k8slab.linux.ipv4 import ALL_ONES, MASKS, format_ip, format_prefix, parse_ip
 
 if TYPE_CHECKING:  # pragma: no cover
     from k8slab.linux.link import Link
@@ -59,20 +59,20 @@ def _rank(r: Route) -> tuple[int, int]:
 
 
 class Route:
-    """One route. The destination is kept as ints, ``dst_ip``/``dst_len`` (``dst`` builds the
-    ``IPv4Network`` on demand); ``dev`` is the Link object (so renames show through);
+    """One route. The destination is kept as one int, ``key`` (prefix length and network packed
+    as ``dst_len << 32 | dst_ip``: the int that files the route in its table, one object for
+    both), read as ``dst_ip``/``dst_len`` (``dst`` builds the ``IPv4Network`` on demand);
+    ``dev`` is the Link object (so renames show through);
     ``gateway`` is the ``via`` address; ``src`` the preferred source; ``scope`` a number (0
     global, 253 link, 254 host); ``proto`` a name (kernel, boot, static, or a number as text)."""
 
-    __slots__ = ("dst_ip", "dst_len", "type", "table", "gateway", "dev", "src", "scope", "proto",
-                 "metric", "onlink", "tos")
+    __slots__ = ("key", "type", "table", "gateway", "dev", "src", "scope", "proto", "metric", "onlink", "tos")
 
     def __init__(self, dst_ip: int, dst_len: int, type: str = "unicast", table: int = RT_TABLE_MAIN,
                  gateway: IPv4Address | None = None, dev: Link | None = None, src: IPv4Address | None = None,
                  scope: int = 0, proto: str = "boot", metric: int = 0, onlink: bool = False,
                  tos: int = 0) -> None:
-        self.dst_ip = dst_ip
-        self.dst_len = dst_len
+        self.key = dst_len << 32 | dst_ip
         self.type = type
         self.table = table
         self.gateway = gateway
@@ -83,6 +83,14 @@ class Route:
         self.metric = metric
         self.onlink = onlink
         self.tos = tos
+
+    @property
+    def dst_ip(self) -> int:
+        return self.key & ALL_ONES
+
+    @property
+    def dst_len(self) -> int:
+        return self.key >> 32
 
     @property
     def dst(self) -> IPv4Network:
@@ -100,12 +108,13 @@ class Route:
         out = []
         if self.type != "unicast":
             out.append(self.type)
-        if self.dst_len == 0 and self.type == "unicast":
+        ip, plen = self.key & ALL_ONES, self.key >> 32
+        if plen == 0 and self.type == "unicast":
             out.append("default")
-        elif self.dst_len == 32:
-            out.append(format_ip(self.dst_ip))
+        elif plen == 32:
+            out.append(format_ip(ip))
         else:
-            out.append(format_prefix(self.dst_ip, self.dst_len))
+            out.append(format_prefix(ip, plen))
         if self.tos:
             out.append(f"tos 0x{self.tos:02x}")
         if self.gateway is not None:
@@ -131,7 +140,7 @@ class Route:
     def sort_key(self) -> tuple:
         """The order a table dump follows: address, then longer prefix, tos, metric (a
         stable sort keeps older routes first among equals)."""
-        return (self.dst_ip, -self.dst_len, self.tos, self.metric)
+        return (self.key & ALL_ONES, -(self.key >> 32), self.tos, self.metric)
 
     def __repr__(self) -> str:
         return f"<Route {self.line(show_table=True).strip()}>"
@@ -186,8 +195,7 @@ class RouteTable:
 
     def insert(self, route: Route) -> None:
         """Add ``route`` after the routes to its prefix that rank before it or equal to it."""
-        key = route.dst_len << 32 | route.dst_ip
-        self._put(key, self._routes.get(key), route)
+        self._put(self._routes.get(route.key), route)
 
     def add_kernel(self, dst: int, plen: int, type_: str, dev: Link, src: IPv4Address, scope: int) -> None:
         """A route the kernel adds with an address (proto kernel), unless that same route
@@ -198,17 +206,18 @@ class RouteTable:
             for r in ((v,) if type(v) is Route else v):
                 if r.dev is dev and r.type == type_ and r.src == src and r.proto == "kernel":
                     return
-        self._put(key, v, Route(dst, plen, type_, self.id, None, dev, src, scope, "kernel"))
+        self._put(v, Route(dst, plen, type_, self.id, None, dev, src, scope, "kernel"))
 
-    def _put(self, key: int, v: Route | tuple[Route, ...] | None, route: Route) -> None:
-        """:meth:`insert` once the prefix's routes ``v`` (``_routes[key]``) are known."""
+    def _put(self, v: Route | tuple[Route, ...] | None, route: Route) -> None:
+        """:meth:`insert` once the prefix's routes ``v`` (``_routes[route.key]``) are known."""
         if v is None:
-            self._routes[key] = route
-            plen = route.dst_len
+            self._routes[route.key] = route   # the route's own int keys it
+            plen = route.key >> 32
             if plen not in self._plens:
                 self._plens = _with_plen(self._plens, plen)
             return
         routes = (v,) if type(v) is Route else v
+        key = route.key = routes[0].key   # the prefix's routes share one int
         devs = self._devs
         if devs is None:
             devs = self._devs = {}
@@ -224,7 +233,7 @@ class RouteTable:
             self._routes[key] = routes[:i] + (route,) + routes[i:]
 
     def remove(self, route: Route) -> None:
-        key = route.dst_len << 32 | route.dst_ip
+        key = route.key
         v = self._routes[key]
         routes = (v,) if type(v) is Route else v
         rest = tuple(r for r in routes if r is not route)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import random
 from collections import Counter
-from ipaddress import IPv4Address
+from ipaddress import IPv4Address, IPv4Network
 
 from k8slab.linux.kernel import Kernel
 from k8slab.linux.route import RT_TABLE_LOCAL, Route, RouteTable
@@ -62,3 +62,37 @@ def test_device_counts_and_kernel_duplicates_through_random_changes():
                 live.append(r)
             assert (table._devs or {}) == _plain_counts(table)
         assert Counter(map(id, table.unordered())) == Counter(map(id, live))
+
+
+def test_routes_keep_their_destination_in_the_key_that_files_them():
+    """A route's ``dst_ip``/``dst_len`` are what it was made with, and every route to a prefix
+    holds the very int object its table files the prefix under (one per prefix, not one a
+    route), through random inserts, kernel adds and removes."""
+    rnd = random.Random(6)
+    ns = Kernel(seed=2).add_netns("n")
+    devs = [ns.add_dummy(f"d{i}") for i in range(4)]
+    src = IPv4Address("10.0.0.1")
+    table = RouteTable(RT_TABLE_LOCAL)
+    made: dict[int, tuple[int, int]] = {}
+    live: list[Route] = []
+    for _ in range(600):
+        plen = rnd.choice((0, 8, 24, 32))
+        dst = rnd.choice((0x0A000001, 0x0A0000FF, 0x7F000001)) & (0xFFFFFFFF << (32 - plen) & 0xFFFFFFFF)
+        if live and rnd.random() < 0.3:
+            table.remove(live.pop(rnd.randrange(len(live))))
+        elif rnd.random() < 0.5:
+            r = Route(dst, plen, dev=rnd.choice(devs), metric=rnd.choice((0, 5)))
+            table.insert(r)
+            live.append(r)
+            made[id(r)] = (dst, plen)
+        else:
+            before = set(map(id, table.at(dst, plen)))
+            table.add_kernel(dst, plen, "local", rnd.choice(devs), src, 254)
+            for r in table.at(dst, plen):
+                if id(r) not in before:
+                    live.append(r)
+                    made[id(r)] = (dst, plen)
+        for key, v in table._routes.items():
+            for r in ((v,) if type(v) is Route else v):
+                assert r.key is key and (r.dst_ip, r.dst_len) == made[id(r)]
+                assert r.dst == IPv4Network(made[id(r)])
