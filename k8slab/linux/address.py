@@ -183,7 +183,9 @@ def add_address(ns: NetNS, dev: Link, cidr: str | IPv4Interface | tuple[int, int
     elif broadcast:
         bcast = IPv4Address(broadcast)
     addr = Address(shared_ip(ip), plen, dev, scope_n, bcast, secondary)
-    if secondary or not dev.addresses:
+    if not dev.addresses:
+        dev.addresses = [addr]   # sized to the one address most devices keep (append reserves 4)
+    elif secondary:
         dev.addresses.append(addr)
     else:
         dev.addresses.insert(AddressIndex.primary_position(dev, scope_n), addr)
