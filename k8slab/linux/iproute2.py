@@ -419,7 +419,7 @@ def netns_list(ns: NetNS) -> str:
     """``ip netns list`` as seen from ``ns`` (newest first, as /run/netns reads back)."""
     out = []
     for name, other in reversed(list(ns.named_netns.items())):
-        nsid = ns.nsids.get(other)
+        nsid = ns.nsid(other)
         out.append(f"{name} (id: {nsid})" if nsid is not None else name)
     return "".join(line + "\n" for line in out)
 

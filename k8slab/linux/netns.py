@@ -62,6 +62,7 @@ _RUNNING = attrgetter("running")
 _NOT_RUNNING, _NEITHER_RUNNING = (False,), (False, False)
 DEFAULT_RULES = ((0, RT_TABLE_LOCAL), (32766, RT_TABLE_MAIN), (32767, RT_TABLE_DEFAULT))  # ip rule
 _LOOPBACK = 0x7F000001  # 127.0.0.1
+_FEW_NSIDS = 8  # netnsids kept in a tuple up to this many (NetNS.nsid_of)
 
 
 def parse_table(table: int | str) -> int:
@@ -80,7 +81,7 @@ class NetNS:
     """One network namespace."""
 
     __slots__ = ("kernel", "name", "links", "_by_index", "_ifindex", "tables", "rules", "_neigh",
-                 "_sysctls", "_sockets", "nsids", "_named_netns", "_running_seq", "_netfilter",
+                 "_sysctls", "_sockets", "_nsids", "_named_netns", "_running_seq", "_netfilter",
                  "address_index", "__weakref__")
 
     def __init__(self, kernel: Kernel, name: str) -> None:
@@ -98,7 +99,7 @@ class NetNS:
         self._neigh: NeighTable | None = None
         self._sysctls: dict[str, str] | None = None  # None: DEFAULT_SYSCTLS, copied on first write
         self._sockets: Sockets | None = None
-        self.nsids: dict[NetNS, int] = {}
+        self._nsids: tuple[NetNS, ...] | dict[NetNS, int] = ()  # see nsid_of
         self._named_netns: dict[str, NetNS] | None = None
         self._running_seq = 0
         self._netfilter = None
@@ -186,11 +187,36 @@ class NetNS:
 
     def nsid_of(self, other: NetNS) -> int:
         """The netnsid this namespace uses for ``other`` (allocated on first use, lowest free:
-        ids are never released here, so that is the number given out so far)."""
-        n = self.nsids.get(other)
+        ids are never released here, so that is the number given out so far).
+
+        The namespaces given one are kept in id order in a tuple while there are at most
+        :data:`_FEW_NSIDS` (a pod's namespace has one, its node's: a dict would cost four
+        times as much), then in a dict namespace -> id (a node's, one per pod)."""
+        ids = self._nsids
+        if type(ids) is tuple:
+            if other in ids:
+                return ids.index(other)
+            if len(ids) < _FEW_NSIDS:
+                self._nsids = (*ids, other)
+                return len(ids)
+            ids = self._nsids = dict(zip(ids, range(len(ids))))
+        n = ids.get(other)
         if n is None:
-            n = self.nsids[other] = len(self.nsids)
+            n = ids[other] = len(ids)
         return n
+
+    def nsid(self, other: NetNS) -> int | None:
+        """The netnsid given to ``other`` here, None if it has none (none is allocated)."""
+        ids = self._nsids
+        if type(ids) is tuple:
+            return ids.index(other) if other in ids else None
+        return ids.get(other)
+
+    @property
+    def nsids(self) -> dict[NetNS, int]:
+        """Namespace -> the netnsid it has here (a fresh dict, for inspection)."""
+        ids = self._nsids
+        return dict(zip(ids, range(len(ids)))) if type(ids) is tuple else dict(ids)
 
     def _new_link(self, cls, name: str, mac: str | None, mtu: int = 1500, **kw) -> Link:
         if not valid_ifname(name):
