@@ -235,6 +235,9 @@ class RouteTable:
     def remove(self, route: Route) -> None:
         key = route.key
         v = self._routes[key]
+        if v is route:   # the prefix's only route
+            del self._routes[key]
+            return
         routes = (v,) if type(v) is Route else v
         rest = tuple(r for r in routes if r is not route)
         if len(rest) == len(routes):
@@ -246,11 +249,9 @@ class RouteTable:
                 counts[route.dev] -= 1
             else:
                 del counts[route.dev]
-        elif rest:
+        else:   # one left (a tuple holds two or more)
             self._routes[key] = rest[0]
             del self._devs[key]
-        else:
-            del self._routes[key]
 
     def match(self, dst: IPv4Address | int, oif: Link | None = None, min_scope: int = 0) -> Route | None:
         """Longest-prefix match for ``dst`` (an address or its int). Routes through a device

@@ -12,6 +12,8 @@ import random
 from collections import Counter
 from ipaddress import IPv4Address, IPv4Network
 
+import pytest
+
 from k8slab.linux.kernel import Kernel
 from k8slab.linux.route import RT_TABLE_LOCAL, Route, RouteTable
 
@@ -96,3 +98,23 @@ def test_routes_keep_their_destination_in_the_key_that_files_them():
             for r in ((v,) if type(v) is Route else v):
                 assert r.key is key and (r.dst_ip, r.dst_len) == made[id(r)]
                 assert r.dst == IPv4Network(made[id(r)])
+
+
+def test_removing_a_route_not_there_fails_and_changes_nothing():
+    """The prefix's only route is dropped at once; an equal route that is not the one filed (or
+    one to a prefix with several routes) is refused with ValueError and leaves the table."""
+    table = RouteTable(RT_TABLE_LOCAL)
+    one, twin = Route(0x0A000000, 24), Route(0x0A000000, 24)
+    table.insert(one)
+    with pytest.raises(ValueError):
+        table.remove(twin)
+    assert table.at(0x0A000000, 24) == (one,)
+    table.insert(twin)
+    stranger = Route(0x0A000000, 24)
+    with pytest.raises(ValueError):
+        table.remove(stranger)
+    assert table.at(0x0A000000, 24) == (one, twin) and table._devs == {one.key: {None: 2}}
+    table.remove(one)
+    assert table.at(0x0A000000, 24) == (twin,) and table._devs == {}
+    table.remove(twin)
+    assert table.at(0x0A000000, 24) == () and not table
