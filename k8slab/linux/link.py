@@ -60,7 +60,7 @@ class Link:
     """A network device. Subclasses say how carrier and the operational state work."""
 
     __slots__ = ("netns", "ifindex", "name", "mac", "mtu", "admin_up", "master", "addresses",
-                 "ever_up", "promiscuity", "allmulti", "running_seq", "mac_set", "__weakref__")
+                 "ever_up", "promiscuity", "allmulti", "running_seq", "mac_set")
     kind = "ether"
     min_mtu = 68
     max_mtu = 65535

@@ -82,7 +82,7 @@ class NetNS:
 
     __slots__ = ("kernel", "name", "links", "_by_index", "_ifindex", "tables", "rules", "_neigh",
                  "_sysctls", "_sockets", "_nsids", "_named_netns", "_running_seq", "_netfilter",
-                 "address_index", "__weakref__")
+                 "address_index")
 
     def __init__(self, kernel: Kernel, name: str) -> None:
         self.kernel = kernel
