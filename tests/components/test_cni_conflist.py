@@ -109,3 +109,27 @@ def test_the_parse_is_shared_and_the_same():
     assert runtime.parsed_conflist(text) is runtime.parsed_conflist(text) == json.loads(text)
     with pytest.raises(json.JSONDecodeError):
         runtime.parsed_conflist("{not json")
+
+
+@pytest.mark.parametrize("name", sorted(CONFLISTS))
+def test_a_result_passed_on_in_a_chain_is_what_printing_it_again_gives(name, monkeypatch):
+    """In a conflist's chain, portmap (no mappings) hands back its prevResult, the previous plugin's
+    printed output: it is returned as it is rather than printed again. The same runs with every
+    result printed afresh give the same answers."""
+    text = json.dumps(CONFLISTS[name])
+    passed_on = _run(text)
+    real = runtime.invoke
+    monkeypatch.setattr(runtime, "invoke", lambda *args, printed_prev=False: real(*args))
+    assert _run(text) == passed_on
+
+
+def test_a_prev_result_given_from_outside_is_printed():
+    """A prevResult the caller made (not a plugin's output) is printed for the plugin's version:
+    0.3.1 gives each IP its "version"."""
+    host = _worker()
+    prev = {"cniVersion": "0.3.1", "ips": [{"address": "10.244.1.5/24", "gateway": "10.244.1.1"}]}
+    conf = {"cniVersion": "0.3.1", "name": "kindnet", "type": "portmap", "prevResult": prev}
+    env = {"CNI_COMMAND": "ADD", "CNI_CONTAINERID": "c", "CNI_NETNS": "/var/run/netns/x", "CNI_IFNAME": "eth0",
+           "CNI_PATH": "/opt/cni/bin"}
+    out = runtime.invoke(host, "portmap", env, conf)
+    assert out is not prev and out["ips"] == [{"version": "4", **prev["ips"][0]}]

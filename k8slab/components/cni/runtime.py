@@ -61,14 +61,17 @@ class Host:
         return ns
 
 
-def invoke(host: Host, plugin: str, env: dict, conf: dict) -> dict | None:
+def invoke(host: Host, plugin: str, env: dict, conf: dict, printed_prev: bool = False) -> dict | None:
     """Run ``plugin`` with ``env`` and a parsed network configuration: returns what it prints,
     parsed (the dict ``json.loads(stdout)`` gives; None when it prints nothing), or raises
     CNIError with the code and message its error JSON carries.
 
     :func:`exec_plugin` is this with text on stdin and stdout. libcni's chaining and a plugin's
     delegation (to its IPAM plugin, flannel to bridge) pass the parsed form on: nobody reads the
-    text between them, so it is not printed and parsed again; the result is the same dict."""
+    text between them, so it is not printed and parsed again; the result is the same dict.
+    ``printed_prev``: the config's ``prevResult`` is what a plugin of its version prints (libcni's
+    chain hands on the previous plugin's output), so a plugin that passes it on unchanged (portmap
+    with no mappings) prints exactly that: it is returned as it is, not copied."""
     version = str(conf.get("cniVersion", ""))
     command = env.get("CNI_COMMAND", "")
     if command == "VERSION":
@@ -88,7 +91,11 @@ def invoke(host: Host, plugin: str, env: dict, conf: dict) -> dict | None:
         result = getattr(impl, METHODS[command])(host, env, conf)
     except NetlinkError as e:  # a data-plane step failed: the plugin reports it as an error
         raise CNIError(str(e)) from None
-    return None if result is None else printed_result(result, version)
+    if result is None:
+        return None
+    if printed_prev and result is conf.get("prevResult"):
+        return result
+    return printed_result(result, version)
 
 
 def _plugins() -> dict:
@@ -176,7 +183,7 @@ def add_network_list(host: Host, conflist_text: str, container_id: str, netns_pa
     prev = None
     for plugin in conflist["plugins"]:
         try:
-            prev = invoke(host, plugin["type"], env, _plugin_conf(conflist, plugin, prev))
+            prev = invoke(host, plugin["type"], env, _plugin_conf(conflist, plugin, prev), printed_prev=True)
         except CNIError as e:
             raise CNIError(f'plugin type="{plugin["type"]}" name="{conflist["name"]}" failed (add): {e.msg}',
                            e.code) from None
