@@ -36,7 +36,6 @@ up to date incrementally from watch events: scheduling a pod never rescans pods.
 from __future__ import annotations
 
 import math
-from array import array
 from bisect import bisect_left
 
 from k8slab.api.errors import APIError
@@ -244,26 +243,13 @@ class _SelectorCount:
         same = len(single) == len(reqs) and all(wanted[r.key] == r.values[0] for r in single)
         self.items = wanted.items() if same else None
         self.nodes: dict[str, int] = {}
-        self.groups: dict | None = None   # bucket key -> {count: _Group}, while in use
+        self.groups: dict | None = None   # bucket key -> {count: sorted list of nodes}, while in use
         self.zones: dict = {}      # zone -> count of matching pods on nodes of that zone
 
     def matches(self, labels: dict) -> bool:
         if self.items is not None:
             return self.items <= labels.items()
         return all(r.matches(labels) for r in self.reqs)
-
-
-class _Group(list):
-    """A selector's nodes of one bucket and count in name order (a tie is broken by index in O(1)), with
-    ``ranks``, their places in :attr:`Scheduler._rank`, alongside: a node is found by bisecting those, small
-    numbers side by side, not the names, strings each read from memory far apart (at 5,000 nodes most
-    comparisons miss the cache)."""
-
-    __slots__ = ("ranks",)
-
-    def __init__(self, names=(), rank=None) -> None:
-        super().__init__(names)
-        self.ranks = array("I", map(rank.__getitem__, self)) if rank is not None else array("I")
 
 
 def _equality(r) -> bool:
@@ -342,7 +328,6 @@ class Scheduler(Controller):
         self._node_selectors: dict = {}          # node -> keys of the selectors with pods on it
         self._active: dict = {}                  # selectors whose by-bucket groups are kept, oldest first
         self._last_selector = None               # (ns, requirements, _SelectorCount) of the last pod spread
-        self._rank: dict = {}                    # node name -> its place in name order (_Group.ranks; _rerank)
 
     @property
     def rng(self):
@@ -441,7 +426,7 @@ class Scheduler(Controller):
             sc = self._selectors[skey]
             if sc.groups is not None:
                 cnt = sc.nodes[info.name]
-                self._group_move(sc, info.name, old_key, cnt, key, cnt)
+                _group_move(sc, info.name, old_key, cnt, key, cnt)
 
     def _count(self, sc: _SelectorCount, node: str, delta: int) -> None:
         """Change how many of ``sc``'s pods ``node`` holds, keeping groups, zones and the reverse index."""
@@ -450,7 +435,7 @@ class Scheduler(Controller):
         info = self.nodes.get(node)
         if sc.groups is not None:
             bk = info.bucket.key if info is not None and info.bucket is not None else None
-            self._group_move(sc, node, bk, old, bk, new)
+            _group_move(sc, node, bk, old, bk, new)
         if new:
             sc.nodes[node] = new
             if not old:
@@ -468,50 +453,6 @@ class Scheduler(Controller):
                 sc.zones[info.zone] = z
             else:
                 sc.zones.pop(info.zone, None)
-
-    def _group_move(self, sc: _SelectorCount, node: str, old_bucket, old_cnt: int, new_bucket, new_cnt: int) -> None:
-        """Move ``node`` between ``sc``'s groups (:class:`_Group`, kept in name order)."""
-        rank = self._rank.get(node)
-        if rank is None:
-            self._rerank((node,))
-            rank = self._rank[node]
-        if old_cnt:
-            by_count = sc.groups.get(old_bucket)
-            if by_count is not None:
-                nodes = by_count.get(old_cnt)
-                if nodes is not None:
-                    ranks = nodes.ranks
-                    i = bisect_left(ranks, rank)
-                    if i < len(ranks) and ranks[i] == rank:
-                        del nodes[i]
-                        del ranks[i]
-                    if not nodes:
-                        del by_count[old_cnt]
-                        if not by_count:
-                            del sc.groups[old_bucket]
-        if new_cnt:
-            by_count = sc.groups.get(new_bucket)
-            if by_count is None:
-                by_count = sc.groups[new_bucket] = {}
-            nodes = by_count.get(new_cnt)
-            if nodes is None:
-                nodes = by_count[new_cnt] = _Group()
-            ranks = nodes.ranks
-            i = bisect_left(ranks, rank)
-            if i == len(ranks) or ranks[i] != rank:
-                nodes.insert(i, node)
-                ranks.insert(i, rank)
-
-    def _rerank(self, new) -> None:
-        """Number in name order the nodes known, those holding counted pods or in a group, and the ``new``
-        names (without a number yet); renumber every group's ranks. Only names not seen before need this (a
-        node added, a pod bound to a node not known): a number never changes otherwise."""
-        groups = [nodes for skey in self._active for by_count in (self._selectors[skey].groups or {}).values()
-                  for nodes in by_count.values()]
-        names = set(self.nodes).union(self._node_selectors, new, *groups)
-        rank = self._rank = {n: i for i, n in enumerate(sorted(names))}
-        for nodes in groups:
-            nodes.ranks = array("I", map(rank.__getitem__, nodes))
 
     def _retry_unschedulable(self) -> None:
         for key in list(self.unschedulable):
@@ -699,19 +640,14 @@ class Scheduler(Controller):
         self._active.pop(sc.key, None)
         self._active[sc.key] = None
         if sc.groups is None:
-            new = [node for node in sc.nodes if node not in self._rank]
-            if new:
-                self._rerank(new)
-            groups: dict = {}
+            sc.groups = {}
             for node, cnt in sc.nodes.items():
                 info = self.nodes.get(node)
                 bk = info.bucket.key if info is not None and info.bucket is not None else None
-                groups.setdefault(bk, {}).setdefault(cnt, []).append(node)
-            for by_count in groups.values():
-                for cnt, nodes in by_count.items():
+                sc.groups.setdefault(bk, {}).setdefault(cnt, []).append(node)
+            for by_count in sc.groups.values():
+                for nodes in by_count.values():
                     nodes.sort()
-                    by_count[cnt] = _Group(nodes, self._rank)
-            sc.groups = groups
         while len(self._active) > ACTIVE_SELECTORS:
             old = next(iter(self._active))
             del self._active[old]
@@ -1080,6 +1016,27 @@ class _Entry:
         self.zone = bucket.rep.zone
         self.fit, self.balanced = fit, balanced
         self.base = 0
+
+
+def _group_move(sc: _SelectorCount, node: str, old_bucket, old_cnt: int, new_bucket, new_cnt: int) -> None:
+    """Move ``node`` between ``sc``'s groups (kept sorted, so that a tie is broken by index in O(1))."""
+    if old_cnt:
+        by_count = sc.groups.get(old_bucket)
+        if by_count is not None:
+            nodes = by_count.get(old_cnt)
+            if nodes is not None:
+                i = bisect_left(nodes, node)
+                if i < len(nodes) and nodes[i] == node:
+                    del nodes[i]
+                if not nodes:
+                    del by_count[old_cnt]
+                    if not by_count:
+                        del sc.groups[old_bucket]
+    if new_cnt:
+        nodes = sc.groups.setdefault(new_bucket, {}).setdefault(new_cnt, [])
+        i = bisect_left(nodes, node)
+        if i == len(nodes) or nodes[i] != node:
+            nodes.insert(i, node)
 
 
 def _go_round(x: float) -> int:
