@@ -362,6 +362,12 @@ class Scheduler(Controller):
                 info.bucket.remove(info, self.nodes)
                 if not info.bucket.names:
                     self.buckets.pop(info.bucket.key, None)
+                # its pods still count until they go, now in the groups of no bucket (where _count and
+                # _activate put a node not known), so that no tie is broken onto it
+                for skey in self._node_selectors.get(name, ()):
+                    sc = self._selectors[skey]
+                    if sc.groups is not None:
+                        _group_move(sc, name, info.bucket.key, sc.nodes[name], None, sc.nodes[name])
             return
         info = self.nodes.get(name)
         new = info is None
