@@ -293,7 +293,7 @@ def _validate_service(obj, old) -> list[FieldError]:
         if isinstance(target, int):
             errs.extend(invalid(p + ".targetPort", target, m) for m in _port_range(target))
         elif isinstance(target, str):
-            if target.isdigit():
+            if target.isdecimal():
                 errs.extend(invalid(p + ".targetPort", target, m) for m in _port_range(int(target)))
             else:
                 errs.extend(invalid(p + ".targetPort", target, m) for m in is_valid_port_name(target))

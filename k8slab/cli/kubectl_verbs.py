@@ -120,7 +120,7 @@ def _parse_service_port(spec: str) -> tuple[int, object]:
     """create_service.go parsePorts: ``PORT[:TARGET]`` (target a number or a port name)."""
     parts = spec.split(":")
     first = parts[0]
-    if not first.isdigit():
+    if not first.isdecimal():
         raise KubectlError(f'error: strconv.ParseUint: parsing "{first}": invalid syntax')
     port = int(first)
     if port > 65535:
@@ -257,7 +257,7 @@ def run_run(ctx: Ctx) -> int:
     for env in p.get("env") or []:
         key, eq, value = env.partition("=")
         if not eq or not key or not key.replace("_", "a").replace("-", "a").replace(".", "a").isalnum() \
-                or key[0].isdigit():
+                or key[0].isdecimal():
             raise KubectlError(f"error: invalid env: {env}")
         envs.append({"name": key, "value": value})
     container: dict = {"name": name, "image": image, "resources": {}}
@@ -442,7 +442,7 @@ def run_expose(ctx: Ctx) -> int:
             svc_ports.append(entry)
         target = p.get("target-port") or ""
         for entry in svc_ports:
-            entry["targetPort"] = (int(target) if target.isdigit() else target) if target else entry["port"]
+            entry["targetPort"] = (int(target) if target.isdecimal() else target) if target else entry["port"]
         spec: dict = {"ports": svc_ports, "selector": _parse_labels(selector)}
         if p.get("external-ip"):
             spec["externalIPs"] = [p.get("external-ip")]

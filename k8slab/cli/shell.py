@@ -278,7 +278,7 @@ def _count_arg(args, default=10) -> int:
     for i, a in enumerate(args):
         if a == "-n" and i + 1 < len(args):
             return int(args[i + 1])
-        if a.startswith("-") and a[1:].isdigit():
+        if a.startswith("-") and a[1:].isdecimal():
             return int(a[1:])
     return default
 

@@ -96,7 +96,7 @@ def v2_resolve(s: str) -> str:
     if first == ".":
         if _GO_FLOAT.match(s):
             return FLOAT
-    elif first and (first in "+-" or first.isdigit() and first.isascii()):
+    elif first and (first in "+-" or first.isdecimal() and first.isascii()):
         if _TIMESTAMP.match(s):
             return TIMESTAMP
         plain = s.replace("_", "")
@@ -125,17 +125,17 @@ def _v2_key_less(a: str, b: str) -> bool:
         an = bn = 0
         if ar[i] == "0" or br[i] == "0":
             j = i - 1
-            while j >= 0 and ar[j].isdigit():
+            while j >= 0 and ar[j].isdecimal():
                 if ar[j] != "0":
                     an = bn = 1
                     break
                 j -= 1
         ai = i
-        while ai < len(ar) and ar[ai].isdigit():
+        while ai < len(ar) and ar[ai].isdecimal():
             an = an * 10 + (ord(ar[ai]) - 48)
             ai += 1
         bi = i
-        while bi < len(br) and br[bi].isdigit():
+        while bi < len(br) and br[bi].isdecimal():
             bn = bn * 10 + (ord(br[bi]) - 48)
             bi += 1
         if an != bn:

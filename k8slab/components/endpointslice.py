@@ -47,7 +47,7 @@ def find_port(pod: dict, svc_port: dict) -> int | None:
     target = svc_port.get("targetPort", svc_port.get("port"))
     if isinstance(target, int):
         return target
-    if isinstance(target, str) and target.isdigit():
+    if isinstance(target, str) and target.isdecimal():
         return int(target)
     proto = svc_port.get("protocol") or "TCP"
     spec = pod.get("spec") or {}

@@ -97,7 +97,7 @@ def _port(value, **_) -> str:
     for proto in ("/tcp", "/udp", "/sctp"):
         text = text.removesuffix(proto)
     text = text.removeprefix("tcp/").removeprefix("udp/").strip()
-    if not text.isdigit() or not 0 < int(text) < 65536:
+    if not text.isdecimal() or not 0 < int(text) < 65536:
         raise NormaliseError("expected a port number between 1 and 65535")
     return str(int(text))
 
@@ -157,7 +157,7 @@ def _choice(value, options: Sequence[str] = (), **_) -> str:
     bare = text.strip("()[]. ").removesuffix(")")
     if len(bare) == 1 and bare in letters:
         return bare
-    if bare.isdigit() and 1 <= int(bare) <= len(options):
+    if bare.isdecimal() and 1 <= int(bare) <= len(options):
         return letters[int(bare) - 1]
     if text in lowered:
         return letters[lowered.index(text)]

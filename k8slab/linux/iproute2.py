@@ -468,7 +468,7 @@ def _prefix(word: str, what: str = "any valid prefix") -> IPv4Network | str:
         addr, _, plen = word.partition("/")
         IPv4Address(addr)
         n = int(plen) if plen else 32
-        if not 0 <= n <= 32 or (plen and not plen.isdigit()):
+        if not 0 <= n <= 32 or (plen and not plen.isdecimal()):
             raise ValueError
         return f"{addr}/{n}"
     except ValueError:
@@ -582,7 +582,7 @@ def _ip_addr(ns, argv, opts) -> Result:
                 dev = rest.pop(0)
             elif w == "scope":
                 scope = rest.pop(0)
-                if scope not in SCOPES and not scope.isdigit():
+                if scope not in SCOPES and not scope.isdecimal():
                     raise _Usage(f'Error: argument "{scope}" is wrong: invalid scope value.\n', 255)
             elif w in ("brd", "broadcast"):
                 brd = rest.pop(0)
@@ -928,12 +928,12 @@ def _ip_route_modify(ns, verb, argv) -> Result:
             kw["table"] = _table_id(rest.pop(0))
         elif w == "proto":
             v = rest.pop(0)
-            if v not in PROTOS and not v.isdigit():
+            if v not in PROTOS and not v.isdecimal():
                 raise _Usage(f'Error: argument "{v}" is wrong: "protocol" value is invalid\n', 255)
             kw["proto"] = v
         elif w == "scope":
             v = rest.pop(0)
-            if v not in SCOPES and not v.isdigit():
+            if v not in SCOPES and not v.isdecimal():
                 raise _Usage(f'Error: argument "{v}" is wrong: invalid scope value.\n', 255)
             kw["scope"] = v if v in SCOPES else int(v)
         elif w == "onlink":

@@ -37,7 +37,7 @@ def _ip(text: str) -> str:
 def _port(text: str) -> tuple[str, int]:
     proto, _, port = text.rpartition(":")
     proto = proto or "tcp"
-    if proto not in PROTOS or not port.isdigit() or int(port) > 65535:
+    if proto not in PROTOS or not port.isdecimal() or int(port) > 65535:
         raise IPSetError(f"Syntax error: '{text}' is not a valid protocol:port")
     return proto, int(port)
 
@@ -147,7 +147,7 @@ _REVISIONS = {"hash:ip": "6", "hash:ip,port": "7", "hash:ip,port,ip": "5", "hash
 
 def _sort_key(key: tuple):
     return tuple((0, int(ipaddress.ip_network(x, strict=False).network_address), x) if isinstance(x, str)
-                 and x[:1].isdigit() else (1, 0, str(x)) for x in key)
+                 and x[:1].isdecimal() else (1, 0, str(x)) for x in key)
 
 
 class IPSets:

@@ -87,7 +87,7 @@ def parse_resolv_conf(text: str) -> ResolvConf:
             for opt in args:
                 conf.options.append(opt)
                 name, _, value = opt.partition(":")
-                if not value.isdigit():
+                if not value.isdecimal():
                     continue
                 if name == "ndots":
                     conf.ndots = min(int(value), RES_MAXNDOTS)

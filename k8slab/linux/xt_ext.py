@@ -257,7 +257,7 @@ class IpvsMatch(Match):
 def _protocol(text: str) -> int:
     """xtables_parse_protocol: a number up to 255 or a name (``all`` is 0), any case."""
     name = text.lower()
-    if name.isdigit() and int(name) <= 255:
+    if name.isdecimal() and int(name) <= 255:
         return int(name)
     if name in PROTOCOLS:
         return PROTOCOLS[name]
@@ -266,7 +266,7 @@ def _protocol(text: str) -> int:
 
 def _port(text: str) -> int:
     """An XTTYPE_PORT value: a number (kept to 16 bits, as 1.8.9 does: 70000 is 4464) or a name."""
-    if text.isdigit():
+    if text.isdecimal():
         return int(text) & 0xFFFF
     if text in PORT_NAMES or text == "ftp":
         return PORT_NAMES.get(text, 21)
@@ -282,7 +282,7 @@ def _hostmask(text: str) -> tuple[int, int]:
         raise NetfilterError("getaddrinfo: Name or service not known\n") from None
     if not mask:
         return addr, 0xFFFFFFFF
-    if mask.isdigit():  # a length, or past 32 a number inet_aton reads as a mask (/33 is 0.0.0.33)
+    if mask.isdecimal():  # a length, or past 32 a number inet_aton reads as a mask (/33 is 0.0.0.33)
         return addr, prefix_to_mask(int(mask)) if int(mask) <= 32 else int(mask) & 0xFFFFFFFF
     try:
         m = ip_to_int(mask)

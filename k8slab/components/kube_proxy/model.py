@@ -157,7 +157,7 @@ def _ipv4(text) -> str | None:
     if not isinstance(text, str):
         return None
     parts = text.split(".")
-    if len(parts) == 4 and all(p.isdigit() and len(p) <= 3 and (len(p) == 1 or p[0] != "0") and int(p) < 256
+    if len(parts) == 4 and all(p.isdecimal() and len(p) <= 3 and (len(p) == 1 or p[0] != "0") and int(p) < 256
                                for p in parts):
         return text
     try:
@@ -171,7 +171,7 @@ def _int(v, default: int = 0) -> int:
         return default
     if isinstance(v, int):
         return v
-    if isinstance(v, str) and v.isdigit():
+    if isinstance(v, str) and v.isdecimal():
         return int(v)
     return default
 

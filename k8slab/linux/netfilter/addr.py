@@ -17,7 +17,7 @@ def ip_to_int(addr: str) -> int:
         raise ValueError(addr)
     v = 0
     for p in parts:
-        if not p.isdigit() or len(p) > 3:
+        if not p.isdecimal() or len(p) > 3:
             raise ValueError(addr)
         n = int(p)
         if n > 255:
@@ -47,7 +47,7 @@ def parse_network(text: str) -> tuple[int, int]:
     does. Errors carry iptables' wording."""
     if "/" in text:
         host, m = text.split("/", 1)
-        if m.isdigit():
+        if m.isdecimal():
             plen = int(m)
             if plen > 32:
                 raise NetfilterError(f"invalid mask `{m}' specified")

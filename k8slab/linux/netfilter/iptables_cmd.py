@@ -79,7 +79,7 @@ class Command:
 
 
 def _is_num(tok: str) -> bool:
-    return tok.isdigit()
+    return tok.isdecimal()
 
 
 _PARSED_COMMANDS: dict[tuple, Command] = {}   # (restore_mode, *argv) -> its Command, read-only
@@ -329,7 +329,7 @@ def iptables_restore(nf, argv: list[str], text: str) -> tuple[str, str, int]:
             only = argv[i] if i < len(argv) else None
             i += 1
         elif a in ("-w", "--wait", "-W", "--wait-interval", "-v", "--verbose", "-t", "--test"):
-            if a in ("-w", "--wait", "-W", "--wait-interval") and i < len(argv) and argv[i].isdigit():
+            if a in ("-w", "--wait", "-W", "--wait-interval") and i < len(argv) and argv[i].isdecimal():
                 i += 1
         else:
             return "", f"iptables-restore: unrecognized option '{a}'\n", 1

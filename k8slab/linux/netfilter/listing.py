@@ -29,7 +29,7 @@ def _counter(n: int, exact: bool) -> str:
     if exact:
         return f"{n:>8} "
     s = kmg(n)
-    return f"{s:>5} " if s[-1].isdigit() else f"{s:>5} "
+    return f"{s:>5} " if s[-1].isdecimal() else f"{s:>5} "
 
 
 def header(verbose: bool, exact: bool, line_numbers: bool) -> str:

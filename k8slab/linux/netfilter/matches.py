@@ -67,7 +67,7 @@ def quote(value: str) -> str:
 
 
 def parse_port(text: str) -> int:
-    if text.isdigit() and int(text) <= 65535:
+    if text.isdecimal() and int(text) <= 65535:
         return int(text)
     if text in PORT_NAMES:
         return PORT_NAMES[text]
@@ -243,7 +243,7 @@ class SctpMatch(PortsMatch):
     def parse(self, opt, args, inv):
         text = args[0]
         for part in text.split(":", 1):
-            if part and not (part.isdigit() and int(part) <= 65535) and part not in SCTP_SERVICES:
+            if part and not (part.isdecimal() and int(part) <= 65535) and part not in SCTP_SERVICES:
                 raise NetfilterError(f"invalid port/service `{part}' specified")
         PortsMatch.parse(self, opt, [_sctp_numeric(text)], inv)
 

@@ -275,7 +275,7 @@ def _parse_rule(tokens, table, chain, chain_exists, builtin):
                 name = arg.lower()
                 if name in PROTOCOLS:
                     rule.proto = PROTOCOLS[name]
-                elif name.isdigit() and int(name) < 256:
+                elif name.isdecimal() and int(name) < 256:
                     rule.proto = int(name)
                 else:
                     raise NetfilterError(f'unknown protocol "{arg}" specified')
