@@ -244,9 +244,7 @@ class ServicePodsController(Controller):
             return
         # The Services selecting the pod before or after: the old labels are those of the pod
         # this watch saw last (the event's old object; none for a new pod), as the index had them.
-        # A namespace where no Service selects pods has none (services_selecting finds nothing).
-        if ns not in self.svc_anchor:
-            return
+        # (Pod events come from the index only for a namespace where some Service selects pods.)
         if event.type == "DELETED":
             old_labels, labels = meta.get("labels") or {}, None
         else:
