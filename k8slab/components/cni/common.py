@@ -8,13 +8,12 @@ from k8slab.linux.link import veth_pair
 
 
 def ipam_add(host: Host, env: dict, conf: dict) -> dict:
-    """Run the IPAM plugin named in the config (as ``ipam.ExecAdd`` does) and parse its result."""
+    """Run the IPAM plugin named in the config (as ``ipam.ExecAdd`` does): its result in the
+    current types (see ``current`` in :func:`~k8slab.components.cni.runtime.invoke`)."""
     ipam_type = conf.get("ipam", {}).get("type")
     if not ipam_type:
         raise CNIError("IPAM plugin returned missing IP config")
-    result = invoke(host, ipam_type, env, conf)
-    for ip in result.get("ips", []):
-        ip.pop("version", None)
+    result = invoke(host, ipam_type, env, conf, current=True)
     if not result.get("ips"):
         raise CNIError("IPAM plugin returned missing IP config")
     return result

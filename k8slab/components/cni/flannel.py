@@ -46,11 +46,7 @@ def delegate_conf(host: Host, conf: dict) -> dict:
 def add(host: Host, env: dict, conf: dict) -> dict:
     d = delegate_conf(host, conf)
     host.fs.write(f"{conf.get('dataDir', DATA_DIR)}/{env['CNI_CONTAINERID']}", json.dumps(d))
-    result = invoke(host, d["type"], env, d)
-    for ip in result.get("ips", []):
-        ip.pop("version", None)
-    result.pop("cniVersion", None)
-    return result
+    return invoke(host, d["type"], env, d, current=True)
 
 
 def delete(host: Host, env: dict, conf: dict) -> None:

@@ -61,7 +61,8 @@ class Host:
         return ns
 
 
-def invoke(host: Host, plugin: str, env: dict, conf: dict, printed_prev: bool = False) -> dict | None:
+def invoke(host: Host, plugin: str, env: dict, conf: dict, printed_prev: bool = False,
+           current: bool = False) -> dict | None:
     """Run ``plugin`` with ``env`` and a parsed network configuration: returns what it prints,
     parsed (the dict ``json.loads(stdout)`` gives; None when it prints nothing), or raises
     CNIError with the code and message its error JSON carries.
@@ -71,7 +72,12 @@ def invoke(host: Host, plugin: str, env: dict, conf: dict, printed_prev: bool = 
     text between them, so it is not printed and parsed again; the result is the same dict.
     ``printed_prev``: the config's ``prevResult`` is what a plugin of its version prints (libcni's
     chain hands on the previous plugin's output), so a plugin that passes it on unchanged (portmap
-    with no mappings) prints exactly that: it is returned as it is, not copied."""
+    with no mappings) prints exactly that: it is returned as it is, not copied.
+    ``current``: the caller takes the result in the current (1.x) types, as a plugin takes its
+    IPAM plugin's result (libcni's ``NewResultFromResult`` of what it printed): that is the
+    plugin's own dict, less the ``cniVersion`` and the per-IP ``"version"`` a 0.3.x/0.4.0 print
+    adds and the conversion drops (an empty ``routes`` list stays, which reads as none), so it is
+    returned unprinted. Whoever passes it on prints it for its own version."""
     version = str(conf.get("cniVersion", ""))
     command = env.get("CNI_COMMAND", "")
     if command == "VERSION":
@@ -91,8 +97,8 @@ def invoke(host: Host, plugin: str, env: dict, conf: dict, printed_prev: bool = 
         result = getattr(impl, METHODS[command])(host, env, conf)
     except NetlinkError as e:  # a data-plane step failed: the plugin reports it as an error
         raise CNIError(str(e)) from None
-    if result is None:
-        return None
+    if result is None or current:
+        return result
     if printed_prev and result is conf.get("prevResult"):
         return result
     return printed_result(result, version)
