@@ -105,7 +105,8 @@ class ServicePodIndex:
     def __init__(self, store) -> None:
         self.store = store
         self.pods: dict = {}                 # ns -> name -> pod (its labels are the ones indexed)
-        self.pods_by_label: dict = {}        # (ns, key, value) -> {pod name}
+        self.pods_by_label: dict = {}        # (ns, key, value) -> {pod name}, for the namespaces in labelled
+        self.labelled: set = set()           # namespaces whose pods are indexed by label (label_index)
         self.services: dict = {}             # (ns, name) -> selector map
         self.svc_anchor: dict = {}           # ns -> label key -> value -> {service name} (none empty)
         self.followers: list = []            # (resourceVersion when it began, pod event handler)
@@ -156,8 +157,9 @@ class ServicePodIndex:
             labels = meta.get("labels") or {}
         old_labels = None if old_pod is None else old_pod["metadata"].get("labels") or {}
         # Most events leave the labels as they were (a status update or a binding shares the dict
-        # with the old object): the label index stays as it is.
-        if old_labels is not labels and old_labels != labels:
+        # with the old object): the label index stays as it is. A namespace no Service sync has read
+        # has none (label_index makes it from the pods when one does).
+        if old_labels is not labels and ns in self.labelled and old_labels != labels:
             for k, v in (old_labels or {}).items():    # each is in the index, as it was added
                 bucket = self.pods_by_label[(ns, k, v)]
                 bucket.discard(name)
@@ -170,6 +172,18 @@ class ServicePodIndex:
             for start, handler in self.followers:
                 if event.seq > start:
                     handler(event)
+
+    def label_index(self, ns: str) -> dict:
+        """``pods_by_label``, made to hold ``ns``'s pods if it does not yet: it is kept only for the
+        namespaces whose Services were synced (read through this), so that pods no Service reads
+        (150,000 of a Deployment in a namespace without one) cost no two set entries a pod."""
+        if ns not in self.labelled:
+            self.labelled.add(ns)
+            by_label = self.pods_by_label
+            for name, pod in self.pods.get(ns, {}).items():
+                for k, v in (pod["metadata"].get("labels") or {}).items():
+                    by_label.setdefault((ns, k, v), set()).add(name)
+        return self.pods_by_label
 
     def _unanchor(self, ns: str, k: str, v: str, name: str) -> None:
         """Take a Service off its anchor label, dropping what is left empty: a namespace without
@@ -281,7 +295,8 @@ class ServicePodsController(Controller):
 
     def selected_pods(self, ns: str, selector: dict) -> list[dict]:
         """The pods matching a Service selector, by name."""
-        pools = [self.pods_by_label.get((ns, k, v), ()) for k, v in selector.items()]
+        by_label = self.index.label_index(ns) if self.index is not None else self.pods_by_label
+        pools = [by_label.get((ns, k, v), ()) for k, v in selector.items()]
         if not pools:
             return []
         pool = min(pools, key=len)

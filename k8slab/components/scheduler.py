@@ -318,7 +318,7 @@ class Scheduler(Controller):
         self._anchors: dict = {}                 # (ns, key, value) -> [selector keys]
         self._unanchored: dict = {}              # ns -> [selector keys]
         self._services: dict = {}                # (ns, name) -> selector map
-        self._svc_anchor: dict = {}              # (ns, key, value) -> set of service keys
+        self._svc_anchor: dict = {}              # ns -> {(key, value): set of service keys} (none empty)
         self._rs_selectors: dict = {}            # (ns, name) -> tuple of Requirements
         self._static_cache: dict = {}
         self._pairs: dict = {}                   # what a pod asks (by value) -> one (PodRequests, host ports)
@@ -568,16 +568,20 @@ class Scheduler(Controller):
         meta = event.object["metadata"]
         key = (meta.get("namespace"), meta["name"])
         old = self._services.pop(key, None)
-        if old:
-            a = (key[0], *sorted(old.items())[0])
-            self._svc_anchor.get(a, set()).discard(key)
+        if old:   # off its anchor, dropping what is left empty
+            by_label = self._svc_anchor[key[0]]
+            a = sorted(old.items())[0]
+            by_label[a].discard(key)
+            if not by_label[a]:
+                del by_label[a]
+                if not by_label:
+                    del self._svc_anchor[key[0]]
         if event.type == "DELETED":
             return
         sel = (event.object.get("spec") or {}).get("selector") or {}
         if sel:
             self._services[key] = dict(sel)
-            a = (key[0], *sorted(sel.items())[0])
-            self._svc_anchor.setdefault(a, set()).add(key)
+            self._svc_anchor.setdefault(key[0], {}).setdefault(sorted(sel.items())[0], set()).add(key)
 
     def default_selector(self, pod: dict) -> tuple:
         """``helper.DefaultSelector``: the pod's Services' selectors merged, plus its controlling
@@ -585,15 +589,17 @@ class Scheduler(Controller):
         meta = pod["metadata"]
         ns, labels = meta.get("namespace", ""), meta.get("labels") or {}
         merged: dict = {}
-        seen = set()
-        for k, v in labels.items():
-            for skey in self._svc_anchor.get((ns, k, v), ()):
-                if skey in seen:
-                    continue
-                seen.add(skey)
-                sel = self._services.get(skey) or {}
-                if all(labels.get(a) == b for a, b in sel.items()):
-                    merged.update(sel)
+        by_label = self._svc_anchor.get(ns)
+        if by_label is not None:   # some Service of the namespace selects pods
+            seen = set()
+            for item in labels.items():
+                for skey in by_label.get(item, ()):
+                    if skey in seen:
+                        continue
+                    seen.add(skey)
+                    sel = self._services.get(skey) or {}
+                    if all(labels.get(a) == b for a, b in sel.items()):
+                        merged.update(sel)
         owned: tuple = ()
         for owner in meta.get("ownerReferences") or ():
             if owner.get("controller"):
