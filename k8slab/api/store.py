@@ -48,7 +48,7 @@ from .errors import (
 )
 from .fields import FieldSelector, parse_field_selector
 from .labels import Selector, parse_selector
-from .meta import as_clock, clone, generate_name, new_uid, rfc3339
+from .meta import as_clock, clone, generate_name, new_uid, new_uid_int, rfc3339, uuid_text
 from .patch import merge_patch, strategic_merge_patch
 from .resources import Resource, by_qualified, for_kind, lookup, no_match_error
 
@@ -116,6 +116,33 @@ class Watch:
             bucket.remove(self)
         self.store._watch_lists.clear()
 
+
+class Deferred:
+    """An object the store keeps compactly until something reads it: a write-mostly object such as
+    an Event, which nothing reads while a cluster builds (large clusters keep Events in an etcd of
+    their own for the same reason). A subclass keeps its parts in ``__slots__`` (``name`` and
+    ``namespace`` among them) and makes in :meth:`build` the dict :meth:`Store.create` would have
+    stored; its metadata is only its name and namespace, plus what the store sets: ``uid`` (kept
+    as the UUID's int), ``rv`` (the resourceVersion's int) and ``created`` (creationTimestamp), all
+    given at write time. See :meth:`Store.create_deferred`."""
+
+    __slots__ = ("uid", "rv", "created")
+    name: str
+    namespace: str
+
+    def build(self, metadata: dict) -> dict:
+        """The object, with ``metadata`` (made by the store) as its metadata."""
+        raise NotImplementedError
+
+
+def _metadata(deferred: Deferred) -> dict:
+    """A Deferred object's metadata, as :meth:`Store.create` would have made it."""
+    return {"name": deferred.name, "namespace": deferred.namespace, "uid": uuid_text(deferred.uid),
+            "resourceVersion": str(deferred.rv), "creationTimestamp": deferred.created}
+
+
+# Kinds whose objects the store changes as it creates them: they cannot be Deferred.
+_NOT_DEFERRABLE = defaults.DEFAULTED_KINDS | GENERATION_KINDS | {"Service"}
 
 _META_ORDERS: dict[tuple, tuple | None] = {}  # metadata keys as given -> as the apiserver orders them (None: same)
 
@@ -190,7 +217,8 @@ class Store:
         # field-selected watch (a kubelet starting) finds its objects without a scan. Objects are
         # named by their uid here and in _dependents: a string they already hold, no tuple each.
         self._field_index: dict[str, dict[tuple[str, ...], dict]] = {}
-        self._by_uid: dict[str, dict] = {}          # uid -> the stored object
+        self._by_uid: dict[str, dict] = {}          # uid -> the stored object (not a Deferred one)
+        self._deferred: dict[tuple[str, str], int] = {}  # (resource, namespace) -> how many Deferred objects
         self._dependents: dict[str, set[str]] = {}  # owner uid -> {uid of an object naming it}
         self._queue: deque = deque()
         self._watches: list[Watch] = []
@@ -247,11 +275,39 @@ class Store:
         """The stored object (``ns`` is '' for a cluster-scoped one) or None."""
         by_ns = self._data.get(qualified)
         objs = by_ns.get(ns) if by_ns is not None else None
-        return objs.get(name) if objs is not None else None
+        obj = objs.get(name) if objs is not None else None
+        if obj.__class__ is not dict and isinstance(obj, Deferred):
+            obj = self._build(qualified, ns, obj)
+        return obj
+
+    def _build(self, qualified: str, ns: str, deferred: Deferred) -> dict:
+        """The dict of a :class:`Deferred` object, made now and stored in its place (a later read
+        gets the same dict)."""
+        obj = deferred.build(_metadata(deferred))
+        self._data[qualified][ns][deferred.name] = obj
+        self._by_uid[obj["metadata"]["uid"]] = obj
+        key = (qualified, ns)
+        left = self._deferred[key] - 1
+        if left:
+            self._deferred[key] = left
+        else:
+            del self._deferred[key]
+        return obj
+
+    def _build_all(self) -> None:
+        """Make the dicts of all :class:`Deferred` objects (a lookup by uid needs their uids)."""
+        for qualified, ns in list(self._deferred):
+            for obj in list(self._data[qualified][ns].values()):
+                if obj.__class__ is not dict and isinstance(obj, Deferred):
+                    self._build(qualified, ns, obj)
 
     def by_uid(self, uid: str) -> dict | None:
         """The object with this uid, or None."""
-        return self._by_uid.get(uid)
+        obj = self._by_uid.get(uid)
+        if obj is None and self._deferred:
+            self._build_all()
+            obj = self._by_uid.get(uid)
+        return obj
 
     def list(self, resource, namespace: str | None = None, label_selector=None, field_selector=None) -> list[dict]:
         """Objects sorted by namespace then name, as the apiserver returns them.
@@ -278,6 +334,8 @@ class Store:
                 continue
             for name in self._sorted_names(res.qualified, ns, objs):
                 obj = objs[name]
+                if obj.__class__ is not dict and isinstance(obj, Deferred):
+                    obj = self._build(res.qualified, ns, obj)
                 if label_selector is not None and not label_selector.matches(obj["metadata"].get("labels")):
                     continue
                 if field_selector is not None and not field_selector.matches(obj):
@@ -359,13 +417,7 @@ class Store:
                                   "request")
             ns = namespace or body_ns or "default"
             meta["namespace"] = ns
-            namespace_obj = self._stored("namespaces", "", ns)
-            if namespace_obj is None:
-                raise not_found("namespaces", ns)
-            if namespace_obj["metadata"].get("deletionTimestamp"):
-                raise forbidden_error(res.qualified, meta.get("name", ""),
-                                      f"unable to create new content in namespace {ns} because it is being "
-                                      "terminated")
+            self._check_namespace(res, ns, meta.get("name", ""))
         else:
             meta.pop("namespace", None)
             ns = ""
@@ -402,6 +454,46 @@ class Store:
         self._maybe_dispatch()
         return obj
 
+    def _check_namespace(self, res: Resource, ns: str, name) -> None:
+        """NotFound when namespace ``ns`` does not exist, Forbidden when it is being deleted."""
+        namespace_obj = self._stored("namespaces", "", ns)
+        if namespace_obj is None:
+            raise not_found("namespaces", ns)
+        if namespace_obj["metadata"].get("deletionTimestamp"):
+            raise forbidden_error(res.qualified, name, f"unable to create new content in namespace {ns} because it "
+                                                       "is being terminated")
+
+    def create_deferred(self, deferred: Deferred, resource) -> None:
+        """:meth:`create` (``validate=False, copy=False``) of the object ``deferred`` stands for: the
+        same checks and errors, the same uid, resourceVersion and creationTimestamp given now, but the
+        dict is made only when something first reads the object, through any store path (a write-mostly
+        kind such as Events: see :class:`Deferred`). When a watch or a field index covers the resource,
+        it is made and stored at once (the watchers get it). Only for namespaced kinds the store
+        neither defaults nor allocates for, nor gives a generation."""
+        res = self.resource(resource)
+        if not res.namespaced or res.kind in _NOT_DEFERRABLE:
+            raise ValueError(f"{res.kind} objects cannot be deferred")
+        q, ns, name = res.qualified, deferred.namespace, deferred.name
+        self._check_namespace(res, ns, name)
+        if not name:
+            raise invalid_error(res.kind, res.group, "",
+                                [required("metadata.name", "name or generateName is required")])
+        if self._stored(q, ns, name) is not None:
+            raise already_exists(q, name)
+        deferred.uid = new_uid_int(self.rng)
+        self._rv = deferred.rv = self._rv + 1
+        deferred.created = rfc3339(self.clock())
+        if self._watch_all or self._watch_by_resource.get(q) or q in self._indexed_paths or q in self._field_index:
+            obj = deferred.build(_metadata(deferred))
+            self._put(res, ns, name, obj, None)
+            self._enqueue("ADDED", obj, None, res, self._rv)
+        else:
+            self._objects(q, ns)[name] = deferred
+            self._sorted.pop((q, ns), None)
+            key = (q, ns)
+            self._deferred[key] = self._deferred.get(key, 0) + 1
+        self._maybe_dispatch()
+
     def _generate_name(self, res, ns, base) -> str:
         existing = self._data.get(res.qualified, {}).get(ns, {})
         for _ in range(8):  # the apiserver retries a generated name that is taken (RetryGenerateName)
@@ -410,14 +502,19 @@ class Store:
                 return name
         return name
 
-    def _put(self, res: Resource, ns: str, name: str, obj: dict, old: dict | None) -> None:
-        q = res.qualified
+    def _objects(self, q: str, ns: str) -> dict:
+        """name -> object of resource ``q`` in namespace ``ns`` ('' if cluster-scoped), made if missing."""
         by_ns = self._data.get(q)
         if by_ns is None:
             by_ns = self._data[q] = {}
         objs = by_ns.get(ns)
         if objs is None:
             objs = by_ns[ns] = {}
+        return objs
+
+    def _put(self, res: Resource, ns: str, name: str, obj: dict, old: dict | None) -> None:
+        q = res.qualified
+        objs = self._objects(q, ns)
         if old is None:
             self._sorted.pop((q, ns), None)
         objs[name] = obj
@@ -683,7 +780,7 @@ class Store:
 
     def _mark_deleting(self, res: Resource, ns: str, name: str, grace: int) -> dict:
         """Set deletionTimestamp (now + grace) on an object that cannot go at once (finalizers, a running Pod)."""
-        obj = self._data[res.qualified][ns][name]
+        obj = self._stored(res.qualified, ns, name)
         if obj["metadata"].get("deletionTimestamp"):
             return obj
         new = dict(obj)
@@ -696,7 +793,7 @@ class Store:
         return new
 
     def _delete_now(self, res: Resource, ns: str, name: str, policy: str, modified=None) -> None:
-        obj = self._data[res.qualified][ns][name]
+        obj = self._stored(res.qualified, ns, name)
         uid = obj["metadata"]["uid"]
         if policy == "Orphan":
             self._orphan(uid)
@@ -736,7 +833,7 @@ class Store:
 
     def _orphan(self, owner_uid: str) -> None:
         for qualified, ns, name in self._dependent_keys(owner_uid):
-            dep = self._data[qualified][ns][name]
+            dep = self._stored(qualified, ns, name)
             new = dict(dep)
             new["metadata"] = dict(dep["metadata"])
             refs = [r for r in dep["metadata"].get("ownerReferences") or [] if r.get("uid") != owner_uid]
@@ -758,7 +855,7 @@ class Store:
                 continue
             res = by_qualified(qualified)
             refs = dep["metadata"].get("ownerReferences") or []
-            alive = [r for r in refs if r.get("uid") != owner_uid and r.get("uid") in self._by_uid]
+            alive = [r for r in refs if r.get("uid") != owner_uid and self.by_uid(r.get("uid")) is not None]
             if alive:
                 if policy == "Background":
                     new = dict(dep)
@@ -913,8 +1010,10 @@ class Store:
         index = indexes.get(parts)
         if index is None:
             index = indexes[parts] = {}
-            for objs in self._data.get(res.qualified, {}).values():
-                for obj in objs.values():
+            for ns, objs in self._data.get(res.qualified, {}).items():
+                for obj in list(objs.values()):
+                    if obj.__class__ is not dict and isinstance(obj, Deferred):
+                        obj = self._build(res.qualified, ns, obj)
                     index.setdefault(_field(obj, parts), set()).add(obj["metadata"]["uid"])
         return index.get(field[1], set())
 

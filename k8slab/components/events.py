@@ -37,6 +37,8 @@ from __future__ import annotations
 from collections import OrderedDict
 
 from k8slab.api.meta import EPOCH, rfc3339
+from k8slab.api.resources import lookup
+from k8slab.api.store import Deferred
 
 _EPOCH_NS = int(EPOCH.timestamp()) * 1_000_000_000
 SERIES_WINDOW = 6 * 60  # tools/events: isomorphic events within 6 minutes form a series
@@ -165,6 +167,55 @@ def _reference(st: _RecorderState, obj: dict, field_path: str) -> tuple[dict, tu
 
 
 _NO_SOURCE: dict = {}  # the empty source of every events.k8s.io event (stored objects are read-only)
+_EVENTS = lookup("events")
+
+
+class _Recorded(Deferred):
+    """A core v1 Event of :func:`record_all`, as the store keeps it until something reads it
+    (:meth:`~k8slab.api.store.Store.create_deferred`): its parts, most of them shared."""
+
+    __slots__ = ("name", "namespace", "count", "first", "ref", "last", "message", "reason", "source", "type")
+
+    def __init__(self, name, namespace, count, first, ref, last, message, reason, source, type_):
+        self.name, self.namespace, self.count, self.first, self.ref = name, namespace, count, first, ref
+        self.last, self.message, self.reason, self.source, self.type = last, message, reason, source, type_
+
+    def build(self, metadata: dict) -> dict:
+        source = self.source
+        return {
+            "apiVersion": "v1", "kind": "Event", "metadata": metadata, "count": self.count, "eventTime": None,
+            "firstTimestamp": self.first, "involvedObject": self.ref, "lastTimestamp": self.last,
+            "message": self.message, "reason": self.reason, "reportingComponent": source["component"],
+            "reportingInstance": source.get("host", ""), "source": source, "type": self.type,
+        }
+
+
+class _Emitted(Deferred):
+    """An ``events.k8s.io`` event of :func:`emit`, as the store keeps it until something reads it."""
+
+    __slots__ = ("name", "namespace", "action", "time", "ref", "message", "reason", "controller", "instance", "type")
+
+    def __init__(self, name, namespace, action, time, ref, message, reason, controller, instance, type_):
+        self.name, self.namespace, self.action, self.time, self.ref = name, namespace, action, time, ref
+        self.message, self.reason, self.controller, self.instance = message, reason, controller, instance
+        self.type = type_
+
+    def build(self, metadata: dict) -> dict:
+        return {
+            "action": self.action, "apiVersion": "v1", "eventTime": self.time, "firstTimestamp": None,
+            "involvedObject": self.ref, "kind": "Event", "lastTimestamp": None, "metadata": metadata,
+            "message": self.message, "reason": self.reason, "reportingComponent": self.controller,
+            "reportingInstance": self.instance, "source": _NO_SOURCE, "type": self.type,
+        }
+
+
+def _write(store, event: Deferred, result: bool) -> dict | None:
+    """Create the event: the stored dict when ``result``, else kept compactly (None)."""
+    if result:
+        return store.create(event.build({"name": event.name, "namespace": event.namespace}), validate=False,
+                            copy=False)
+    store.create_deferred(event, _EVENTS)
+    return None
 
 
 def _events_namespace(namespace: str | None) -> str:
@@ -174,17 +225,20 @@ def _events_namespace(namespace: str | None) -> str:
 
 
 def record(store, obj: dict, type_: str, reason: str, message: str, component: str, host: str = "",
-           field_path: str = "") -> dict | None:
+           field_path: str = "", *, result: bool = True) -> dict | None:
     """A core v1 Event from ``tools/record`` (see the module docstring): returns the Event written
-    (made or bumped), or None when the spam filter dropped it."""
-    return record_all(store, obj, ((type_, reason, message),), component, host, field_path)[0]
+    (made or bumped), or None when the spam filter dropped it. ``result=False`` returns None
+    always, and a new Event is kept compactly by the store until something reads it (client-go's
+    recorder returns nothing: for callers that do not look at what they wrote)."""
+    return record_all(store, obj, ((type_, reason, message),), component, host, field_path, result=result)[0]
 
 
-def record_all(store, obj: dict, events, component: str, host: str = "", field_path: str = "") -> list:
+def record_all(store, obj: dict, events, component: str, host: str = "", field_path: str = "", *,
+               result: bool = True) -> list:
     """:func:`record` for several events about one object from one source, in order: ``events`` are
-    ``(type, reason, message)``; returns what :func:`record` returns for each. The kubelet starting
-    a container writes three (Pulled, Created, Started): the object's reference, the clock and the
-    source's log in the correlator are looked up once for them."""
+    ``(type, reason, message)``; returns what :func:`record` returns for each (Nones with
+    ``result=False``). The kubelet starting a container writes three (Pulled, Created, Started): the
+    object's reference, the clock and the source's log in the correlator are looked up once for them."""
     st = store.client_state.get("events") or _state(store)
     if not st.enabled:
         return [None] * len(events)
@@ -249,23 +303,19 @@ def record_all(store, obj: dict, events, component: str, host: str = "", field_p
                 new = dict(existing)
                 new["metadata"] = dict(existing["metadata"])
                 new["count"], new["lastTimestamp"], new["message"] = count, ts, message
-                out.append(store.update(new, ns, validate=False, copy=False))
+                written = store.update(new, ns, validate=False, copy=False)
+                out.append(written if result else None)
                 continue
         message = shared.get(message) or st.share(message, message)
-        event = {
-            "apiVersion": "v1", "kind": "Event", "metadata": {"name": name, "namespace": ns},
-            "count": count, "eventTime": None, "firstTimestamp": first, "involvedObject": ref,
-            "lastTimestamp": ts, "message": message, "reason": reason, "reportingComponent": component,
-            "reportingInstance": host, "source": source, "type": type_,
-        }
-        out.append(store.create(event, validate=False, copy=False))
+        out.append(_write(store, _Recorded(name, ns, count, first, ref, ts, message, reason, source, type_), result))
     return out
 
 
 def emit(store, obj: dict, type_: str, reason: str, action: str, note: str, controller: str,
-         instance: str = "") -> dict | None:
+         instance: str = "", *, result: bool = True) -> dict | None:
     """An ``events.k8s.io`` event (the scheduler's recorder), stored as the core v1 Event the
-    apiserver shows for it; a repeat within :data:`SERIES_WINDOW` updates its ``series``."""
+    apiserver shows for it; a repeat within :data:`SERIES_WINDOW` updates its ``series``. Returns
+    the Event written, or None with ``result=False`` (as :func:`record`)."""
     st = store.client_state.get("events") or _state(store)
     if not st.enabled:
         return None
@@ -283,18 +333,14 @@ def emit(store, obj: dict, type_: str, reason: str, action: str, note: str, cont
             count = int((existing.get("series") or {}).get("count") or 1) + 1
             new["series"] = {"count": count, "lastObservedTime": micro_time(now)}
             st.series[key] = (ns, name, now)
-            return store.update(new, ns, validate=False, copy=False)
+            written = store.update(new, ns, validate=False, copy=False)
+            return written if result else None
     ns = _events_namespace(ident[2])
-    event = {
-        "action": action, "apiVersion": "v1", "eventTime": micro_time(now), "firstTimestamp": None,
-        "involvedObject": ref, "kind": "Event", "lastTimestamp": None,
-        "metadata": {"name": f"{ref['name']}.{_unix_nano(now, st):x}", "namespace": ns},
-        "message": st.shared.get(note) or st.share(note, note), "reason": reason, "reportingComponent": controller,
-        "reportingInstance": instance, "source": _NO_SOURCE, "type": type_,
-    }
-    stored = store.create(event, validate=False, copy=False)
+    name = f"{ref['name']}.{_unix_nano(now, st):x}"
+    stored = _write(store, _Emitted(name, ns, action, micro_time(now), ref, st.shared.get(note) or st.share(note, note),
+                                    reason, controller, instance, type_), result)
     series = st.series
-    series[key] = (ns, stored["metadata"]["name"], now)
+    series[key] = (ns, name, now)
     if len(series) > CACHE_SIZE:
         series.popitem(last=False)
     return stored
