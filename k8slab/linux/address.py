@@ -34,6 +34,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 SCOPES = {"global": 0, "universe": 0, "site": 200, "link": 253, "host": 254, "nowhere": 255}
 SCOPE_NAMES = {0: "global", 200: "site", 253: "link", 254: "host", 255: "nowhere"}
+_LOOPBACK_NET = 127  # the first byte of 127.0.0.0/8, where a due lo's address goes (AddressIndex.due)
 
 
 @dataclass(slots=True, eq=False)
@@ -78,10 +79,13 @@ class AddressIndex:
     before global), then its secondaries; :meth:`primary_position` finds a new primary's place
     by bisection on that order."""
 
-    __slots__ = ("_keys",)
+    __slots__ = ("_keys", "due")
 
     def __init__(self) -> None:
         self._keys: dict[int, Address | tuple[Address, ...]] = {}
+        # The namespace whose lo's 127.0.0.1/8 is due, else None: whatever would see it adds it
+        # first (NetNS.lo_address_now; its keys, IP and subnet, are in 127.0.0.0/8).
+        self.due: NetNS | None = None
 
     @staticmethod
     def key(dev: Link, ip: int, prefixlen: int) -> int:
@@ -91,24 +95,32 @@ class AddressIndex:
 
     def owners(self, ip: int) -> tuple[Address, ...]:
         """The addresses whose local IP is ``ip`` (as an int)."""
+        if self.due is not None and ip >> 24 == _LOOPBACK_NET:
+            self.due.lo_address_now()
         return _as_tuple(self._keys.get(ip))
 
     def subnet(self, dev: Link, ip: int, prefixlen: int) -> tuple[Address, ...]:
         """The addresses of the subnet ``ip/prefixlen`` on ``dev``, the primary first."""
-        return _as_tuple(self._keys.get(self.key(dev, ip, prefixlen)))
+        return self.in_subnet(self.key(dev, ip, prefixlen))
 
     def in_subnet(self, key: int) -> tuple[Address, ...]:
         """:meth:`subnet` by its :meth:`key`, for a caller that holds it already."""
+        if self.due is not None and key >> 24 & 0xFF == _LOOPBACK_NET:
+            self.due.lo_address_now()
         return _as_tuple(self._keys.get(key))
 
     @property
     def by_ip(self) -> dict[int, tuple[Address, ...]]:
         """Local IP -> its addresses (a fresh dict, for inspection)."""
+        if self.due is not None:
+            self.due.lo_address_now()
         return {k: _as_tuple(v) for k, v in self._keys.items() if k <= ALL_ONES}
 
     @property
     def subnets(self) -> dict[int, tuple[Address, ...]]:
         """:meth:`key` -> the subnet's addresses (a fresh dict, for inspection)."""
+        if self.due is not None:
+            self.due.lo_address_now()
         return {k: _as_tuple(v) for k, v in self._keys.items() if k > ALL_ONES}
 
     @property
@@ -130,14 +142,17 @@ class AddressIndex:
 
     def add(self, addr: Address, ip: int, subnet_key: int) -> None:
         """Index ``addr`` under its local IP ``ip`` (as an int) and its subnet's :meth:`key`
-        (the caller has both at hand)."""
+        (the caller has both at hand). An address in 127.0.0.0/8 (both keys there, or the
+        subnet's network below it) files after a due lo's, as it would have come after it."""
+        if self.due is not None and ip >> 24 == _LOOPBACK_NET:
+            self.due.lo_address_now()
         keys = self._keys
         for key in (ip, subnet_key):
             v = keys.get(key)
             keys[key] = addr if v is None else (v, addr) if type(v) is Address else (*v, addr)
 
     def remove(self, addr: Address) -> None:
-        ip, keys = int(addr.local), self._keys
+        ip, keys = int(addr.local), self._keys   # (taking out another address commutes with a due one)
         for key in (ip, self.key(addr.dev, ip, addr.prefixlen)):
             v = keys[key]
             rest = tuple(a for a in _as_tuple(v) if a is not addr)

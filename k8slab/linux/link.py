@@ -126,12 +126,23 @@ class Link:
 
 
 class Loopback(Link):
-    """``lo``: created with every namespace; 127.0.0.1/8 appears when it is brought up."""
+    """``lo``: created with every namespace; 127.0.0.1/8 appears when it is brought up (the
+    namespace adds it when first read: see :meth:`~k8slab.linux.netns.NetNS.lo_address_now`)."""
 
     __slots__ = ()
     kind = "loopback"
     min_mtu = 0
     max_mtu = 0
+
+    @property
+    def addresses(self) -> list[Address]:
+        if self.netns.lo_due:
+            self.netns.lo_address_now()
+        return _ADDRESSES.__get__(self)
+
+    @addresses.setter
+    def addresses(self, value: list[Address]) -> None:
+        _ADDRESSES.__set__(self, value)
 
     @property
     def operstate(self) -> str:
@@ -140,6 +151,9 @@ class Loopback(Link):
     @property
     def flags(self) -> list[str]:
         return ["LOOPBACK"] + (["UP", "LOWER_UP"] if self.admin_up else [])
+
+
+_ADDRESSES = Link.__dict__["addresses"]  # the slot under Loopback.addresses
 
 
 class Veth(Link):

@@ -82,11 +82,12 @@ class NetNS:
 
     __slots__ = ("kernel", "name", "links", "_by_index", "_ifindex", "tables", "rules", "_neigh",
                  "_sysctls", "_sockets", "_nsids", "_named_netns", "_running_seq", "_netfilter",
-                 "address_index")
+                 "address_index", "lo_due")
 
     def __init__(self, kernel: Kernel, name: str) -> None:
         self.kernel = kernel
         self.name = name
+        self.lo_due = False  # see set_link_up
         self.links: dict[str, Link] = {}
         self._by_index: list[Link | None] = []  # devices at ifindex - 1 (None: deleted; never reused)
         self._ifindex = 0
@@ -314,14 +315,34 @@ class NetNS:
         link.ever_up = True
         primaries = link.primary_addresses() if link.addresses else ()
         if isinstance(link, Loopback):
-            for a in primaries:
-                if int(a.local) == _LOOPBACK:
-                    break
+            if not link.addresses:   # a fresh lo: its 127.0.0.1/8 is due (see lo_address_now)
+                self.lo_due = True
+                self.tables[RT_TABLE_LOCAL].due = self.address_index.due = self
             else:
-                _address.add_address(self, link, (_LOOPBACK, 8), scope="host")  # with its routes: lo is up
+                for a in primaries:
+                    if int(a.local) == _LOOPBACK:
+                        break
+                else:
+                    _address.add_address(self, link, (_LOOPBACK, 8), scope="host")  # with its routes: lo is up
         for a in primaries:
             self._add_prefix_routes(a)
         self._note_running(before, affected)
+
+    def lo_address_now(self) -> None:
+        """Add the 127.0.0.1/8 that ``lo`` coming up is due (with its three local routes).
+
+        A fresh ``lo`` brought up gets it, as the kernel gives it, but it is added only when
+        something first reads or writes where it would show: ``lo``'s addresses, an address
+        index key or a table local prefix in 127.0.0.0/8, or the whole of table local or the
+        index (:class:`~k8slab.linux.route.RouteTable` and
+        :class:`~k8slab.linux.address.AddressIndex` call this through their ``due``), or ``lo``
+        going down. Nothing else can see it or be changed by it (its keys are its own, and
+        what was filed under others before it keeps its place), so every answer is the one it
+        would be had it been added at once; a pod's namespace that nobody looks into never
+        pays for it."""
+        self.lo_due = False
+        self.tables[RT_TABLE_LOCAL].due = self.address_index.due = None
+        _address.add_address(self, self._by_index[0], (_LOOPBACK, 8), scope="host")
 
     def set_link_down(self, link: str | Link) -> None:
         """``ip link set DEV down``: routes through it go, except scope host ones (local
@@ -329,6 +350,8 @@ class NetNS:
         link = self.link(link)
         if not link.admin_up:
             return
+        if self.lo_due and type(link) is Loopback:
+            self.lo_address_now()   # added while it was up (its local routes stay)
         link.admin_up = False
         for table in self.tables.values():
             for r in [r for r in table.unordered()

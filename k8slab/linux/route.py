@@ -53,6 +53,9 @@ TYPE_ERRORS = {
 }
 
 
+_LOOPBACK_NET = 127  # the first byte of 127.0.0.0/8, where a loopback's due routes go (RouteTable.due)
+
+
 def _rank(r: Route) -> tuple[int, int]:
     """Order among routes to one prefix: tos, then metric (then age: the older first)."""
     return (r.tos, r.metric)
@@ -158,18 +161,26 @@ class RouteTable:
     then tells a new device's route from a duplicate without reading every route there (a
     node's gateway /32 has one per pod veth)."""
 
-    __slots__ = ("id", "_routes", "_plens", "_devs")
+    __slots__ = ("id", "_routes", "_plens", "_devs", "due")
 
     def __init__(self, table_id: int) -> None:
         self.id = table_id
         self._routes: dict[int, Route | tuple[Route, ...]] = {}
         self._plens: tuple[int, ...] = ()
         self._devs: dict[int, dict[Link | None, int]] | None = None
+        # The namespace whose lo's 127.0.0.1/8 (and so its routes here) is due, else None:
+        # whatever would see them adds it first (NetNS.lo_address_now; prefixes in 127.0.0.0/8
+        # are the only ones it touches).
+        self.due: NetNS | None = None
 
     def __len__(self) -> int:
+        if self.due is not None:
+            self.due.lo_address_now()
         return sum(1 if type(v) is Route else len(v) for v in self._routes.values())
 
     def __bool__(self) -> bool:   # ``if table:`` must not count every route
+        if self.due is not None:
+            self.due.lo_address_now()
         return bool(self._routes)
 
     def __iter__(self) -> Iterator[Route]:
@@ -180,6 +191,8 @@ class RouteTable:
     def unordered(self) -> list[Route]:
         """All routes in no particular order (for a caller that removes some: the order of
         removals does not change what is left, and sorting a node's table costs more)."""
+        if self.due is not None:
+            self.due.lo_address_now()
         return [r for v in self._routes.values() for r in ((v,) if type(v) is Route else v)]
 
     def candidates(self, dst: IPv4Network) -> tuple[Route, ...]:
@@ -188,6 +201,8 @@ class RouteTable:
 
     def at(self, ip: int, plen: int) -> tuple[Route, ...]:
         """The routes to exactly ``ip/plen`` (network as int; best first)."""
+        if self.due is not None and ip >> 24 == _LOOPBACK_NET:
+            self.due.lo_address_now()
         v = self._routes.get(plen << 32 | ip)
         if v is None:
             return ()
@@ -195,11 +210,15 @@ class RouteTable:
 
     def insert(self, route: Route) -> None:
         """Add ``route`` after the routes to its prefix that rank before it or equal to it."""
+        if self.due is not None and route.key >> 24 & 0xFF == _LOOPBACK_NET:
+            self.due.lo_address_now()
         self._put(self._routes.get(route.key), route)
 
     def add_kernel(self, dst: int, plen: int, type_: str, dev: Link, src: IPv4Address, scope: int) -> None:
         """A route the kernel adds with an address (proto kernel), unless that same route
         (device, type, source) is there already, as the kernel's fib_magic finds it."""
+        if self.due is not None and dst >> 24 == _LOOPBACK_NET:
+            self.due.lo_address_now()
         key = plen << 32 | dst
         v = self._routes.get(key)
         if v is not None and (v.dev is dev if type(v) is Route else dev in self._devs[key]):
@@ -233,7 +252,7 @@ class RouteTable:
             self._routes[key] = routes[:i] + (route,) + routes[i:]
 
     def remove(self, route: Route) -> None:
-        key = route.key
+        key = route.key   # (taking out another route commutes with adding a due one)
         v = self._routes[key]
         if v is route:   # the prefix's only route
             del self._routes[key]
@@ -258,6 +277,8 @@ class RouteTable:
         that is down are not usable; with ``oif`` only routes out of that device (or without
         one) match; ``min_scope`` limits to routes at least that narrow (the gateway check)."""
         d = dst if type(dst) is int else int(dst)
+        if self.due is not None and d >> 24 == _LOOPBACK_NET:
+            self.due.lo_address_now()
         routes = self._routes
         for plen in self._plens:
             v = routes.get(plen << 32 | (d & MASKS[plen]))
