@@ -216,14 +216,17 @@ class ReplicaSetController(Controller):
         key = meta["uid"]
         if event.old is not None and event.type != "DELETED" and self._same_owner(key, obj, event.old, ns):
             return
+        ref = controller_ref(obj)
+        uid = ref.get("uid") if ref is not None and event.type != "DELETED" else None
         old_uid = self.pod_owner.pop(key, None)
         if old_uid is not None:
-            old = self.owned.get(old_uid, {}).pop(key, None)
+            owned = self.owned.get(old_uid, {})
+            # a pod that stays with its owner keeps its place (replaced below), as on the short way
+            old = owned.get(key) if old_uid == uid else owned.pop(key, None)
             tally = self.tallies.get(old_uid)
             if old is not None and tally is not None:
                 tally.remove(key)
         self.orphans.get(ns, {}).pop(key, None)
-        ref = controller_ref(obj)
         if event.type != "DELETED":
             if ref is not None:
                 self.pod_owner[key] = ref.get("uid")
@@ -246,10 +249,10 @@ class ReplicaSetController(Controller):
         """The common pod event (a binding, a status patch) done short: the pod we hold for ``key``
         is the event's old object and has the very ownerReferences and labels objects of ``obj``
         (the store's copy-on-write keeps them), so its owner, orphan state and selector match are
-        what they were. The pod moves to the end of its owner's pods (that order decides which a
-        scale-down deletes), its tally share is worked out again only if its status or
-        deletionTimestamp changed, and its owner is enqueued, as :meth:`on_event` does. False
-        (nothing done) in any other case."""
+        what they were. The pod replaces the one held in place (the order of an owner's pods decides
+        nothing: a scale-down ranks them whole, releases go in name order), its tally share is
+        worked out again only if its status or deletionTimestamp changed, and its owner is enqueued,
+        as :meth:`on_event` does. False (nothing done) in any other case."""
         meta = obj["metadata"]
         refs = meta.get("ownerReferences")
         if not refs:
@@ -267,7 +270,6 @@ class ReplicaSetController(Controller):
         hmeta = held["metadata"]
         if hmeta.get("ownerReferences") is not refs or hmeta.get("labels") is not meta.get("labels"):
             return False
-        del owned[key]
         owned[key] = obj
         tally = self.tallies.get(uid)
         if tally is not None and (key not in tally.flags or held.get("status") is not obj.get("status")
@@ -330,18 +332,19 @@ class ReplicaSetController(Controller):
         return tally
 
     def _active(self, uid: str, tally: _Tally) -> list[dict]:
-        """The tallied pods themselves (the owned, matching, active ones), in the order they came."""
+        """The tallied pods themselves (the owned, matching, active ones), in the order first seen."""
         return [p for k, p in self.owned.get(uid, {}).items() if tally.flags.get(k, 0) & COUNTED]
 
     def _claim(self, rs: dict, sel, uid: str, tally: _Tally) -> list[dict]:
         """``ClaimPods``: owned pods that no longer match are released; matching orphans are adopted
         (returned: their events have not reached the tally yet)."""
         ns = rs["metadata"]["namespace"]
-        if tally.unmatched:
-            for pkey, pod in list(self.owned.get(uid, {}).items()):
-                if tally.flags.get(pkey, 0) & UNMATCHED and is_active(pod):
-                    refs = [r for r in pod["metadata"].get("ownerReferences") or [] if r.get("uid") != uid]
-                    self._set_owners(pod, refs)
+        if tally.unmatched:   # in name order, as orphans are adopted
+            flags = tally.flags
+            for pod in sorted((p for k, p in self.owned.get(uid, {}).items()
+                               if flags.get(k, 0) & UNMATCHED and is_active(p)), key=_name):
+                refs = [r for r in pod["metadata"].get("ownerReferences") or [] if r.get("uid") != uid]
+                self._set_owners(pod, refs)
         out: list[dict] = []
         if rs["metadata"].get("deletionTimestamp"):
             return out
