@@ -150,7 +150,7 @@ def test_kube_proxy_stale_chain_deletion_with_dash_x():
 
 def test_failed_restore_changes_nothing_and_names_the_line():
     nf = loaded()
-    nf.tables["nat"].chains["KUBE-MARK-MASQ"].rules[0].pkts = 9
+    nf.tables["nat"].chains["KUBE-MARK-MASQ"].own_rule(0).pkts = 9
     before = nf.iptables_save(["-c"])[0]
     bad = (
         "*filter\n:KUBE-NEW - [0:0]\n-A KUBE-NEW -j ACCEPT\nCOMMIT\n*nat\n:KUBE-MARK-MASQ - [0:0]\n"

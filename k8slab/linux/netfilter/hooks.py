@@ -36,6 +36,7 @@ from dataclasses import dataclass, field
 from ..packet import ICMP, TCP, UDP, IPv4, Packet
 from .addr import int_to_ip, ip_to_int
 from .conntrack import ORIGINAL, REPLY, ConntrackEntry, invert
+from .rule import SharedRule
 from .targets import ACCEPT, CONTINUE, DROP, GOTO, JUMP, RETURN, Masquerade, Nat
 
 HOOKS = ("PREROUTING", "INPUT", "FORWARD", "OUTPUT", "POSTROUTING")
@@ -230,6 +231,8 @@ def traverse(table, chain_name: str, pv: PacketView, steps: list[Step] | None):
             if not f(pv):
                 break
         else:
+            if rule.__class__ is SharedRule:   # counted here: the chain's own copy from now on
+                rule = chain.own_rule(idx)
             rule.pkts += 1
             rule.bytes += length
             t = rule.target

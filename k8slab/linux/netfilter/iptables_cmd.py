@@ -190,6 +190,7 @@ def _rule(table, cmd: Command, counters: tuple[int, int] | None):
         cmd.chain,
         lambda name: name in chains and not chains[name].builtin,
         cmd.chain in BUILTIN_CHAINS[table.name],
+        share=counters is None,   # a shared rule comes without counters of its own (c is None)
     )
     c = counters or c
     if c is not None:

@@ -129,8 +129,8 @@ def restore(
 
 _LINE_COMMANDS: dict = {}   # a rule line's text -> its parsed Command (see parse_command: shared, read-only)
 # (table, "-A CHAIN spec" line) -> the parsed rule parse_rule shares for it (see rule._PARSED): the
-# same line restored on the next node is a copy of it once its chains are checked, as parse_rule
-# itself does, without going through the command and rule parsers' keys again.
+# same line restored on the next node appends it (a copy if the line gives counters) once its chains
+# are checked, as parse_rule itself does, without going through the command and rule parsers' keys again.
 _LINE_RULES: dict[tuple[str, str], Rule] = {}
 LINE_CACHE_MAX = 100_000
 _CHAIN_LINES: dict[str, tuple[str, ...]] = {}   # a ":CHAIN POLICY [p:b]" line -> its words (read-only)
@@ -239,8 +239,9 @@ def _restore(nf, text: str, noflush: bool, counters: bool, only_table: str | Non
         if known is not None and known.chain in table.chains and _jump_valid(table, known.target):
             if known.chain in borrowed[table.name]:
                 _own(table, known.chain, borrowed)
-            r = known.copy()
+            r = known
             if counters and rule_counters is not None:
+                r = known.copy()
                 r.pkts, r.bytes = rule_counters
             table.append(r)
             continue

@@ -187,28 +187,55 @@ class Rule:
         return True
 
 
+class SharedRule(Rule):
+    """A parsed rule that many chains hold as it is (every node gets the same kube-proxy and kubelet
+    rules): read-only, its counters always 0 and not settable. Whoever counts on one (the packet
+    walk), or sets its counters, puts a copy of its own in the chain first (:meth:`Chain.own_rule
+    <k8slab.linux.netfilter.tables.Chain.own_rule>`); a copy is a plain Rule."""
+
+    __slots__ = ()
+
+    @property
+    def pkts(self) -> int:
+        return 0
+
+    @property
+    def bytes(self) -> int:
+        return 0
+
+
+def _shared(rule: Rule) -> SharedRule:
+    """A read-only copy of a freshly parsed rule (counters 0), its text printed once."""
+    rule.spec()
+    s = rule.copy()
+    s.__class__ = SharedRule
+    return s
+
+
 # Parsed rules by their text: every node of a cluster gets the same kube-proxy and kubelet rules, so
-# a rule seen a second time is kept, and later copies share its matches and target (which parsing
-# alone sets; only an nth statistic counts, so a rule with one is never shared). A rule seen once is
-# only noted: one restore of 100,000 distinct rules (10,000 Services) would otherwise print and copy
-# each for nothing. Bounded: each is cleared when full.
-_PARSED: dict[tuple, Rule] = {}
+# a rule seen a second time is kept, as a SharedRule that later chains hold themselves (parsing alone
+# sets a rule's parts; only an nth statistic counts, so a rule with one is never shared). A rule seen
+# once is only noted: one restore of 100,000 distinct rules (10,000 Services) would otherwise print
+# and copy each for nothing. Bounded: each is cleared when full.
+_PARSED: dict[tuple, SharedRule] = {}
 _SEEN: set[tuple] = set()
 PARSED_MAX = 100_000
 
 
 def parse_rule(
-    tokens: list[str], table: str, chain: str, chain_exists: Callable[[str], bool], builtin: bool = False
+    tokens: list[str], table: str, chain: str, chain_exists: Callable[[str], bool], builtin: bool = False,
+    share: bool = False,
 ) -> tuple[Rule, tuple[int, int] | None]:
     """Read a rule specification (the tokens after ``-A CHAIN``). Returns the rule and the
-    counters given with ``-c PKTS BYTES`` if any. Raises NetfilterError with iptables' message."""
+    counters given with ``-c PKTS BYTES`` if any. Raises NetfilterError with iptables' message.
+    With ``share`` the rule may be a read-only SharedRule (never one with counters)."""
     key = (table, chain, builtin, *tokens)
     known = _PARSED.get(key)
     if known is not None:
         t = known.target
         # A jump is valid only while its chain exists here: otherwise parse again for the error.
         if not isinstance(t, Jump) or chain_exists(t.chain):
-            return known.copy(), None
+            return (known if share else known.copy()), None
     rule, counters = _parse_rule(tokens, table, chain, chain_exists, builtin)
     if counters is None and not any(isinstance(m, StatisticMatch) and m.mode == "nth" for m in rule.matches):
         if key not in _SEEN:
@@ -218,13 +245,12 @@ def parse_rule(
         else:
             if len(_PARSED) >= PARSED_MAX:
                 _PARSED.clear()
-            rule.spec()   # printed once too: copies share the text (-C and -D compare by it)
-            _PARSED[key] = rule.copy()
+            _PARSED[key] = _shared(rule)   # printed once too: -C and -D compare by the text
     return rule, counters
 
 
-def shared_rule(tokens: list[str], table: str, chain: str, builtin: bool = False) -> Rule | None:
-    """The parsed rule parse_rule shares for these arguments, if it keeps one (read-only: copy it)."""
+def shared_rule(tokens: list[str], table: str, chain: str, builtin: bool = False) -> SharedRule | None:
+    """The parsed rule parse_rule shares for these arguments, if it keeps one (read-only)."""
     return _PARSED.get((table, chain, builtin, *tokens))
 
 

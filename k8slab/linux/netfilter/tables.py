@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from .conntrack import Conntrack
 from .errors import KERNEL, RUNTIME, NetfilterError
-from .rule import Rule
+from .rule import Rule, SharedRule
 from .targets import Jump
 
 BUILTIN_CHAINS = {
@@ -50,6 +50,14 @@ class Chain:
         c.name, c.builtin, c.policy, c.rules = self.name, self.builtin, self.policy, list(self.rules)
         c.pkts, c.bytes, c._index, c._cands = self.pkts, self.bytes, None, None
         return c
+
+    def own_rule(self, i: int) -> Rule:
+        """The chain's rule at index ``i``, made its own first if it is a SharedRule (held by
+        other chains too): the rule whose counters may be changed."""
+        r = self.rules[i]
+        if r.__class__ is SharedRule:
+            r = self.rules[i] = r.copy()
+        return r
 
     def candidates(self, dst: int) -> list[int] | range:
         """Indexes of the rules that can match a packet to ``dst``, in rule order.
@@ -166,11 +174,14 @@ class Table:
             if rulenum is not None:
                 if not 1 <= rulenum <= len(c.rules):
                     raise NetfilterError("Index of zeroing too big.", RUNTIME)  # pragma: no cover
-                c.rules[rulenum - 1].pkts = c.rules[rulenum - 1].bytes = 0
+                r = c.rules[rulenum - 1]
+                if r.pkts or r.bytes:   # a SharedRule's are 0 and stay so
+                    r.pkts = r.bytes = 0
                 continue
             c.pkts = c.bytes = 0
             for r in c.rules:
-                r.pkts = r.bytes = 0
+                if r.pkts or r.bytes:
+                    r.pkts = r.bytes = 0
 
     def set_policy(self, name: str, policy: str, counters: tuple[int, int] | None = None) -> None:
         c = self.chains.get(name)
