@@ -128,23 +128,33 @@ class _Tally:
     remembered (``flags``) so that taking it out does not depend on the old object; rebuilt when
     the ReplicaSet's selector or template labels differ from the ones it was built for."""
 
-    __slots__ = ("sel_spec", "tlabels", "sel", "active", "full", "ready", "unmatched", "flags")
+    __slots__ = ("sel_spec", "tlabels", "sel", "active", "full", "ready", "unmatched", "flags", "last")
 
     def __init__(self, sel_spec: dict, tlabels: dict, sel, pods: dict) -> None:
         self.sel_spec, self.tlabels, self.sel = sel_spec, tlabels, sel
         self.active = self.full = self.ready = self.unmatched = 0
         self.flags: dict = {}
+        # the labels object last looked at, held (its id stays its own) with what it gives: whether
+        # the selector matches and the template labels are all there (a burst's pods share one)
+        self.last: tuple = (None, False, False)
         for key, pod in pods.items():
             self.add(key, pod)
 
     def add(self, key, pod: dict) -> None:
         labels = pod["metadata"].get("labels") or {}
-        if not self.sel.matches(labels):
+        last = self.last
+        if last[0] is labels:   # stored objects are read only: the same object, the same answers
+            matched, full = last[1], last[2]
+        else:
+            matched = self.sel.matches(labels)
+            full = matched and fully_labeled(labels, self.tlabels)
+            self.last = (labels, matched, full)
+        if not matched:
             f = UNMATCHED
         elif not is_active(pod):
             f = 0
         else:
-            f = COUNTED | (FULL if fully_labeled(labels, self.tlabels) else 0) | (READY if is_ready(pod) else 0)
+            f = COUNTED | (FULL if full else 0) | (READY if is_ready(pod) else 0)
         self.flags[key] = f
         self._count(f, 1)
 
@@ -226,12 +236,14 @@ class ReplicaSetController(Controller):
             tally = self.tallies.get(old_uid)
             if old is not None and tally is not None:
                 tally.remove(key)
-        self.orphans.get(ns, {}).pop(key, None)
+        orphans = self.orphans.get(ns)
+        if orphans:
+            orphans.pop(key, None)
         if event.type != "DELETED":
             if ref is not None:
-                self.pod_owner[key] = ref.get("uid")
-                self.owned.setdefault(ref.get("uid"), {})[key] = obj
-                tally = self.tallies.get(ref.get("uid"))
+                self.pod_owner[key] = uid
+                self.owned.setdefault(uid, {})[key] = obj
+                tally = self.tallies.get(uid)
                 if tally is not None:
                     tally.add(key, obj)
             elif is_active(obj):
@@ -257,8 +269,10 @@ class ReplicaSetController(Controller):
         refs = meta.get("ownerReferences")
         if not refs:
             return False
-        ref = controller_ref(obj)
-        if ref is None:
+        for ref in refs:   # controller_ref
+            if ref.get("controller"):
+                break
+        else:
             return False
         uid = ref.get("uid")
         owned = self.owned.get(uid)
@@ -272,11 +286,13 @@ class ReplicaSetController(Controller):
             return False
         owned[key] = obj
         tally = self.tallies.get(uid)
-        if tally is not None and (key not in tally.flags or held.get("status") is not obj.get("status")
+        if tally is not None and (held.get("status") is not obj.get("status") or key not in tally.flags
                                   or hmeta.get("deletionTimestamp") != meta.get("deletionTimestamp")):
             tally.restate(key, obj)
         if ref.get("kind") == "ReplicaSet":
-            self.enqueue((ns, ref.get("name")))
+            rs_key = (ns, ref.get("name"))
+            if rs_key not in self.queued:   # mostly queued already: a burst's pods share it
+                self.enqueue(rs_key)
         return True
 
     # -- reconcile ---------------------------------------------------------------------------------
