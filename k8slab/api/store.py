@@ -294,20 +294,26 @@ class Store:
             del self._deferred[key]
         return obj
 
-    def _build_all(self) -> None:
-        """Make the dicts of all :class:`Deferred` objects (a lookup by uid needs their uids)."""
-        for qualified, ns in list(self._deferred):
-            for obj in list(self._data[qualified][ns].values()):
-                if obj.__class__ is not dict and isinstance(obj, Deferred):
-                    self._build(qualified, ns, obj)
-
     def by_uid(self, uid: str) -> dict | None:
         """The object with this uid, or None."""
         obj = self._by_uid.get(uid)
         if obj is None and self._deferred:
-            self._build_all()
-            obj = self._by_uid.get(uid)
+            obj = self._deferred_by_uid(uid)
         return obj
+
+    def _deferred_by_uid(self, uid) -> dict | None:
+        """The :class:`Deferred` object with this uid, made now, or None. Their uids are not indexed
+        (that would cost what deferring saves), so this scans them: a lookup by uid of a write-mostly
+        object is rare, and a miss (a pod just deleted) reads no other object and keeps none."""
+        try:
+            value = int(uid.replace("-", ""), 16)
+        except (AttributeError, TypeError, ValueError):
+            return None
+        for qualified, ns in list(self._deferred):
+            for obj in self._data[qualified][ns].values():
+                if obj.__class__ is not dict and obj.uid == value and uuid_text(value) == uid:
+                    return self._build(qualified, ns, obj)
+        return None
 
     def list(self, resource, namespace: str | None = None, label_selector=None, field_selector=None) -> list[dict]:
         """Objects sorted by namespace then name, as the apiserver returns them.

@@ -309,7 +309,7 @@ class Kubelet(Controller):
         ctr.running = True
         ctr.started_at = self.machine.netns.kernel.now
         sb.pids += (self.machine.spawn(app.command),)
-        record_all(self.store, pod, _start_events(ctr.image, name), "kubelet", host=self.machine.name)
+        record_all(self.store, pod, _start_events(ctr.image, name), "kubelet", host=self.machine.name, result=False)
         return ctr
 
     def crash_container(self, pod: dict, name: str, message: str) -> None:
@@ -450,7 +450,7 @@ class Kubelet(Controller):
         return ctr.app.healthy
 
     def _event(self, pod: dict, type_: str, reason: str, message: str) -> None:
-        record(self.store, pod, type_, reason, message, "kubelet", host=self.machine.name)
+        record(self.store, pod, type_, reason, message, "kubelet", host=self.machine.name, result=False)
 
 
 def _first_config(fs: FileSystem) -> str | None:

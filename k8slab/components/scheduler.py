@@ -315,8 +315,9 @@ class Scheduler(Controller):
         # their (PodRequests, host ports) pair): see _UNSEEN
         self._pods: dict = {}
         self._selectors: dict = {}               # selector key -> _SelectorCount
-        self._anchors: dict = {}                 # (ns, key, value) -> [selector keys]
-        self._unanchored: dict = {}              # ns -> [selector keys]
+        # the selectors' _SelectorCount objects themselves, not their keys (deep tuples to hash)
+        self._anchors: dict = {}                 # (ns, key, value) -> [selectors]
+        self._unanchored: dict = {}              # ns -> [selectors]
         self._services: dict = {}                # (ns, name) -> selector map
         self._svc_anchor: dict = {}              # ns -> {(key, value): set of service keys} (none empty)
         self._rs_selectors: dict = {}            # (ns, name) -> tuple of Requirements
@@ -325,7 +326,7 @@ class Scheduler(Controller):
         self._views: dict = {}                   # ids of the spec parts _view reads -> (them, its answer)
         self._last_asks = None
         self._zoned = 0                          # how many nodes carry a zone label
-        self._node_selectors: dict = {}          # node -> keys of the selectors with pods on it
+        self._node_selectors: dict = {}          # node -> {selector with pods on it: None}
         self._active: dict = {}                  # selectors whose by-bucket groups are kept, oldest first
         self._last_selector = None               # (ns, requirements, _SelectorCount) of the last pod spread
 
@@ -364,8 +365,7 @@ class Scheduler(Controller):
                     self.buckets.pop(info.bucket.key, None)
                 # its pods still count until they go, now in the groups of no bucket (where _count and
                 # _activate put a node not known), so that no tie is broken onto it
-                for skey in self._node_selectors.get(name, ()):
-                    sc = self._selectors[skey]
+                for sc in self._node_selectors.get(name, ()):
                     if sc.groups is not None:
                         _group_move(sc, name, info.bucket.key, sc.nodes[name], None, sc.nodes[name])
             return
@@ -397,8 +397,7 @@ class Scheduler(Controller):
         if info.zone is not None:
             self._zoned += 1
         if old_zone != info.zone:
-            for skey in self._node_selectors.get(name, ()):
-                sc = self._selectors[skey]
+            for sc in self._node_selectors.get(name, ()):
                 cnt = sc.nodes[name]
                 if old_zone is not None:
                     sc.zones[old_zone] -= cnt
@@ -415,21 +414,20 @@ class Scheduler(Controller):
 
     def _rebucket(self, info: NodeInfo) -> None:
         key = (info.class_id, info.state_key())
+        b = self.buckets.get(key)   # a bucket is filed under its key while it has nodes
         old_key = None
         if info.bucket is not None:
-            if info.bucket.key == key:
+            if info.bucket is b:
                 return
             old_key = info.bucket.key
             info.bucket.remove(info, self.nodes)
             if not info.bucket.names:
-                self.buckets.pop(info.bucket.key, None)
-        b = self.buckets.get(key)
+                self.buckets.pop(old_key, None)
         if b is None:
             b = self.buckets[key] = Bucket(key)
         b.add(info)
         info.bucket = b
-        for skey in self._node_selectors.get(info.name, ()):
-            sc = self._selectors[skey]
+        for sc in self._node_selectors.get(info.name, ()):
             if sc.groups is not None:
                 cnt = sc.nodes[info.name]
                 _group_move(sc, info.name, old_key, cnt, key, cnt)
@@ -445,12 +443,12 @@ class Scheduler(Controller):
         if new:
             sc.nodes[node] = new
             if not old:
-                self._node_selectors.setdefault(node, set()).add(sc.key)
+                self._node_selectors.setdefault(node, {})[sc] = None
         else:
             sc.nodes.pop(node, None)
             held = self._node_selectors.get(node)
             if held is not None:
-                held.discard(sc.key)
+                held.pop(sc, None)
                 if not held:
                     del self._node_selectors[node]
         if info is not None and info.zone is not None:
@@ -634,10 +632,10 @@ class Scheduler(Controller):
             pools = [self._by_label.get((ns, r.key, r.values[0]), set()) for r in eq]
             pool = min(pools, key=len)
             anchor = (ns, eq[0].key, eq[0].values[0])
-            self._anchors.setdefault(anchor, []).append(skey)
+            self._anchors.setdefault(anchor, []).append(sc)
         else:   # no label to start from (rare): every pod of the namespace
             pool = [pkey for pkey in self._pods if pkey[0] == ns]
-            self._unanchored.setdefault(ns, []).append(skey)
+            self._unanchored.setdefault(ns, []).append(sc)
         for pkey in list(pool):
             labels, node, _, _ = self._pods.get(pkey, _UNSEEN)
             if node and sc.matches(labels):
@@ -710,8 +708,7 @@ class Scheduler(Controller):
                     found = anchors.get((ns, k, v))
                     if found:
                         cands.extend(found)
-        for skey in dict.fromkeys(cands) if len(cands) > 1 else cands:
-            sc = self._selectors[skey]
+        for sc in dict.fromkeys(cands) if len(cands) > 1 else cands:
             if old_node and sc.matches(old_labels):
                 self._count(sc, old_node, -1)
             if node and sc.matches(new_labels):
@@ -748,7 +745,7 @@ class Scheduler(Controller):
         self._emit(pod, "Normal", "Scheduled", "Binding", f"Successfully assigned {ns}/{name} to {node}")
 
     def _emit(self, pod, type_, reason, action, note) -> None:
-        emit(self.store, pod, type_, reason, action, note, SCHEDULER_NAME, self.instance)
+        emit(self.store, pod, type_, reason, action, note, SCHEDULER_NAME, self.instance, result=False)
 
     def _fail(self, key, pod: dict, message: str) -> None:
         self.unschedulable[key] = self.store.clock()

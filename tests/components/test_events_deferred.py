@@ -20,6 +20,11 @@ def _always_deferred(store, event, result):
     store.create_deferred(event, _EVENTS)
 
 
+def _never_deferred(store, event, result):
+    stored = store.create(event.build({"name": event.name, "namespace": event.namespace}), validate=False, copy=False)
+    return stored if result else None
+
+
 def _names(store, ns):
     """The names of the stored events of a namespace (the keys only: reading them builds nothing)."""
     return sorted(store._data.get("events", {}).get(ns, {}))
@@ -120,7 +125,9 @@ def _scenario(seed):
 
 @pytest.mark.parametrize("seed", range(3))
 def test_deferred_events_read_as_plain_ones(seed, monkeypatch):
-    plain, none_deferred = _scenario(seed)
+    with monkeypatch.context() as m:
+        m.setattr(events, "_write", _never_deferred)
+        plain, none_deferred = _scenario(seed)
     assert none_deferred == 0
     with monkeypatch.context() as m:
         m.setattr(events, "_write", _always_deferred)
@@ -194,3 +201,23 @@ def test_results_off_return_nothing_and_write_the_same():
     listed = lazy.list("events")
     assert sorted(e.get("count", 0) for e in listed) == [0, 3, 3]
     assert [e["series"]["count"] for e in listed if "series" in e] == [6]
+
+
+def test_by_uid_builds_only_the_event_asked_for():
+    """A lookup by uid finds a compact event and makes only it; a miss (any spelling that is not a
+    stored uid, the same digits in another form included) makes none."""
+    clock, plain, lazy = _store_pair()
+    ref = {"kind": "Pod", "name": "web"}
+    for i in range(5):
+        clock[0] += 1
+        ev = _Recorded(f"web.{i}", "default", 1, "t0", ref, "t1", "m", "Pulled", {"component": "kubelet"}, "Normal")
+        plain.create(ev.build({"name": ev.name, "namespace": ev.namespace}), validate=False, copy=False)
+        lazy.create_deferred(ev, "events")
+    uid = plain.get("events", "web.3")["metadata"]["uid"]
+    for miss in ("no-such-uid", uid.replace("-", ""), uid.upper(), f"{{{uid}}}", "", None, 7, "-" + "f" * 40):
+        assert lazy.by_uid(miss) is None
+    assert sum(lazy._deferred.values()) == 5
+    found = lazy.by_uid(uid)
+    assert _dump(found) == _dump(plain.get("events", "web.3"))
+    assert sum(lazy._deferred.values()) == 4 and lazy.get("events", "web.3") is found
+    assert lazy.by_uid(uid) is found
