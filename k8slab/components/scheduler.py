@@ -359,6 +359,14 @@ class Scheduler(Controller):
             info = self.nodes.pop(name, None)
             if info is not None and info.zone is not None:
                 self._zoned -= 1
+                # its pods count in no zone now (as in the counts of a node not known, which _count
+                # leaves alone when they go)
+                for sc in self._node_selectors.get(name, ()):
+                    z = sc.zones.get(info.zone, 0) - sc.nodes[name]
+                    if z:
+                        sc.zones[info.zone] = z
+                    else:
+                        sc.zones.pop(info.zone, None)
             if info is not None and info.bucket is not None:
                 info.bucket.remove(info, self.nodes)
                 if not info.bucket.names:
