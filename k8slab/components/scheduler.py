@@ -201,15 +201,19 @@ class NodeInfo:
 
 
 class Bucket:
-    """Nodes of one class (labels but hostname, taints, cordon) in one resource state."""
+    """Nodes of one class (labels but hostname, taints, cordon) in one resource state. ``fits``: what
+    NodePorts, NodeResourcesFit and the resource scores give here for a pod's ``(PodRequests, host
+    ports)`` pair (by the pair's id, the pair held), worked out once: they read only the state, which
+    is the bucket's key, so an answer holds as long as the bucket does."""
 
-    __slots__ = ("key", "names", "pos", "rep")
+    __slots__ = ("key", "names", "pos", "rep", "fits")
 
     def __init__(self, key) -> None:
         self.key = key
         self.names: list[str] = []
         self.pos: dict[str, int] = {}
         self.rep: NodeInfo | None = None
+        self.fits: dict = {}
 
     def add(self, info: NodeInfo) -> None:
         self.pos[info.name] = len(self.names)
@@ -789,7 +793,7 @@ class Scheduler(Controller):
             asks, shape, per_node = self._view(spec)
         except QuantityError as e:
             return None, str(e)
-        req, ports = self._last_asks = asks
+        self._last_asks = asks
         tolerations = spec.get("tolerations") or []
         reasons: dict[str, int] = {}
         unresolvable = resolvable = 0
@@ -806,13 +810,13 @@ class Scheduler(Controller):
                         unresolvable += 1
                         continue
                     if fails is None:
-                        fails = self._fit(rep, req, ports)
+                        fails, scores = self._bucket_fit(bucket, asks)
                     if fails:
                         for r in fails:
                             reasons[r] = reasons.get(r, 0) + 1
                         resolvable += 1
                         continue
-                    feasible.append(_Entry(bucket, [n], st[1], st[2], *self._resource_scores(rep, req)))
+                    feasible.append(_Entry(bucket, [n], st[1], st[2], *scores))
                 continue
             ck = (shape, rep.class_id)
             st = self._static_cache.get(ck)
@@ -825,13 +829,13 @@ class Scheduler(Controller):
                 reasons[st[0]] = reasons.get(st[0], 0) + size
                 unresolvable += size
                 continue
-            fails = self._fit(rep, req, ports)
+            fails, scores = self._bucket_fit(bucket, asks)
             if fails:
                 for r in fails:
                     reasons[r] = reasons.get(r, 0) + size
                 resolvable += size
                 continue
-            feasible.append(_Entry(bucket, None, st[1], st[2], *self._resource_scores(rep, req)))
+            feasible.append(_Entry(bucket, None, st[1], st[2], *scores))
         if not feasible:
             post = {}
             if unresolvable:
@@ -841,6 +845,19 @@ class Scheduler(Controller):
             total = len(self.nodes)
             return None, fit_error(total, reasons, "preemption: " + fit_error(total, post))
         return self._select(pod, feasible), ""
+
+    def _bucket_fit(self, bucket: Bucket, asks: tuple) -> tuple:
+        """``(reasons the bucket's nodes cannot take the pod, (LeastAllocated, BalancedAllocation) or
+        None)`` for the pod's ``(PodRequests, host ports)`` pair: :meth:`_fit` and
+        :meth:`_resource_scores` on its representative, kept in ``bucket.fits`` (at most 64)."""
+        found = bucket.fits.get(id(asks))
+        if found is None:
+            if len(bucket.fits) >= 64:
+                bucket.fits.clear()
+            req, ports = asks
+            fails = self._fit(bucket.rep, req, ports)
+            found = bucket.fits[id(asks)] = (asks, fails, None if fails else self._resource_scores(bucket.rep, req))
+        return found[1], found[2]
 
     def _view(self, spec: dict) -> tuple:
         """What scheduling reads of a pod's spec: ``(asks, shape, names nodes)``, the shared ``(PodRequests,
