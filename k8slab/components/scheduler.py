@@ -333,6 +333,7 @@ class Scheduler(Controller):
         self._node_selectors: dict = {}          # node -> {selector with pods on it: None}
         self._active: dict = {}                  # selectors whose by-bucket groups are kept, oldest first
         self._last_selector = None               # (ns, requirements, _SelectorCount) of the last pod spread
+        self._last_matching: tuple = (None, None, 0, [])   # _matching's last (labels, ns, selectors, answer)
 
     @property
     def rng(self):
@@ -710,22 +711,43 @@ class Scheduler(Controller):
             self._pods[key] = (new_labels, node, accounted, pair)
         if not (old_node or node) or (old_node == node and not relabeled) or not self._selectors:
             return accounted   # counted nowhere before or after (a pod not bound yet), or as before
-        # the selectors that may count the pod: those anchored on one of its labels (old or new; equal
-        # labels give the same ones), and the namespace's unanchored ones
-        anchors = self._anchors
-        cands: list = list(self._unanchored.get(ns, ()))
-        for labels in (old_labels, new_labels) if relabeled else (new_labels,):
-            if labels:
-                for k, v in labels.items():
-                    found = anchors.get((ns, k, v))
-                    if found:
-                        cands.extend(found)
-        for sc in dict.fromkeys(cands) if len(cands) > 1 else cands:
+        if not relabeled:   # moved between nodes with its labels: the selectors matching them
+            for sc in self._matching(ns, new_labels):
+                if old_node:
+                    self._count(sc, old_node, -1)
+                if node:
+                    self._count(sc, node, 1)
+            return accounted
+        for sc in self._candidates(ns, (old_labels, new_labels)):
             if old_node and sc.matches(old_labels):
                 self._count(sc, old_node, -1)
             if node and sc.matches(new_labels):
                 self._count(sc, node, 1)
         return accounted
+
+    def _candidates(self, ns: str, label_maps) -> list:
+        """The selectors that may count a pod with one of ``label_maps`` (None for none): those anchored on one
+        of its labels, and the namespace's unanchored ones; each once, in a fixed order."""
+        anchors = self._anchors
+        cands: list = list(self._unanchored.get(ns, ()))
+        for labels in label_maps:
+            if labels:
+                for k, v in labels.items():
+                    found = anchors.get((ns, k, v))
+                    if found:
+                        cands.extend(found)
+        return list(dict.fromkeys(cands)) if len(cands) > 1 else cands
+
+    def _matching(self, ns: str, labels: dict) -> list:
+        """The selectors of ``ns`` that ``labels`` match. The last answer is kept with the labels object (held,
+        read only as all the store holds) and the number of selectors: a selector is only ever added (never
+        dropped), so the same object and number give the same answer; the pods of a template share one."""
+        last = self._last_matching
+        if last[0] is labels and last[1] == ns and last[2] == len(self._selectors):
+            return last[3]
+        found = [sc for sc in self._candidates(ns, (labels,)) if sc.matches(labels)]
+        self._last_matching = (labels, ns, len(self._selectors), found)
+        return found
 
     # --- scheduling -----------------------------------------------------------------------------------
     def resync(self, now: float) -> None:
