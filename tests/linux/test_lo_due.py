@@ -11,7 +11,7 @@ from k8slab.linux.errors import NetlinkError
 from k8slab.linux.kernel import Kernel
 from k8slab.linux.link import veth_pair
 
-_ADDRS = ("127.0.0.1/8", "127.0.0.2/8", "127.0.0.1/32", "127.1.0.1/16", "127.0.0.9/7", "10.0.0.1/24",
+_ADDRS = ("127.0.0.1/8", "127.0.0.2/8", "127.0.0.1/32", "127.1.0.1/16", "127.0.0.9/7", "127.0.0.1/7", "10.0.0.1/24",
           "10.0.0.2/24", "10.0.0.1/32", "192.168.5.5/16")
 _DSTS = ("127.0.0.0/8", "127.0.0.1/32", "127.255.255.255/32", "127.1.0.0/16", "126.0.0.0/7", "10.0.0.0/24",
          "default", "0.0.0.0/1", "10.0.0.9/32")
@@ -25,8 +25,8 @@ def _observe(k: Kernel) -> list:
     for name, ns in k.namespaces.items():
         out.append(name)
         for t in sorted(ns.tables):
+            out.append(len(ns.tables[t]))   # before anything else reads the table
             out += [r.line(show_table=True) for r in ns.routes(t)]
-            out.append(len(ns.tables[t]))
         out += [f"{a.cidr} {a.dev.name} {a.scope} {a.secondary}" for a in ns.addresses()]
         out.append(sorted((ip, [a.cidr for a in v]) for ip, v in ns.address_index.by_ip.items()))
         out.append(sorted((key, [a.cidr for a in v]) for key, v in ns.address_index.subnets.items()))
@@ -93,8 +93,8 @@ def _play(seed: int, at_once: bool) -> list:
                     out.append("del_link")
                 else:
                     ip = rnd.choice(_PROBES)
-                    out.append((ip, ns.local_address_type(ip), repr(ns.route_lookup(ip)),
-                                [a.cidr for a in ns.addresses_of_ip(ip)]))
+                    owners = [a.cidr for a in ns.addresses_of_ip(ip)]   # before the lookups
+                    out.append((ip, owners, ns.local_address_type(ip), repr(ns.route_lookup(ip))))
         except (NetlinkError, ValueError) as e:
             out.append(f"error {e}")
         settle()
