@@ -55,7 +55,7 @@ class _ObjectLog:
     keeps three caches of 4096 entries (aggregation groups, event counts, spam buckets); here one
     cache of 4096 (source, object) entries holds all three parts for each."""
 
-    __slots__ = ("tokens", "when", "entries")
+    __slots__ = ("tokens", "when", "_entries", "first")
 
     def __init__(self, now: float) -> None:
         self.tokens, self.when = float(SPAM_BURST), now   # the spam filter's token bucket
@@ -63,7 +63,27 @@ class _ObjectLog:
         # (type, reason) -> [last time, the distinct messages ...]
         # (fieldPath, type, reason, message), or ("", type, reason) for a combined event ->
         # (namespace, name, count, firstTimestamp) of the event it was last written as
-        self.entries: dict[tuple, list | tuple] = {}
+        self._entries: dict[tuple, list | tuple] | None = {}
+        # A first batch of events of distinct (type, reason), each written as a new event, is kept
+        # as (time, firstTimestamp, fieldPath, namespace, [(type, reason, message, name) ...]) and
+        # made into entries only when a later batch reads them (most objects' logs are never read
+        # again before they leave the cache: a pod's Pulled, Created, Started).
+        self.first: tuple | None = None
+
+    @property
+    def entries(self) -> dict[tuple, list | tuple]:
+        """The aggregator's groups and the logger's counts (made now from :attr:`first` if due)."""
+        entries = self._entries
+        if entries is None:
+            now, ts, field_path, ns, written = self.first
+            entries = self._entries = {}
+            for type_, reason, message, name in written:
+                entries[(type_, reason)] = [now, message]
+                entries[(field_path, type_, reason, message)] = (ns, name, 1, ts)
+                if len(entries) > CACHE_SIZE:   # as record_all's loop keeps them
+                    del entries[next(iter(entries))]
+            self.first = None
+        return entries
 
 
 class _RecorderState:
@@ -248,7 +268,8 @@ def record_all(store, obj: dict, events, component: str, host: str = "", field_p
     logs = st.logs
     log_key = (component, host, ident)
     log = logs.get(log_key)
-    if log is None:
+    fresh = log is None
+    if fresh:
         log = logs[log_key] = _ObjectLog(now)
         if len(logs) > CACHE_SIZE:
             logs.popitem(last=False)
@@ -259,8 +280,10 @@ def record_all(store, obj: dict, events, component: str, host: str = "", field_p
     if source is None:
         source = st.share((component, host),
                           {"component": component, "host": host} if host else {"component": component})
-    entries = log.entries
     events_ns = _events_namespace(ident[2])
+    if fresh and _distinct_few(events):
+        return _record_first(store, st, log, ref, events, source, events_ns, now, ts, field_path, result)
+    entries = log.entries
     out = []
     for type_, reason, message in events:
         # The aggregator: the AGGREGATE_MAX-th distinct message of a (type, reason) group, each within
@@ -308,6 +331,32 @@ def record_all(store, obj: dict, events, component: str, host: str = "", field_p
                 continue
         message = shared.get(message) or st.share(message, message)
         out.append(_write(store, _Recorded(name, ns, count, first, ref, ts, message, reason, source, type_), result))
+    return out
+
+
+def _distinct_few(events) -> bool:
+    """Whether ``events`` are at most SPAM_BURST, of distinct (type, reason): what a new log
+    writes as new events (:func:`_record_first`)."""
+    return len(events) <= SPAM_BURST and len({(t, r) for t, r, _ in events}) == len(events)
+
+
+def _record_first(store, st: _RecorderState, log: _ObjectLog, ref: dict, events, source: dict, ns: str,
+                  now: float, ts: str, field_path: str, result: bool) -> list:
+    """:func:`record_all`'s loop for a new log and events of distinct (type, reason), at most
+    SPAM_BURST of them: each one's group and key are new (the log is empty), so it is written as a
+    new event with count 1 and spends a token of the full bucket. What the loop would have put in
+    the log's entries is kept in :attr:`_ObjectLog.first`, filled as it goes (as the loop's entries
+    are, should a write fail)."""
+    written: list[tuple] = []
+    log._entries, log.first = None, (now, ts, field_path, ns, written)
+    shared = st.shared
+    out = []
+    for type_, reason, message in events:
+        name = f"{ref['name']}.{_unix_nano(now, st):x}"
+        written.append((type_, reason, message, name))
+        log.tokens -= 1
+        message = shared.get(message) or st.share(message, message)
+        out.append(_write(store, _Recorded(name, ns, 1, ts, ref, ts, message, reason, source, type_), result))
     return out
 
 
