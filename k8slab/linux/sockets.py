@@ -13,6 +13,8 @@ wildcard) fails with ``Address already in use`` as bind(2) does.
 
 from __future__ import annotations
 
+import functools
+
 from k8slab.linux.errors import SocketError
 from k8slab.linux.ipv4 import canonical_ip
 
@@ -41,7 +43,7 @@ class Sockets:
         for p, a, n in self._bound:
             if p == proto and n == port and (a == addr or WILDCARD in (a, addr)):
                 raise SocketError("EADDRINUSE", "Address already in use")
-        key = (proto, addr, int(port))
+        key = _key(proto, addr, int(port))
         self._bound[key] = owner
         return key
 
@@ -55,3 +57,10 @@ class Sockets:
         if owner is None:
             owner = self._bound.get((proto, WILDCARD, int(port)))
         return owner
+
+
+@functools.lru_cache(maxsize=1024)
+def _key(proto: str, addr: str, port: int) -> tuple[str, str, int]:
+    """One tuple for each distinct binding, shared by every namespace holding it (an immutable
+    value): each pod of an image binds the same ``(proto, "0.0.0.0", port)``."""
+    return proto, addr, port
