@@ -480,11 +480,20 @@ class Store:
         if not res.namespaced or res.kind in _NOT_DEFERRABLE:
             raise ValueError(f"{res.kind} objects cannot be deferred")
         q, ns, name = res.qualified, deferred.namespace, deferred.name
-        self._check_namespace(res, ns, name)
+        data = self._data
+        # _check_namespace and the _stored checks, looked up directly for the usual case (namespaces
+        # are cluster-scoped and never Deferred); an error goes the general way for its message.
+        namespaces = data.get("namespaces")
+        namespace_obj = namespaces[""].get(ns) if namespaces else None
+        if namespace_obj is None or namespace_obj["metadata"].get("deletionTimestamp"):
+            self._check_namespace(res, ns, name)
         if not name:
             raise invalid_error(res.kind, res.group, "",
                                 [required("metadata.name", "name or generateName is required")])
-        if self._stored(q, ns, name) is not None:
+        by_ns = data.get(q)
+        objs = by_ns.get(ns) if by_ns is not None else None
+        if objs is not None and name in objs:
+            self._stored(q, ns, name)   # made, as create's check makes it
             raise already_exists(q, name)
         deferred.uid = new_uid_int(self.rng)
         self._rv = deferred.rv = self._rv + 1
@@ -494,11 +503,14 @@ class Store:
             self._put(res, ns, name, obj, None)
             self._enqueue("ADDED", obj, None, res, self._rv)
         else:
-            self._objects(q, ns)[name] = deferred
-            self._sorted.pop((q, ns), None)
+            if objs is None:
+                objs = self._objects(q, ns)
+            objs[name] = deferred
             key = (q, ns)
+            self._sorted.pop(key, None)
             self._deferred[key] = self._deferred.get(key, 0) + 1
-        self._maybe_dispatch()
+        if self._queue and self.dispatch_mode == "auto":   # _maybe_dispatch
+            self.dispatch()
 
     def _generate_name(self, res, ns, base) -> str:
         existing = self._data.get(res.qualified, {}).get(ns, {})
