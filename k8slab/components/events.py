@@ -323,8 +323,9 @@ def record_all(store, obj: dict, events, component: str, host: str = "", field_p
         if count > 1:
             existing = store.try_get("events", name, ns)
             if existing is not None:
+                # The stored metadata as it is: the store copies it before it writes the new
+                # resourceVersion (Store._commit_update), so it is copied once, not twice.
                 new = dict(existing)
-                new["metadata"] = dict(existing["metadata"])
                 new["count"], new["lastTimestamp"], new["message"] = count, ts, message
                 written = store.update(new, ns, validate=False, copy=False)
                 out.append(written if result else None)
@@ -377,8 +378,7 @@ def emit(store, obj: dict, type_: str, reason: str, action: str, note: str, cont
         ns, name, _ = prev
         existing = store.try_get("events", name, ns)
         if existing is not None:
-            new = dict(existing)
-            new["metadata"] = dict(existing["metadata"])
+            new = dict(existing)   # its metadata the stored one, as in record_all
             count = int((existing.get("series") or {}).get("count") or 1) + 1
             new["series"] = {"count": count, "lastObservedTime": micro_time(now)}
             st.series[key] = (ns, name, now)

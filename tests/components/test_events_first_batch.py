@@ -79,3 +79,27 @@ def test_first_entries_made_when_read():
     assert log.first is None and again["count"] == 2
     assert [k for k in log.entries] == [("Normal", "Pulled"), ("", "Normal", "Pulled", "pulled"),
                                         ("Normal", "Created"), ("", "Normal", "Created", "created")]
+
+
+def test_repeat_leaves_the_stored_metadata_as_it_was():
+    """A repeat's update hands the store the stored metadata itself: the old version keeps its
+    resourceVersion, the new one gets the next (record and emit)."""
+    clock = VirtualClock()
+    store = Store(clock=clock)
+    pod = store.create({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"},
+                        "spec": {"containers": [{"name": "c", "image": "nginx"}]}})
+    first = events.record(store, pod, "Normal", "Pulled", "pulled", "kubelet", "w1")
+    sched = events.emit(store, pod, "Normal", "Scheduled", "Binding", "assigned", "default-scheduler", "i")
+    before = [(e["metadata"], dict(e["metadata"])) for e in (first, sched)]
+    clock.advance(5)
+    again = events.record(store, pod, "Normal", "Pulled", "pulled", "kubelet", "w1")
+    series = events.emit(store, pod, "Normal", "Scheduled", "Binding", "assigned", "default-scheduler", "i")
+    for meta, copy in before:
+        assert meta == copy
+    assert again["count"] == 2 and series["series"]["count"] == 2
+    for new, (old, _) in zip((again, series), before):
+        assert new["metadata"] is not old
+        assert int(new["metadata"]["resourceVersion"]) > int(old["resourceVersion"])
+        assert {k: v for k, v in new["metadata"].items() if k != "resourceVersion"} == \
+            {k: v for k, v in old.items() if k != "resourceVersion"}
+    assert store.get("events", again["metadata"]["name"]) is again
