@@ -96,13 +96,10 @@ class _RecorderState:
         # (source, object) -> what the EventCorrelator knows of the events from that source about it
         self.logs: OrderedDict[tuple, _ObjectLog] = OrderedDict()
         self.series: OrderedDict[tuple, tuple[str, str, float]] = OrderedDict()
-        # Events repeat their parts: one source per component and host, one involvedObject per object
-        # version (a pod's Pulled, Created, Started), the same messages. Stored objects are read-only,
+        # Events repeat their parts: one source per component and host, the same messages (and one
+        # involvedObject for the events of one call: a pod's Pulled, Created, Started). Stored objects are read-only,
         # so equal parts can be one object. Each is keyed by all it is made of, so never stale.
         self.shared: OrderedDict = OrderedDict()
-        # (apiVersion, kind, name, namespace, resourceVersion, uid, fieldPath) as the object has them ->
-        # (involvedObject, the identity in it the correlators key on); keyed likewise by all it is made of.
-        self.refs: OrderedDict[tuple, tuple[dict, tuple]] = OrderedDict()
 
     def share(self, key, part):
         """The part stored under ``key``: the first one given (``part`` itself the first time)."""
@@ -170,20 +167,12 @@ def object_reference(obj: dict, field_path: str = "") -> dict:
     return ref
 
 
-def _reference(st: _RecorderState, obj: dict, field_path: str) -> tuple[dict, tuple]:
-    """:func:`object_reference`, one dict for all events about the same version of an object, and
-    the object's identity in it: ``(apiVersion, kind, namespace, name, uid)``, absent ones None."""
+def _identity(obj: dict) -> tuple:
+    """The object's identity in its :func:`object_reference`, which the correlators key on:
+    ``(apiVersion, kind, namespace, name, uid)``, absent ones None."""
     meta = obj.get("metadata") or {}
-    key = (obj.get("apiVersion"), obj.get("kind"), meta.get("name"), meta.get("namespace"),
-           meta.get("resourceVersion"), meta.get("uid"), field_path)
-    found = st.refs.get(key)
-    if found is None:
-        ref = object_reference(obj, field_path)
-        found = st.refs[key] = (ref, (ref["apiVersion"], ref["kind"], ref.get("namespace"), ref["name"],
-                                      ref.get("uid")))
-        if len(st.refs) > CACHE_SIZE:
-            st.refs.popitem(last=False)
-    return found
+    return (obj.get("apiVersion", "v1"), obj.get("kind", ""), meta.get("namespace") or None, meta.get("name", ""),
+            meta.get("uid") or None)
 
 
 _NO_SOURCE: dict = {}  # the empty source of every events.k8s.io event (stored objects are read-only)
@@ -262,7 +251,7 @@ def record_all(store, obj: dict, events, component: str, host: str = "", field_p
     st = store.client_state.get("events") or _state(store)
     if not st.enabled:
         return [None] * len(events)
-    ref, ident = _reference(st, obj, field_path)
+    ident = _identity(obj)
     now = store.clock()
     ts = rfc3339(now)
     logs = st.logs
@@ -282,8 +271,9 @@ def record_all(store, obj: dict, events, component: str, host: str = "", field_p
                           {"component": component, "host": host} if host else {"component": component})
     events_ns = _events_namespace(ident[2])
     if fresh and _distinct_few(events):
-        return _record_first(store, st, log, ref, events, source, events_ns, now, ts, field_path, result)
+        return _record_first(store, st, log, obj, ident[3], events, source, events_ns, now, ts, field_path, result)
     entries = log.entries
+    ref = None   # the involvedObject of the events written new, made for the first
     out = []
     for type_, reason, message in events:
         # The aggregator: the AGGREGATE_MAX-th distinct message of a (type, reason) group, each within
@@ -305,7 +295,7 @@ def record_all(store, obj: dict, events, component: str, host: str = "", field_p
         # The logger: a repeat bumps the count of the event last written for the same key.
         seen = entries.get(key)
         if seen is None:
-            ns, name, count, first = events_ns, f"{ref['name']}.{_unix_nano(now, st):x}", 1, ts
+            ns, name, count, first = events_ns, f"{ident[3]}.{_unix_nano(now, st):x}", 1, ts
         else:
             ns, name, count, first = seen
             count += 1
@@ -331,6 +321,8 @@ def record_all(store, obj: dict, events, component: str, host: str = "", field_p
                 out.append(written if result else None)
                 continue
         message = shared.get(message) or st.share(message, message)
+        if ref is None:
+            ref = object_reference(obj, field_path)
         out.append(_write(store, _Recorded(name, ns, count, first, ref, ts, message, reason, source, type_), result))
     return out
 
@@ -341,8 +333,8 @@ def _distinct_few(events) -> bool:
     return len(events) <= SPAM_BURST and len({(t, r) for t, r, _ in events}) == len(events)
 
 
-def _record_first(store, st: _RecorderState, log: _ObjectLog, ref: dict, events, source: dict, ns: str,
-                  now: float, ts: str, field_path: str, result: bool) -> list:
+def _record_first(store, st: _RecorderState, log: _ObjectLog, obj: dict, obj_name: str, events, source: dict,
+                  ns: str, now: float, ts: str, field_path: str, result: bool) -> list:
     """:func:`record_all`'s loop for a new log and events of distinct (type, reason), at most
     SPAM_BURST of them: each one's group and key are new (the log is empty), so it is written as a
     new event with count 1 and spends a token of the full bucket. What the loop would have put in
@@ -351,9 +343,10 @@ def _record_first(store, st: _RecorderState, log: _ObjectLog, ref: dict, events,
     written: list[tuple] = []
     log._entries, log.first = None, (now, ts, field_path, ns, written)
     shared = st.shared
+    ref = object_reference(obj, field_path)   # one for all of them
     out = []
     for type_, reason, message in events:
-        name = f"{ref['name']}.{_unix_nano(now, st):x}"
+        name = f"{obj_name}.{_unix_nano(now, st):x}"
         written.append((type_, reason, message, name))
         log.tokens -= 1
         message = shared.get(message) or st.share(message, message)
@@ -369,7 +362,7 @@ def emit(store, obj: dict, type_: str, reason: str, action: str, note: str, cont
     st = store.client_state.get("events") or _state(store)
     if not st.enabled:
         return None
-    ref, ident = _reference(st, obj, "")
+    ident = _identity(obj)
     now = store.clock()
     # isomorphic events: reporter, action, object (kind, namespace, name, uid), type, reason and note
     key = (controller, instance, action, ident[1:], type_, reason, note)
@@ -385,9 +378,10 @@ def emit(store, obj: dict, type_: str, reason: str, action: str, note: str, cont
             written = store.update(new, ns, validate=False, copy=False)
             return written if result else None
     ns = _events_namespace(ident[2])
-    name = f"{ref['name']}.{_unix_nano(now, st):x}"
-    stored = _write(store, _Emitted(name, ns, action, micro_time(now), ref, st.shared.get(note) or st.share(note, note),
-                                    reason, controller, instance, type_), result)
+    name = f"{ident[3]}.{_unix_nano(now, st):x}"
+    note = st.shared.get(note) or st.share(note, note)
+    stored = _write(store, _Emitted(name, ns, action, micro_time(now), object_reference(obj), note, reason, controller,
+                                    instance, type_), result)
     series = st.series
     series[key] = (ns, name, now)
     if len(series) > CACHE_SIZE:

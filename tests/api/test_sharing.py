@@ -8,7 +8,7 @@ from k8slab.api import Store
 from k8slab.api.defaults import apply_defaults
 from k8slab.api.meta import clone
 from k8slab.api.patch import merge_patch, strategic_merge_patch
-from k8slab.components.events import emit, record
+from k8slab.components.events import emit, record, record_all
 
 
 class FrozenDict(dict):
@@ -144,9 +144,9 @@ def test_metadata_keeps_the_apiservers_key_order():
 def test_events_about_one_object_version_share_their_parts(host):
     store = Store(clock=lambda: 0, seed=1)
     p = store.create(pod())
-    a = record(store, p, "Normal", "Pulled", f'Container image "{"nginx"}" already present', "kubelet", host=host)
-    b = record(store, p, "Normal", "Created", "Created container c", "kubelet", host=host)
-    assert a["involvedObject"] is b["involvedObject"] and a["source"] is b["source"]
+    a, b = record_all(store, p, (("Normal", "Pulled", f'Container image "{"nginx"}" already present'),
+                                 ("Normal", "Created", "Created container c")), "kubelet", host=host)
+    assert a["involvedObject"] is b["involvedObject"] and a["source"] is b["source"]   # one call: one reference
     assert a["involvedObject"] == {"apiVersion": "v1", "kind": "Pod", "name": "p", "namespace": "default",
                                    "resourceVersion": p["metadata"]["resourceVersion"], "uid": p["metadata"]["uid"]}
     assert a["source"] == ({"component": "kubelet", "host": host} if host else {"component": "kubelet"})
@@ -160,4 +160,4 @@ def test_events_about_one_object_version_share_their_parts(host):
     assert d["involvedObject"]["resourceVersion"] == later["metadata"]["resourceVersion"]
     s = emit(store, p, "Normal", "Scheduled", "Binding", "Successfully assigned default/p to kind-worker",
              "default-scheduler")
-    assert s["source"] == {} and s["involvedObject"] is a["involvedObject"]
+    assert s["source"] == {} and s["involvedObject"] == a["involvedObject"]

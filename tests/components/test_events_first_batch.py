@@ -103,3 +103,17 @@ def test_repeat_leaves_the_stored_metadata_as_it_was():
         assert {k: v for k, v in new["metadata"].items() if k != "resourceVersion"} == \
             {k: v for k, v in old.items() if k != "resourceVersion"}
     assert store.get("events", again["metadata"]["name"]) is again
+
+
+@pytest.mark.parametrize("obj", [
+    {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p", "namespace": "ns", "uid": "u", "resourceVersion": "9"}},
+    {"apiVersion": "v1", "kind": "Node", "metadata": {"name": "n", "uid": "u"}},
+    {"kind": "Pod", "metadata": {"name": "p", "namespace": "", "uid": ""}},
+    {"apiVersion": None, "kind": None, "metadata": {"name": None, "namespace": None, "uid": None}},
+    {"metadata": None},
+    {},
+])
+def test_identity_is_the_reference_s(obj):
+    """The correlators' key (_identity) is what object_reference gives, absent ones None."""
+    ref = events.object_reference(obj, "spec.containers{c}")
+    assert events._identity(obj) == (ref["apiVersion"], ref["kind"], ref.get("namespace"), ref["name"], ref.get("uid"))
