@@ -1,5 +1,5 @@
-"""The scheduler's spreading bookkeeping (label index, per-pod labels and counted node, per-selector
-counts) stays what a plain scan of the pods gives through random creates, relabels (new or kept
+"""The scheduler's spreading bookkeeping (pods counted on nodes grouped by labels, the groups' label index,
+per-pod labels and counted node, per-selector counts) stays what a plain scan of the pods gives through random creates, relabels (new or kept
 labels objects, equal or not), bindings, unbindings and deletes in two namespaces, with selectors
 anchored on a label and selectors without one (counted from a scan of their namespace) made along
 the way."""
@@ -30,11 +30,17 @@ def _labels(rng):
 
 
 def _check(sched, truth):
-    index: dict = {}
-    for key, (labels, _node) in truth.items():
-        for k, v in labels.items():
-            index.setdefault((key[0], k, v), set()).add(key)
-    assert sched._by_label == index
+    groups: dict = {}
+    for key, (labels, node) in truth.items():
+        if node:
+            nodes = groups.setdefault((key[0], frozenset(labels.items())), {})
+            nodes[node] = nodes.get(node, 0) + 1
+    assert sched._groups.groups == groups
+    anchor: dict = {}
+    for gkey in groups:
+        for k, v in gkey[1]:
+            anchor.setdefault((gkey[0], k, v), {})[gkey] = None
+    assert sched._groups.anchor == anchor
     assert {k: (dict(v[0]), v[1]) for k, v in sched._pods.items()} == truth
     for sc in sched._selectors.values():
         want: dict = {}
@@ -64,6 +70,8 @@ def test_spread_bookkeeping_matches_a_scan():
                     labels = held[key]                       # the store kept the object
                 elif key in held and rng.random() < 0.5:
                     labels = dict(held[key])                 # an equal copy
+                elif held and rng.random() < 0.3:
+                    labels = rng.choice(list(held.values()))  # another pod's object (a template's, any namespace)
                 else:
                     labels = _labels(rng)
                 node = rng.choice(NODES)
