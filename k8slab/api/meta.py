@@ -96,7 +96,7 @@ def new_uid(rng: random.Random) -> str:
     >>> new_uid(random.Random(1)) == str(uuid.UUID(int=random.Random(1).getrandbits(128), version=4))
     True
     """
-    return uuid_text((rng.getrandbits(128) & _UUID4_CLEAR) | _UUID4_SET)
+    return uuid_text(new_uid_int(rng))
 
 
 def new_uid_int(rng: random.Random) -> int:

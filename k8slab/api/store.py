@@ -509,8 +509,7 @@ class Store:
             key = (q, ns)
             self._sorted.pop(key, None)
             self._deferred[key] = self._deferred.get(key, 0) + 1
-        if self._queue and self.dispatch_mode == "auto":   # _maybe_dispatch
-            self.dispatch()
+        self._maybe_dispatch()
 
     def _generate_name(self, res, ns, base) -> str:
         existing = self._data.get(res.qualified, {}).get(ns, {})
