@@ -122,11 +122,12 @@ class Deferred:
     an Event, which nothing reads while a cluster builds (large clusters keep Events in an etcd of
     their own for the same reason). A subclass keeps its parts in ``__slots__`` (``name`` and
     ``namespace`` among them) and makes in :meth:`build` the dict :meth:`Store.create` would have
-    stored; its metadata is only its name and namespace, plus what the store sets: ``uid`` (kept
-    as the UUID's int), ``rv`` (the resourceVersion's int) and ``created`` (creationTimestamp), all
-    given at write time. See :meth:`Store.create_deferred`."""
+    stored; its metadata is only its name and namespace, plus what the store sets at write time:
+    the uid and the resourceVersion, kept as one int ``ids`` (the UUID's int in its low 128 bits,
+    the resourceVersion's above them: one int object, not two), and ``created``
+    (creationTimestamp). See :meth:`Store.create_deferred`."""
 
-    __slots__ = ("uid", "rv", "created")
+    __slots__ = ("ids", "created")
     name: str
     namespace: str
 
@@ -135,10 +136,14 @@ class Deferred:
         raise NotImplementedError
 
 
+_UID_BITS = (1 << 128) - 1
+
+
 def _metadata(deferred: Deferred) -> dict:
     """A Deferred object's metadata, as :meth:`Store.create` would have made it."""
-    return {"name": deferred.name, "namespace": deferred.namespace, "uid": uuid_text(deferred.uid),
-            "resourceVersion": str(deferred.rv), "creationTimestamp": deferred.created}
+    ids = deferred.ids
+    return {"name": deferred.name, "namespace": deferred.namespace, "uid": uuid_text(ids & _UID_BITS),
+            "resourceVersion": str(ids >> 128), "creationTimestamp": deferred.created}
 
 
 # Kinds whose objects the store changes as it creates them: they cannot be Deferred.
@@ -311,7 +316,7 @@ class Store:
             return None
         for qualified, ns in list(self._deferred):
             for obj in self._data[qualified][ns].values():
-                if obj.__class__ is not dict and obj.uid == value and uuid_text(value) == uid:
+                if obj.__class__ is not dict and obj.ids & _UID_BITS == value and uuid_text(value) == uid:
                     return self._build(qualified, ns, obj)
         return None
 
@@ -495,8 +500,9 @@ class Store:
         if objs is not None and name in objs:
             self._stored(q, ns, name)   # made, as create's check makes it
             raise already_exists(q, name)
-        deferred.uid = new_uid_int(self.rng)
-        self._rv = deferred.rv = self._rv + 1
+        uid = new_uid_int(self.rng)
+        self._rv = rv = self._rv + 1
+        deferred.ids = uid | rv << 128
         deferred.created = rfc3339(self.clock())
         if self._watch_all or self._watch_by_resource.get(q) or q in self._indexed_paths or q in self._field_index:
             obj = deferred.build(_metadata(deferred))

@@ -153,17 +153,39 @@ def micro_time(seconds: float) -> str:
 def object_reference(obj: dict, field_path: str = "") -> dict:
     """``reference.GetReference``: apiVersion, kind, name, namespace, resourceVersion, uid (and the
     ``fieldPath`` within the object, if given)."""
+    return _reference(_reference_parts(obj, field_path))
+
+
+def _reference_parts(obj: dict, field_path: str = "") -> tuple:
+    """What :func:`object_reference` is made of, as a tuple (a compact event keeps its reference so):
+    ``(apiVersion, kind, name, namespace, resourceVersion, uid, fieldPath)``, the last four as found
+    (the reference has those that are set)."""
     meta = obj.get("metadata") or {}
-    ref = {"apiVersion": obj.get("apiVersion", "v1"), "kind": obj.get("kind", "")}
-    ref["name"] = meta.get("name", "")
-    if meta.get("namespace"):
-        ref["namespace"] = meta["namespace"]
-    if meta.get("resourceVersion"):
-        ref["resourceVersion"] = meta["resourceVersion"]
-    if meta.get("uid"):
-        ref["uid"] = meta["uid"]
+    return (obj.get("apiVersion", "v1"), obj.get("kind", ""), meta.get("name", ""), meta.get("namespace"),
+            meta.get("resourceVersion"), meta.get("uid"), field_path)
+
+
+_last_reference: list = [None, None]   # the parts tuple last made into a reference (held) and that reference
+
+
+def _reference(parts: tuple, at: int = 0) -> dict:
+    """The :func:`object_reference` dict of the parts at ``parts[at:at + 7]`` (see
+    :func:`_reference_parts`). Made again for the same ``parts`` tuple, it is the same dict: the
+    events one call wrote, read one after the other, share their involvedObject as they did when
+    written (the tuple is immutable and held here, and stored objects are read-only)."""
+    if parts is _last_reference[0]:
+        return _last_reference[1]
+    api_version, kind, name, namespace, rv, uid, field_path = parts[at:at + 7]
+    ref = {"apiVersion": api_version, "kind": kind, "name": name}
+    if namespace:
+        ref["namespace"] = namespace
+    if rv:
+        ref["resourceVersion"] = rv
+    if uid:
+        ref["uid"] = uid
     if field_path:
         ref["fieldPath"] = field_path
+    _last_reference[:] = parts, ref
     return ref
 
 
@@ -181,40 +203,50 @@ _EVENTS = lookup("events")
 
 class _Recorded(Deferred):
     """A core v1 Event of :func:`record_all`, as the store keeps it until something reads it
-    (:meth:`~k8slab.api.store.Store.create_deferred`): its parts, most of them shared."""
+    (:meth:`~k8slab.api.store.Store.create_deferred`): its name and namespace, ``what`` (type,
+    reason, message: one tuple for the events alike) and ``batch``, what the events one call
+    writes new share: ``(count, firstTimestamp, lastTimestamp, source, *reference parts)`` (see
+    :func:`_reference_parts`)."""
 
-    __slots__ = ("name", "namespace", "count", "first", "ref", "last", "message", "reason", "source", "type")
+    __slots__ = ("name", "namespace", "what", "batch")
 
-    def __init__(self, name, namespace, count, first, ref, last, message, reason, source, type_):
-        self.name, self.namespace, self.count, self.first, self.ref = name, namespace, count, first, ref
-        self.last, self.message, self.reason, self.source, self.type = last, message, reason, source, type_
+    def __init__(self, name: str, namespace: str, what: tuple, batch: tuple):
+        self.name, self.namespace, self.what, self.batch = name, namespace, what, batch
 
     def build(self, metadata: dict) -> dict:
-        source = self.source
+        type_, reason, message = self.what
+        batch = self.batch
+        source = batch[3]
         return {
-            "apiVersion": "v1", "kind": "Event", "metadata": metadata, "count": self.count, "eventTime": None,
-            "firstTimestamp": self.first, "involvedObject": self.ref, "lastTimestamp": self.last,
-            "message": self.message, "reason": self.reason, "reportingComponent": source["component"],
-            "reportingInstance": source.get("host", ""), "source": source, "type": self.type,
+            "apiVersion": "v1", "kind": "Event", "metadata": metadata, "count": batch[0], "eventTime": None,
+            "firstTimestamp": batch[1], "involvedObject": _reference(batch, 4), "lastTimestamp": batch[2],
+            "message": message, "reason": reason, "reportingComponent": source["component"],
+            "reportingInstance": source.get("host", ""), "source": source, "type": type_,
         }
 
 
 class _Emitted(Deferred):
-    """An ``events.k8s.io`` event of :func:`emit`, as the store keeps it until something reads it."""
+    """An ``events.k8s.io`` event of :func:`emit`, as the store keeps it until something reads it:
+    its name, ``note``, ``ref`` (:func:`_reference_parts`) and ``what``, the parts the events of one
+    reporter, action and instant share: ``(namespace, action, eventTime, reason, reportingController,
+    reportingInstance, type)``."""
 
-    __slots__ = ("name", "namespace", "action", "time", "ref", "message", "reason", "controller", "instance", "type")
+    __slots__ = ("name", "note", "what", "ref")
 
-    def __init__(self, name, namespace, action, time, ref, message, reason, controller, instance, type_):
-        self.name, self.namespace, self.action, self.time, self.ref = name, namespace, action, time, ref
-        self.message, self.reason, self.controller, self.instance = message, reason, controller, instance
-        self.type = type_
+    def __init__(self, name: str, note: str, what: tuple, ref: tuple):
+        self.name, self.note, self.what, self.ref = name, note, what, ref
+
+    @property
+    def namespace(self) -> str:
+        return self.what[0]
 
     def build(self, metadata: dict) -> dict:
+        _, action, time, reason, controller, instance, type_ = self.what
         return {
-            "action": self.action, "apiVersion": "v1", "eventTime": self.time, "firstTimestamp": None,
-            "involvedObject": self.ref, "kind": "Event", "lastTimestamp": None, "metadata": metadata,
-            "message": self.message, "reason": self.reason, "reportingComponent": self.controller,
-            "reportingInstance": self.instance, "source": _NO_SOURCE, "type": self.type,
+            "action": action, "apiVersion": "v1", "eventTime": time, "firstTimestamp": None,
+            "involvedObject": _reference(self.ref), "kind": "Event", "lastTimestamp": None, "metadata": metadata,
+            "message": self.note, "reason": reason, "reportingComponent": controller,
+            "reportingInstance": instance, "source": _NO_SOURCE, "type": type_,
         }
 
 
@@ -273,7 +305,7 @@ def record_all(store, obj: dict, events, component: str, host: str = "", field_p
     if fresh and _distinct_few(events):
         return _record_first(store, st, log, obj, ident[3], events, source, events_ns, now, ts, field_path, result)
     entries = log.entries
-    ref = None   # the involvedObject of the events written new, made for the first
+    ref = None   # the involvedObject's parts for the events written new, made for the first
     out = []
     for type_, reason, message in events:
         # The aggregator: the AGGREGATE_MAX-th distinct message of a (type, reason) group, each within
@@ -320,10 +352,11 @@ def record_all(store, obj: dict, events, component: str, host: str = "", field_p
                 written = store.update(new, ns, validate=False, copy=False)
                 out.append(written if result else None)
                 continue
-        message = shared.get(message) or st.share(message, message)
+        what = (type_, reason, message)
+        what = shared.get(what) or st.share(what, what)
         if ref is None:
-            ref = object_reference(obj, field_path)
-        out.append(_write(store, _Recorded(name, ns, count, first, ref, ts, message, reason, source, type_), result))
+            ref = _reference_parts(obj, field_path)
+        out.append(_write(store, _Recorded(name, ns, what, (count, first, ts, source) + ref), result))
     return out
 
 
@@ -343,14 +376,17 @@ def _record_first(store, st: _RecorderState, log: _ObjectLog, obj: dict, obj_nam
     written: list[tuple] = []
     log._entries, log.first = None, (now, ts, field_path, ns, written)
     shared = st.shared
-    ref = object_reference(obj, field_path)   # one for all of them
+    batch = (1, ts, ts, source) + _reference_parts(obj, field_path)   # one for all of them
     out = []
-    for type_, reason, message in events:
+    for what in events:
+        type_, reason, message = what
         name = f"{obj_name}.{_unix_nano(now, st):x}"
         written.append((type_, reason, message, name))
         log.tokens -= 1
-        message = shared.get(message) or st.share(message, message)
-        out.append(_write(store, _Recorded(name, ns, 1, ts, ref, ts, message, reason, source, type_), result))
+        if what.__class__ is not tuple:
+            what = (type_, reason, message)
+        what = shared.get(what) or st.share(what, what)
+        out.append(_write(store, _Recorded(name, ns, what, batch), result))
     return out
 
 
@@ -379,9 +415,11 @@ def emit(store, obj: dict, type_: str, reason: str, action: str, note: str, cont
             return written if result else None
     ns = _events_namespace(ident[2])
     name = f"{ident[3]}.{_unix_nano(now, st):x}"
-    note = st.shared.get(note) or st.share(note, note)
-    stored = _write(store, _Emitted(name, ns, action, micro_time(now), object_reference(obj), note, reason, controller,
-                                    instance, type_), result)
+    shared = st.shared
+    note = shared.get(note) or st.share(note, note)
+    what = (ns, action, micro_time(now), reason, controller, instance, type_)
+    what = shared.get(what) or st.share(what, what)
+    stored = _write(store, _Emitted(name, note, what, _reference_parts(obj)), result)
     series = st.series
     series[key] = (ns, name, now)
     if len(series) > CACHE_SIZE:

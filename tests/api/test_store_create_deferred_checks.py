@@ -9,7 +9,7 @@ from k8slab.components.events import _EVENTS, _Recorded
 
 
 def _ev(name: str, ns: str = "default") -> _Recorded:
-    return _Recorded(name, ns, 1, "t", {"kind": "Pod", "name": "p"}, "t", "m", "r", {"component": "k"}, "Normal")
+    return _Recorded(name, ns, ("Normal", "r", "m"), (1, "t", "t", {"component": "k"}, "v1", "Pod", "p", None, None, None, ""))
 
 
 def _error(call, *args, **kwargs) -> str | None:

@@ -13,7 +13,7 @@ import k8slab
 from k8slab.api import Store
 from k8slab.api.errors import APIError
 from k8slab.components import events
-from k8slab.components.events import _EVENTS, _Emitted, _Recorded, emit, record
+from k8slab.components.events import _EVENTS, _Emitted, _Recorded, _reference_parts, emit, record
 
 
 def _always_deferred(store, event, result):
@@ -152,11 +152,11 @@ def test_create_deferred_draws_and_checks_as_create():
            "spec": {"containers": [{"name": "c", "image": "nginx"}]}}
     for s in (plain, lazy):
         s.create(pod)
-    ref = {"kind": "Pod", "name": "web"}
-    made = [_Recorded("web.1", "default", 1, "t0", ref, "t1", "m", "Pulled", {"component": "kubelet"}, "Normal"),
-            _Emitted("web.2", "default", "Binding", "t2", ref, "n", "Scheduled", "default-scheduler", "i", "Normal"),
-            _Recorded("web.3", "default", 2, "t0", ref, "t1", "m", "Created", {"component": "k", "host": "h"},
-                      "Warning")]
+    ref = _reference_parts(pod)
+    made = [_Recorded("web.1", "default", ("Normal", "Pulled", "m"), (1, "t0", "t1", {"component": "kubelet"}) + ref),
+            _Emitted("web.2", "n", ("default", "Binding", "t2", "Scheduled", "default-scheduler", "i", "Normal"), ref),
+            _Recorded("web.3", "default", ("Warning", "Created", "m"),
+                      (2, "t0", "t1", {"component": "k", "host": "h"}) + ref)]
     seen = []
     for i, ev in enumerate(made):
         clock[0] += 1.5
@@ -176,9 +176,9 @@ def test_create_deferred_draws_and_checks_as_create():
         except APIError as e:
             return str(e)
 
-    clash = _Recorded("web.1", "default", 1, "t", ref, "t", "m", "r", {"component": "k"}, "Normal")
+    clash = _Recorded("web.1", "default", ("Normal", "r", "m"), (1, "t", "t", {"component": "k"}) + ref)
     assert errors(lazy, clash) == 'events "web.1" already exists'
-    nowhere = _Recorded("web.9", "nowhere", 1, "t", ref, "t", "m", "r", {"component": "k"}, "Normal")
+    nowhere = _Recorded("web.9", "nowhere", ("Normal", "r", "m"), (1, "t", "t", {"component": "k"}) + ref)
     assert errors(lazy, nowhere) == 'namespaces "nowhere" not found'
     with pytest.raises(ValueError):
         lazy.create_deferred(nowhere, "pods")
@@ -207,10 +207,10 @@ def test_by_uid_builds_only_the_event_asked_for():
     """A lookup by uid finds a compact event and makes only it; a miss (any spelling that is not a
     stored uid, the same digits in another form included) makes none."""
     clock, plain, lazy = _store_pair()
-    ref = {"kind": "Pod", "name": "web"}
+    batch = (1, "t0", "t1", {"component": "kubelet"}) + _reference_parts({"kind": "Pod", "metadata": {"name": "web"}})
     for i in range(5):
         clock[0] += 1
-        ev = _Recorded(f"web.{i}", "default", 1, "t0", ref, "t1", "m", "Pulled", {"component": "kubelet"}, "Normal")
+        ev = _Recorded(f"web.{i}", "default", ("Normal", "Pulled", "m"), batch)
         plain.create(ev.build({"name": ev.name, "namespace": ev.namespace}), validate=False, copy=False)
         lazy.create_deferred(ev, "events")
     uid = plain.get("events", "web.3")["metadata"]["uid"]
