@@ -178,7 +178,7 @@ class NodeInfo:
     """The scheduler cache's view of one node: what it offers and what its pods request."""
 
     __slots__ = ("name", "labels", "taints", "unschedulable", "alloc", "req_cpu", "req_mem", "req_eph", "nz_cpu",
-                 "nz_mem", "scalars", "npods", "ports", "class_id", "bucket", "zone")
+                 "nz_mem", "scalars", "npods", "ports", "class_id", "bucket", "zone", "record")
 
     def __init__(self, name: str) -> None:
         self.name = name
@@ -192,6 +192,7 @@ class NodeInfo:
         self.class_id = -1
         self.bucket = None
         self.zone = None
+        self.record = _UNSEEN   # the last pod record counted and accounted here (Scheduler._spread_update)
 
     def state_key(self) -> tuple:
         ports = tuple(sorted((k, tuple(sorted(v))) for k, v in self.ports.items())) if self.ports else ()
@@ -337,7 +338,14 @@ class _LabelGroups:
 # the last event (None: none seen yet); ``node``: where the pod counts for spreading (None unless bound, not
 # terminating, not finished); ``accounted``: the NodeInfo its requests were added to, the name of a node not
 # known then (nothing added), or None; ``pair``: the (PodRequests, host ports) added, None unless a NodeInfo.
+# Records are filed by the pod's uid (a string the store holds: no key tuple kept per pod); the record of a
+# pod counted and accounted on a node is the node's last such one when equal (a template's pods share it).
 _UNSEEN = (None, None, None, None)
+
+
+def _record_key(meta: dict, key: tuple):
+    """Where the scheduler files a pod's record: its uid (a pod without one, which no store makes: its key)."""
+    return meta.get("uid") or key
 
 
 class Scheduler(Controller):
@@ -523,22 +531,23 @@ class Scheduler(Controller):
         pod = event.object
         meta, spec = pod["metadata"], pod.get("spec") or {}
         key = (meta.get("namespace", ""), meta["name"])
+        rkey = meta.get("uid") or key   # _record_key
         phase = (pod.get("status") or {}).get("phase")
         node = spec.get("nodeName")
         if event.type == "DELETED":
-            self._unaccount(key)
+            self._unaccount(rkey)
             self.unschedulable.pop(key, None)
-            self._spread_update(key, None, None)
+            self._spread_update(rkey, key[0], None, None)
             return
         counts = node and phase not in ("Succeeded", "Failed") and not meta.get("deletionTimestamp")
-        accounted = self._spread_update(key, pod, node if counts else None)
+        accounted = self._spread_update(rkey, key[0], pod, node if counts else None)
         if node:
             self.unschedulable.pop(key, None)
             if phase in ("Succeeded", "Failed"):
-                self._unaccount(key)
+                self._unaccount(rkey)
             elif (accounted.name if isinstance(accounted, NodeInfo) else accounted) != node:
-                self._unaccount(key, retry=False)
-                self._account(key, spec, node)
+                self._unaccount(rkey, retry=False)
+                self._account(rkey, spec, node)
             return
         if spec.get("schedulerName", SCHEDULER_NAME) != SCHEDULER_NAME or phase in ("Succeeded", "Failed"):
             return
@@ -550,7 +559,8 @@ class Scheduler(Controller):
         self.enqueue(key)
 
     def _account(self, key, spec: dict, node_name: str, pair=None) -> None:
-        """Count the pod's requests and host ports on its node; ``pair``: its ``_asks`` if known."""
+        """Count the pod's requests and host ports on its node; ``key``: its record's (:func:`_record_key`),
+        ``pair``: its ``_asks`` if known."""
         info = self.nodes.get(node_name)
         labels, counted, _, _ = self._pods.get(key, _UNSEEN)
         if info is None:   # a node not known (yet): nothing to count on it, now or when it comes
@@ -720,11 +730,11 @@ class Scheduler(Controller):
             del self._active[old]
             self._selectors[old].groups = None
 
-    def _spread_update(self, key, pod: dict | None, node: str | None):
-        """Keep the label index and every cached selector count right after a pod event: ``pod`` is
-        None when it is gone; ``node`` is where it counts for spreading (None unless bound, not
-        terminating and not finished). Returns where the pod is accounted (its record's ``accounted``)."""
-        ns = key[0]
+    def _spread_update(self, key, ns: str, pod: dict | None, node: str | None):
+        """Keep the label index and every cached selector count right after an event of a pod of ``ns``
+        (``key``: its record's, :func:`_record_key`): ``pod`` is None when it is gone; ``node`` is where it
+        counts for spreading (None unless bound, not terminating and not finished). Returns where the pod
+        is accounted (its record's ``accounted``)."""
         old_labels, old_node, accounted, pair = self._pods.get(key, _UNSEEN)
         if pod is None:
             new_labels = node = None
@@ -735,6 +745,11 @@ class Scheduler(Controller):
         relabeled = old_labels is not new_labels and old_labels != new_labels
         if new_labels is None:
             self._pods.pop(key, None)
+        elif node is not None and accounted.__class__ is NodeInfo and accounted.name == node:
+            record = accounted.record   # counted where accounted: the node's last such record, if equal
+            if record[0] is not new_labels or record[3] is not pair:
+                record = accounted.record = (new_labels, node, accounted, pair)
+            self._pods[key] = record
         else:
             self._pods[key] = (new_labels, node, accounted, pair)
         if not (old_node or node) or (old_node == node and not relabeled):
@@ -809,7 +824,7 @@ class Scheduler(Controller):
             self._fail(key, pod, str(e))
             return
         self.unschedulable.pop(key, None)
-        self._account(key, pod.get("spec") or {}, node, asks)
+        self._account(_record_key(pod["metadata"], key), pod.get("spec") or {}, node, asks)
         self._emit(pod, "Normal", "Scheduled", "Binding", f"Successfully assigned {ns}/{name} to {node}")
 
     def _emit(self, pod, type_, reason, action, note) -> None:

@@ -20,7 +20,7 @@ def test_shared_labels_objects_count_as_a_scan():
             key = (rng.choice(["default", "other"]), f"p{rng.randrange(12)}")
             r = rng.random()
             if r < 0.1 and key in truth:
-                sched._spread_update(key, None, None)
+                sched._spread_update(key, key[0], None, None)
                 del truth[key]
             elif r < 0.25:
                 sched._selector_counts(rng.choice(["default", "other"]), rng.choice(SELECTORS))
@@ -28,6 +28,6 @@ def test_shared_labels_objects_count_as_a_scan():
                 held = sched._pods.get(key)
                 labels = held[0] if held is not None and rng.random() < 0.7 else rng.choice(shared)
                 node = rng.choice(NODES)
-                sched._spread_update(key, {"metadata": {"name": key[1], "namespace": key[0], "labels": labels}}, node)
+                sched._spread_update(key, key[0], {"metadata": {"name": key[1], "namespace": key[0], "labels": labels}}, node)
                 truth[key] = (dict(labels), node)
             _check(sched, truth)

@@ -34,7 +34,7 @@ def test_accounting_edges():
         store.create(pod(f"w-{i}", requests=cpu, nodeName="kind-worker"))
     loop.settle()
     assert _npods(sched, "kind-worker") == (4, 400)
-    assert all(sched._pods[("default", f"ghost-{i}")][2] == "ghost" for i in range(3))
+    assert all(sched._pods[store.get("pods", f"ghost-{i}")["metadata"]["uid"]][2] == "ghost" for i in range(3))
     store.create(node("ghost"), validate=False)
     loop.settle()
     assert _npods(sched, "ghost") == (0, 0)          # pods bound before the node came are not added

@@ -60,7 +60,7 @@ def test_spread_bookkeeping_matches_a_scan():
             key = (rng.choice(["default", "other"]), f"p{rng.randrange(40)}")
             r = rng.random()
             if r < 0.15 and key in truth:
-                sched._spread_update(key, None, None)
+                sched._spread_update(key, key[0], None, None)
                 del truth[key], held[key]
             elif r < 0.2:
                 ns = rng.choice(["default", "other"])
@@ -75,7 +75,7 @@ def test_spread_bookkeeping_matches_a_scan():
                 else:
                     labels = _labels(rng)
                 node = rng.choice(NODES)
-                sched._spread_update(key, {"metadata": {"name": key[1], "namespace": key[0], "labels": labels}}, node)
+                sched._spread_update(key, key[0], {"metadata": {"name": key[1], "namespace": key[0], "labels": labels}}, node)
                 held[key] = labels
                 truth[key] = (dict(labels), node)
             if step % 20 == 0:
