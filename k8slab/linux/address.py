@@ -73,7 +73,10 @@ class AddressIndex:
     one small dict costs half what two do (a pod namespace holds two addresses, kube-ipvs0
     thousands). A key with one address (most have) stores the Address itself, several a
     tuple; :meth:`owners` and :meth:`subnet` give a tuple either way, ``by_ip`` and
-    ``subnets`` a dict of tuples (for inspection).
+    ``subnets`` a dict of tuples (for inspection). Until a second address comes, ``_keys``
+    is not a dict but None (no address) or the one Address, its two keys worked out from it
+    when asked (:meth:`_get`): a pod namespace keeps one address, and a dict for it costs
+    ~260 bytes.
 
     A device's primaries come first in ``dev.addresses``, ordered by narrowing scope (host
     before global), then its secondaries; :meth:`primary_position` finds a new primary's place
@@ -82,7 +85,7 @@ class AddressIndex:
     __slots__ = ("_keys", "due")
 
     def __init__(self) -> None:
-        self._keys: dict[int, Address | tuple[Address, ...]] = {}
+        self._keys: dict[int, Address | tuple[Address, ...]] | Address | None = None
         # The namespace whose lo's 127.0.0.1/8 is due, else None: whatever would see it adds it
         # first (NetNS.lo_address_now; its keys, IP and subnet, are in 127.0.0.0/8).
         self.due: NetNS | None = None
@@ -93,11 +96,34 @@ class AddressIndex:
         namespace and never reused)."""
         return (dev.ifindex << 38) | (prefixlen << 32) | (ip & MASKS[prefixlen])
 
+    def _get(self, key: int) -> Address | tuple[Address, ...] | None:
+        """What is filed under ``key`` (an IP or a subnet key), whatever form ``_keys`` has."""
+        keys = self._keys
+        if type(keys) is dict:
+            return keys.get(key)
+        if keys is None:
+            return None
+        ip = int(keys.local)
+        if key == ip if key <= ALL_ONES else key == self.key(keys.dev, ip, keys.prefixlen):
+            return keys
+        return None
+
+    def _dict(self) -> dict[int, Address | tuple[Address, ...]]:
+        """``_keys`` as the dict (made from the one address, IP then subnet, if need be)."""
+        keys = self._keys
+        if type(keys) is not dict:
+            one = keys
+            keys = self._keys = {}
+            if one is not None:
+                ip = int(one.local)
+                keys[ip] = keys[self.key(one.dev, ip, one.prefixlen)] = one
+        return keys
+
     def owners(self, ip: int) -> tuple[Address, ...]:
         """The addresses whose local IP is ``ip`` (as an int)."""
         if self.due is not None and ip >> 24 == _LOOPBACK_NET:
             self.due.lo_address_now()
-        return _as_tuple(self._keys.get(ip))
+        return _as_tuple(self._get(ip))
 
     def subnet(self, dev: Link, ip: int, prefixlen: int) -> tuple[Address, ...]:
         """The addresses of the subnet ``ip/prefixlen`` on ``dev``, the primary first."""
@@ -107,21 +133,21 @@ class AddressIndex:
         """:meth:`subnet` by its :meth:`key`, for a caller that holds it already."""
         if self.due is not None and key >> 24 & 0xFF == _LOOPBACK_NET:
             self.due.lo_address_now()
-        return _as_tuple(self._keys.get(key))
+        return _as_tuple(self._get(key))
 
     @property
     def by_ip(self) -> dict[int, tuple[Address, ...]]:
         """Local IP -> its addresses (a fresh dict, for inspection)."""
         if self.due is not None:
             self.due.lo_address_now()
-        return {k: _as_tuple(v) for k, v in self._keys.items() if k <= ALL_ONES}
+        return {k: _as_tuple(v) for k, v in self._dict().items() if k <= ALL_ONES}
 
     @property
     def subnets(self) -> dict[int, tuple[Address, ...]]:
         """:meth:`key` -> the subnet's addresses (a fresh dict, for inspection)."""
         if self.due is not None:
             self.due.lo_address_now()
-        return {k: _as_tuple(v) for k, v in self._keys.items() if k > ALL_ONES}
+        return {k: _as_tuple(v) for k, v in self._dict().items() if k > ALL_ONES}
 
     @property
     def scopes(self) -> dict[Link, dict[int, int]]:
@@ -146,13 +172,19 @@ class AddressIndex:
         subnet's network below it) files after a due lo's, as it would have come after it."""
         if self.due is not None and ip >> 24 == _LOOPBACK_NET:
             self.due.lo_address_now()
-        keys = self._keys
+        if self._keys is None:
+            self._keys = addr   # the first address: filed under its keys as they are worked out
+            return
+        keys = self._dict()
         for key in (ip, subnet_key):
             v = keys.get(key)
             keys[key] = addr if v is None else (v, addr) if type(v) is Address else (*v, addr)
 
     def remove(self, addr: Address) -> None:
-        ip, keys = int(addr.local), self._keys   # (taking out another address commutes with a due one)
+        if self._keys is addr:
+            self._keys = None
+            return
+        ip, keys = int(addr.local), self._dict()   # (taking out another address commutes with a due one)
         for key in (ip, self.key(addr.dev, ip, addr.prefixlen)):
             v = keys[key]
             rest = tuple(a for a in _as_tuple(v) if a is not addr)

@@ -73,7 +73,9 @@ class Link:
         self.mtu = mtu
         self.admin_up = False
         self.master: Bridge | None = None
-        self.addresses: list[Address] = []  # in the kernel's order: primaries, then secondaries
+        # In the kernel's order: primaries, then secondaries. A device without any holds the
+        # shared empty tuple (add_address gives it its own list): a pod's lo keeps none.
+        self.addresses: list[Address] | tuple[()] = ()
         self.ever_up = False  # qdisc shows "noop" until the device is first brought up
         self.promiscuity = 0
         self.allmulti = 0

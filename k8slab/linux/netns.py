@@ -80,7 +80,8 @@ def parse_table(table: int | str) -> int:
 class NetNS:
     """One network namespace."""
 
-    __slots__ = ("kernel", "name", "links", "_by_index", "_ifindex", "tables", "rules", "_neigh",
+    __slots__ = ("kernel", "name", "links", "_by_index", "_ifindex", "local_table", "main_table",
+                 "_tables", "rules", "_neigh",
                  "_sysctls", "_sockets", "_nsids", "_named_netns", "_running_seq", "_netfilter",
                  "address_index", "lo_due")
 
@@ -91,11 +92,14 @@ class NetNS:
         self.links: dict[str, Link] = {}
         self._by_index: list[Link | None] = []  # devices at ifindex - 1 (None: deleted; never reused)
         self._ifindex = 0
-        # Table default (253) is made on first use, like any other numbered table: empty, it
-        # shows and routes nothing. So are the neighbour table, the sockets and a copy of the
-        # sysctls: an idle pod namespace costs little.
-        self.tables: dict[int, RouteTable] = {RT_TABLE_LOCAL: RouteTable(RT_TABLE_LOCAL),
-                                              RT_TABLE_MAIN: RouteTable(RT_TABLE_MAIN)}
+        # Tables local and main are held in their own slots; the dict of all tables (see
+        # ``tables``) is made when first asked for or when another table is. Table default
+        # (253) is made on first use, like any other numbered table: empty, it shows and
+        # routes nothing. So are the neighbour table, the sockets and a copy of the sysctls:
+        # an idle pod namespace costs little.
+        self.local_table = RouteTable(RT_TABLE_LOCAL)
+        self.main_table = RouteTable(RT_TABLE_MAIN)
+        self._tables: dict[int, RouteTable] | None = None
         self.rules: tuple[tuple[int, int], ...] = DEFAULT_RULES
         self._neigh: NeighTable | None = None
         self._sysctls: dict[str, str] | None = None  # None: DEFAULT_SYSCTLS, copied on first write
@@ -110,6 +114,28 @@ class NetNS:
 
     def __repr__(self) -> str:
         return f"<NetNS {self.name}>"
+
+    @property
+    def tables(self) -> dict[int, RouteTable]:
+        """Table id -> its table: local and main first, then the others in the order they
+        were made. Made on first use and kept (a pod namespace's two tables live in
+        ``local_table`` and ``main_table``; a dict for them would cost ~200 bytes a pod)."""
+        if self._tables is None:
+            self._tables = {RT_TABLE_LOCAL: self.local_table, RT_TABLE_MAIN: self.main_table}
+        return self._tables
+
+    def table_or_none(self, tid: int) -> RouteTable | None:
+        """The table ``tid`` if it exists (no dict is made for local and main)."""
+        if tid == RT_TABLE_MAIN:
+            return self.main_table
+        if tid == RT_TABLE_LOCAL:
+            return self.local_table
+        return self._tables.get(tid) if self._tables is not None else None
+
+    def all_tables(self):
+        """Every table (local, main, then the others), without making the dict."""
+        tables = self._tables
+        return (self.local_table, self.main_table) if tables is None else tables.values()
 
     @property
     def neigh(self) -> NeighTable:
@@ -274,7 +300,7 @@ class NetNS:
             for a in list(dev.addresses):
                 dev.addresses.remove(a)
                 ns.address_index.remove(a)
-            for table in ns.tables.values():
+            for table in ns.all_tables():
                 for r in [r for r in table.unordered() if r.dev is dev]:
                     table.remove(r)
             if ns._neigh is not None:
@@ -317,7 +343,7 @@ class NetNS:
         if isinstance(link, Loopback):
             if not link.addresses:   # a fresh lo: its 127.0.0.1/8 is due (see lo_address_now)
                 self.lo_due = True
-                self.tables[RT_TABLE_LOCAL].due = self.address_index.due = self
+                self.local_table.due = self.address_index.due = self
             else:
                 for a in primaries:
                     if int(a.local) == _LOOPBACK:
@@ -341,7 +367,7 @@ class NetNS:
         would be had it been added at once; a pod's namespace that nobody looks into never
         pays for it."""
         self.lo_due = False
-        self.tables[RT_TABLE_LOCAL].due = self.address_index.due = None
+        self.local_table.due = self.address_index.due = None
         _address.add_address(self, self._by_index[0], (_LOOPBACK, 8), scope="host")
 
     def set_link_down(self, link: str | Link) -> None:
@@ -353,7 +379,7 @@ class NetNS:
         if self.lo_due and type(link) is Loopback:
             self.lo_address_now()   # added while it was up (its local routes stay)
         link.admin_up = False
-        for table in self.tables.values():
+        for table in self.all_tables():
             for r in [r for r in table.unordered()
                       if r.dev is link and r.scope != SCOPES["host"] and r.type != "local"]:
                 table.remove(r)
@@ -432,12 +458,12 @@ class NetNS:
     def local_address_type(self, ip: str | IPv4Address | int) -> str | None:
         """``local`` if ``ip`` is one of ours, ``broadcast`` for a broadcast address, else None
         (what table local says about a /32)."""
-        r = self.tables[RT_TABLE_LOCAL].match(ip if type(ip) is int else parse_ip(ip))
+        r = self.local_table.match(ip if type(ip) is int else parse_ip(ip))
         return r.type if r is not None else None
 
     def _drop_kernel_route(self, table: int, type_: str, dst: int, plen: int, dev: Link,
                            src: IPv4Address) -> None:
-        t = self.tables[table]
+        t = self.table_or_none(table)
         for r in t.at(dst, plen):
             if r.type == type_ and r.dev is dev and r.src == src and r.proto == "kernel":
                 t.remove(r)
@@ -454,18 +480,18 @@ class NetNS:
     def routes_for_new_address(self, addr: Address) -> None:
         """The kernel's fib_add_ifaddr: the local route, and prefix/broadcast routes if up."""
         prim = self._primary_for(addr) if addr.secondary else addr
-        self.tables[RT_TABLE_LOCAL].add_kernel(int(addr.local), 32, "local", addr.dev, prim.local, 254)
+        self.local_table.add_kernel(int(addr.local), 32, "local", addr.dev, prim.local, 254)
         if not addr.secondary and addr.dev.admin_up:
             self._add_prefix_routes(addr)
 
     def _add_prefix_routes(self, addr: Address) -> None:
         dev, ip, plen, src = addr.dev, int(addr.local), addr.prefixlen, addr.local
-        local = self.tables[RT_TABLE_LOCAL]
+        local = self.local_table
         if plen < 32:
             if isinstance(dev, Loopback):
                 local.add_kernel(network_of(ip, plen), plen, "local", dev, src, 254)
             else:
-                self.tables[RT_TABLE_MAIN].add_kernel(network_of(ip, plen), plen, "unicast", dev, src, 253)
+                self.main_table.add_kernel(network_of(ip, plen), plen, "unicast", dev, src, 253)
         if plen < 31:
             local.add_kernel(broadcast_of(ip, plen), 32, "broadcast", dev, src, 253)
         if addr.broadcast is not None and int(addr.broadcast) != ALL_ONES:
@@ -488,14 +514,15 @@ class NetNS:
     # -- routes ------------------------------------------------------------------------------
     def table(self, table: int | str = RT_TABLE_MAIN) -> RouteTable:
         tid = parse_table(table)
-        if tid not in self.tables:
-            self.tables[tid] = RouteTable(tid)
-        return self.tables[tid]
+        t = self.table_or_none(tid)
+        if t is None:
+            t = self.tables[tid] = RouteTable(tid)
+        return t
 
     def routes(self, table: int | str = RT_TABLE_MAIN) -> list[Route]:
         """The routes of one table in ``ip route show`` order."""
-        tid = parse_table(table)
-        return list(self.tables[tid]) if tid in self.tables else []
+        t = self.table_or_none(parse_table(table))
+        return list(t) if t is not None else []
 
     def add_route(self, dst: str | tuple[int, int], via: str | int | None = None, dev: str | Link | None = None,
                   src: str | int | None = None, metric: int = 0, table: int | str = "main",
@@ -538,7 +565,7 @@ class NetNS:
                         raise NetlinkError.extack("Nexthop has invalid gateway.", "EINVAL")
                 else:
                     min_scope = scope_n + 1 if scope_n >= SCOPE_LINK else SCOPE_LINK
-                    tbl = self.tables.get(tid) if tid != RT_TABLE_MAIN else None
+                    tbl = self.table_or_none(tid) if tid != RT_TABLE_MAIN else None
                     hit = tbl.match(gw_n, link, min_scope) if tbl is not None else None
                     if hit is None:
                         hit, _ = _route.fib_lookup(self, gw_n, link, min_scope)
@@ -557,7 +584,7 @@ class NetNS:
                 raise NetlinkError.extack("Invalid prefsrc address.", "EINVAL")
             owners = self.address_index.owners(src_n)  # share the address's IPv4Address
             prefsrc = owners[0].local if owners else IPv4Address(src_n)
-        t = self.tables.get(tid)
+        t = self.table_or_none(tid)
         if t is None:
             t = self.table(tid)
         same = t.at(net, plen)
@@ -580,7 +607,7 @@ class NetNS:
         gw = IPv4Address(parse_ip(via)) if via is not None else None
         src_a = IPv4Address(parse_ip(src)) if src is not None else None
         scope_n = None if scope is None else (SCOPES[scope] if isinstance(scope, str) else int(scope))
-        t = self.tables.get(tid)
+        t = self.table_or_none(tid)
         for r in (t.at(net, plen) if t is not None else ()):
             if ((metric is None or r.metric == metric) and (type is None or r.type == type)
                     and (proto is None or r.proto == proto) and (scope_n is None or r.scope == scope_n)

@@ -359,7 +359,7 @@ def fib_lookup(ns: NetNS, dst: IPv4Address | int, oif: Link | None = None,
                min_scope: int = 0) -> tuple[Route | None, int | None]:
     """Walk the rule list (local, main, default) and return the first match and its table."""
     for _prio, table_id in ns.rules:
-        table = ns.tables.get(table_id)
+        table = ns.table_or_none(table_id)
         if table is None:
             continue
         r = table.match(dst, oif, min_scope)
