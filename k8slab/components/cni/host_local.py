@@ -70,8 +70,10 @@ def _dir(conf: dict) -> str:
 
 
 class _Record(dict):
-    """host-local's record of one state directory (``host.ipam_files[d]``): IP file name ->
-    what it holds (``<id>\\r\\n<ifname>``), and ``owners``, how many files hold each text.
+    """host-local's record of one state directory ``d`` (``host.ipam_files[d]``): IP file path
+    (``f"{d}/{name}"``, the very string the filesystem keys the file by, so a pod's record
+    holds no second copy of its name) -> what it holds (``<id>\\r\\n<ifname>``), and
+    ``owners``, how many files hold each text.
     An ADD then learns that its new container holds no address without comparing its text
     with every file's (a node's record has one per pod, each far apart in memory). Changed only
     through :meth:`put` and :meth:`drop`, which keep the two in step."""
@@ -82,15 +84,15 @@ class _Record(dict):
         super().__init__()
         self.owners: dict[str, int] = {}
 
-    def put(self, name: str, text: str) -> None:
-        """The file ``name`` holds ``text``."""
-        self.drop(name)
-        self[name] = text
+    def put(self, path: str, text: str) -> None:
+        """The file ``path`` holds ``text``."""
+        self.drop(path)
+        self[path] = text
         self.owners[text] = self.owners.get(text, 0) + 1
 
-    def drop(self, name: str) -> None:
-        """The file ``name`` is gone (nothing if it was not recorded)."""
-        text = self.pop(name, None)
+    def drop(self, path: str) -> None:
+        """The file ``path`` is gone (nothing if it was not recorded)."""
+        text = self.pop(path, None)
         if text is not None:
             if self.owners[text] > 1:
                 self.owners[text] -= 1
@@ -115,11 +117,12 @@ def _reservations(host: Host, d: str) -> _Record:
         known = host.ipam_files[d] = _Record()
     version = fs.version(d)
     if host.ipam_versions.get(d) != version:
-        for name in fs.names(d) ^ known.keys():   # the files that appeared or went
-            if name in known:
-                known.drop(name)
-            elif not name.startswith(LAST_RESERVED):
-                known.put(name, fs.read(f"{d}/{name}"))
+        prefix = f"{d}/"
+        for path in {prefix + name for name in fs.names(d)} ^ known.keys():   # files that appeared or went
+            if path in known:
+                known.drop(path)
+            elif not path.startswith(LAST_RESERVED, len(prefix)):
+                known.put(path, fs.read(path))
         host.ipam_versions[d] = version
     return known
 
@@ -132,17 +135,17 @@ def _in_step(host: Host, d: str) -> None:
 
 
 def _held_by(host: Host, d: str, owner: str) -> list[str]:
-    """The IP files that hold ``owner`` (``<id>\\r\\n<ifname>``), in ``ls`` order, each read
-    again to be sure."""
+    """The paths of the IP files that hold ``owner`` (``<id>\\r\\n<ifname>``), in ``ls``
+    order (their common ``d/`` leaves the names' order), each read again to be sure."""
     known = _reservations(host, d)
     if owner not in known.owners:
         return []
     held = []
-    for name in sorted(n for n, o in known.items() if o == owner):
-        text = host.fs.read(f"{d}/{name}")
-        known.put(name, text)
+    for path in sorted(p for p, o in known.items() if o == owner):
+        text = host.fs.read(path)
+        known.put(path, text)
         if text == owner:
-            held.append(name)
+            held.append(path)
     return held
 
 
@@ -153,7 +156,7 @@ def add(host: Host, env: dict, conf: dict) -> dict:
     cid, owner = env["CNI_CONTAINERID"], f"{env['CNI_CONTAINERID']}\r\n{env['CNI_IFNAME']}"
     held = _held_by(host, d, owner)
     if held:
-        raise CNIError(f"failed to allocate for range 0: {held[0]} has been allocated to {cid}, "
+        raise CNIError(f"failed to allocate for range 0: {held[0][len(d) + 1:]} has been allocated to {cid}, "
                        "duplicate allocation is not allowed")
     taken = host.ipam_files[d]
     last_file = f"{d}/{LAST_RESERVED}.0"
@@ -168,19 +171,21 @@ def add(host: Host, env: dict, conf: dict) -> dict:
     size = end - start + 1
     first = last + 1 if last is not None and start <= last <= end else start
     chosen = None
+    prefix = f"{d}/"
     for i in range(size):
         cand = start + (first - start + i) % size
         if cand != gw:
             text = format_ip(cand)
-            if text not in taken:
+            path = prefix + text
+            if path not in taken:
                 chosen = text
                 break
     if chosen is None:
         raise CNIError("failed to allocate for range 0: no IP addresses available in range set: "
                        f"{format_ip(start)}-{format_ip(end)}")
-    fs.write(f"{d}/{chosen}", owner)
+    fs.write(path, owner)
     fs.write(last_file, chosen)
-    taken.put(chosen, owner)
+    taken.put(path, owner)
     _in_step(host, d)
     routes = []
     for r in conf.get("ipam", {}).get("routes", ()):
@@ -190,9 +195,9 @@ def add(host: Host, env: dict, conf: dict) -> dict:
 
 def delete(host: Host, env: dict, conf: dict) -> None:
     d = _dir(conf)
-    for name in _held_by(host, d, f"{env['CNI_CONTAINERID']}\r\n{env['CNI_IFNAME']}"):
-        host.fs.remove(f"{d}/{name}")
-        host.ipam_files[d].drop(name)
+    for path in _held_by(host, d, f"{env['CNI_CONTAINERID']}\r\n{env['CNI_IFNAME']}"):
+        host.fs.remove(path)
+        host.ipam_files[d].drop(path)
     _in_step(host, d)
     return None
 
