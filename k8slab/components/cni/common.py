@@ -48,8 +48,10 @@ def setup_veth(host: Host, container_ns, ifname: str, mtu: int | None):
 def configure_iface(ns, dev, result: dict, numbers: list | None = None) -> None:
     """``ipam.ConfigureIface``: the link up, its addresses, then the result's routes (a route
     without a gateway goes via the IP's gateway). A caller that holds the result IPs'
-    :func:`ip_numbers` already passes them (in the order of ``result["ips"]``)."""
-    ns.set_link_up(dev)
+    :func:`ip_numbers` already passes them (in the order of ``result["ips"]``). A link
+    :func:`setup_veth` brought up already is not set up again (that changes nothing)."""
+    if not dev.admin_up:
+        ns.set_link_up(dev)
     gw = None   # the first gateway given (its number, when the caller has them)
     for i, ip in enumerate(result["ips"]):
         ns.add_address(dev, (numbers[i][0], numbers[i][2]) if numbers else ip["address"])

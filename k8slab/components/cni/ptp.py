@@ -18,9 +18,10 @@ def add(host: Host, env: dict, conf: dict) -> dict:
     host.netns.set_sysctl("net.ipv4.ip_forward", 1)  # ip.EnableForward
     pod = host.netns_at(env["CNI_NETNS"])
     cont, host_end = setup_veth(host, pod, env["CNI_IFNAME"], conf.get("mtu"))
+    addrs = []
     for ip in result["ips"]:
         ip["interface"] = 1
-    addrs = [ip_numbers(ip) for ip in result["ips"]]
+        addrs.append(ip_numbers(ip))
     configure_iface(pod, cont, result, addrs)
     for addr, net, plen, gw in addrs:
         pod.del_route((net, plen), dev=cont)

@@ -82,15 +82,16 @@ def invoke(host: Host, plugin: str, env: dict, conf: dict, printed_prev: bool = 
     command = env.get("CNI_COMMAND", "")
     if command == "VERSION":
         return {"cniVersion": version or "1.1.0", "supportedVersions": SUPPORTED_VERSIONS}
-    if command not in REQUIRED_ENV:
+    required = REQUIRED_ENV.get(command)
+    if required is None:
         raise CNIError(f'unknown CNI_COMMAND: {command}', ERR_INVALID_ENV)
-    missing = [k for k in REQUIRED_ENV[command] if not env.get(k)]
-    if missing:
+    if not all(map(env.get, required)):
+        missing = [k for k in required if not env.get(k)]
         raise CNIError(f"required env variables [{','.join(missing)}] missing", ERR_INVALID_ENV)
     if version not in _SUPPORTED:
         raise CNIError(f'incompatible CNI versions; config is "{version}", plugin supports '
                        f'{SUPPORTED_VERSIONS}', ERR_INCOMPATIBLE_VERSION)
-    impl = _plugins().get(plugin)
+    impl = (_PLUGINS or _plugins()).get(plugin)
     if impl is None:
         raise CNIError(f'failed to find plugin "{plugin}" in path [/opt/cni/bin]', ERR_INVALID_CONFIG)
     try:
