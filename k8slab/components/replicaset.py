@@ -85,14 +85,16 @@ def owner_reference(owner: dict) -> dict:
 
 def pod_from_template(rs: dict) -> dict:
     """``GetPodFromTemplate``: labels, annotations, finalizers and spec of the template, the
-    generateName prefix ``<rs>-`` and the controller reference. The spec's parts are the stored
-    template's own, shared read-only (the store never writes into what it holds, and defaulting
-    writes nothing into an already-defaulted spec): thousands of pods, one set of containers."""
+    generateName prefix ``<rs>-`` and the controller reference. The labels and the spec's parts are the
+    stored template's own, shared read-only (the store never writes into what it holds, and defaulting
+    writes nothing into an already-defaulted spec): thousands of pods, one set of containers, and one
+    labels object for every burst, which the scheduler's and the tally's per-labels-object answers
+    then keep across bursts."""
     template = (rs.get("spec") or {}).get("template") or {}
     tmeta = template.get("metadata") or {}
     meta: dict = {"generateName": rs["metadata"]["name"] + "-", "namespace": rs["metadata"]["namespace"]}
     if tmeta.get("labels"):
-        meta["labels"] = dict(tmeta["labels"])
+        meta["labels"] = tmeta["labels"]
     if tmeta.get("annotations"):
         meta["annotations"] = dict(tmeta["annotations"])
     if tmeta.get("finalizers"):
@@ -116,6 +118,18 @@ def fully_labeled(labels: dict, tlabels: dict) -> bool:
     """Whether a pod has every label of the template with its value (``fullyLabeledReplicas``). The
     pods of a template have its labels: a set comparison tells, the walk is for the others."""
     return tlabels.items() <= labels.items() or all(labels.get(k) == v for k, v in tlabels.items())
+
+
+def count_fully_labeled(pods, tlabels: dict) -> int:
+    """How many of ``pods`` are :func:`fully_labeled`, each labels object looked at once while it
+    is the last one seen (the pods of a burst share one; stored objects are read only)."""
+    n, last, full = 0, None, False
+    for p in pods:
+        labels = p["metadata"].get("labels") or {}
+        if labels is not last:
+            last, full = labels, fully_labeled(labels, tlabels)
+        n += full
+    return n
 
 
 UNMATCHED, COUNTED, FULL, READY = 1, 2, 4, 8   # what a pod adds to its ReplicaSet's tally
@@ -415,11 +429,8 @@ class ReplicaSetController(Controller):
         now = self.store.clock()
         extra = [p for p in extra if is_active(p)]
 
-        def full_of(pods):
-            return sum(1 for p in pods if all((p["metadata"].get("labels") or {}).get(k) == v
-                                              for k, v in template_labels.items()))
         replicas = tally.active + len(extra) - len(gone)
-        full = tally.full + full_of(extra) - full_of(gone)
+        full = tally.full + count_fully_labeled(extra, template_labels) - count_fully_labeled(gone, template_labels)
         ready = tally.ready + sum(1 for p in extra if is_ready(p)) - sum(1 for p in gone if is_ready(p))
         if mrs:   # availability changes with time alone: look at each pod
             gone_ids = {id(p) for p in gone}

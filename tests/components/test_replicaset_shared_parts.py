@@ -1,6 +1,7 @@
 """The pods of one burst of creates share their labels, annotations, finalizers and owner reference
 (another_pod): each stored pod is still what pod_from_template gives on its own, nothing of the
-ReplicaSet's template is shared, and changing one pod's metadata changes no other pod."""
+ReplicaSet's template is shared but its labels object (read only, one for every burst), and changing one
+pod's metadata changes no other pod nor the template."""
 
 from __future__ import annotations
 
@@ -45,10 +46,12 @@ def test_a_burst_of_pods_is_each_what_pod_from_template_gives():
         rs = store.get("replicasets.apps", "web")
         pods = [p for p in store.list("pods", "default") if p["metadata"].get("ownerReferences")]
         assert len(pods) == 6
-        template_ids = container_ids(rs["spec"]["template"])
+        tlabels = rs["spec"]["template"]["metadata"]["labels"]
+        template_ids = container_ids(rs["spec"]["template"]) - {id(tlabels)}
         for p in pods:
             want = pod_from_template(rs)["metadata"]
             assert {k: v for k, v in p["metadata"].items() if k not in _SERVER_SET} == want
+            assert p["metadata"]["labels"] is tlabels
             assert not container_ids(p["metadata"]) & template_ids
         # one pod relabelled and annotated: the others and the ReplicaSet stay as they were
         first, rest = pods[0], [clone(p) for p in pods[1:]]
