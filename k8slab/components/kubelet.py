@@ -14,7 +14,8 @@ from __future__ import annotations
 import functools
 import hashlib
 import re
-from dataclasses import dataclass, field
+from collections.abc import MutableMapping
+from dataclasses import dataclass
 
 from k8slab.api.meta import rfc3339, uuid_text
 from k8slab.components.apps import App, app_for
@@ -50,6 +51,44 @@ class Container:
     sockets: tuple = ()                 # (proto, address, port) of each socket it listens on
 
 
+class Containers(MutableMapping):
+    """A sandbox's containers by name, in the order they were first started: a view of its
+    ``_containers`` tuple (a pod's one container in a tuple is ~50 bytes, a dict ~180). A key
+    is the container's own name."""
+
+    __slots__ = ("_sb",)
+
+    def __init__(self, sb: Sandbox) -> None:
+        self._sb = sb
+
+    def __getitem__(self, name: str) -> Container:
+        ctr = self._sb.container(name)
+        if ctr is None:
+            raise KeyError(name)
+        return ctr
+
+    def __setitem__(self, name: str, ctr: Container) -> None:
+        if ctr.name != name:
+            raise ValueError(f"container {ctr.name!r} filed as {name!r}")
+        self._sb.put(ctr)
+
+    def __delitem__(self, name: str) -> None:
+        items = self._sb._containers
+        kept = tuple(c for c in items if c.name != name)
+        if len(kept) == len(items):
+            raise KeyError(name)
+        self._sb._containers = kept
+
+    def __iter__(self):
+        return iter([c.name for c in self._sb._containers])
+
+    def __len__(self) -> int:
+        return len(self._sb._containers)
+
+    def __repr__(self) -> str:
+        return repr(dict(self))
+
+
 @dataclass(slots=True)
 class Sandbox:
     """A pod sandbox: the pause container and the network namespace it holds.
@@ -64,9 +103,30 @@ class Sandbox:
     ip: str
     etc: tuple
     host_network: bool = False
-    containers: dict[str, Container] = field(default_factory=dict)
+    _containers: tuple = ()   # its Containers, read and changed through :attr:`containers`
     pids: tuple = ()    # its processes (the pause process, then each container's): a tuple holds two in less
     _fs: FileSystem | None = None
+
+    @property
+    def containers(self) -> Containers:
+        """The containers by name (a mapping: get, items, ``[name] = container``)."""
+        return Containers(self)
+
+    def container(self, name: str) -> Container | None:
+        """The container called ``name``, or None."""
+        for ctr in self._containers:
+            if ctr.name == name:
+                return ctr
+        return None
+
+    def put(self, ctr: Container) -> None:
+        """File ``ctr`` under its name: in the place of the container it replaces, else last."""
+        items, name = self._containers, ctr.name
+        for i, c in enumerate(items):
+            if c.name == name:
+                self._containers = items[:i] + (ctr,) + items[i + 1:]
+                return
+        self._containers = items + (ctr,)
 
     @property
     def fs(self) -> FileSystem:
@@ -290,7 +350,11 @@ class Kubelet(Controller):
         name = c["name"]
         app = self.apps(c, pod["metadata"]["name"], self.machine.name)
         ctr = Container(name, f"containerd://{self.ids(32)}", app, c.get("image", ""), restarts, last_exit=last_exit)
-        sb.containers[name] = ctr
+        items = sb._containers
+        if items and sb.container(name) is not None:
+            sb.put(ctr)   # a restart: in the place of the one it replaces
+        else:
+            sb._containers = items + (ctr,)
         sockets = sb.netns.sockets
         listens = tuple(app.listens)
         for i, (proto, port) in enumerate(listens):
@@ -342,7 +406,7 @@ class Kubelet(Controller):
         sb = self.sandboxes.pop(uid, None)
         if sb is None:
             return
-        for ctr in sb.containers.values():
+        for ctr in sb._containers:
             for s in ctr.sockets:
                 sb.netns.sockets.unbind(*s)
         if not sb.host_network:
@@ -388,10 +452,13 @@ class Kubelet(Controller):
         now = _ts(self.machine.netns.kernel.now)
         old = pod.get("status", {})
         started = old.get("startTime") or now
-        statuses, all_ready, unready, any_started = [], True, [], False
-        for c in pod["spec"].get("containers", []):
+        containers = pod["spec"].get("containers", [])
+        statuses = [None] * len(containers)   # its size, where appends would leave room for four (stored)
+        all_ready, unready, any_started = True, [], False
+        ctrs = sb._containers if sb else ()   # started in the spec's order: the i-th, unless some failed
+        for i, c in enumerate(containers):
             name = c["name"]
-            ctr = sb.containers.get(name) if sb else None
+            ctr = ctrs[i] if i < len(ctrs) and ctrs[i].name == name else sb.container(name) if sb else None
             if ctr is None:
                 st = {"image": c.get("image", ""), "name": name, "ready": False, "restartCount": 0, "started": False,
                       "state": _CREATING}
@@ -416,7 +483,7 @@ class Kubelet(Controller):
                 all_ready = False
                 unready.append(name)
             any_started = any_started or st["started"]
-            statuses.append(st)
+            statuses[i] = st
         ready = "True" if (sb and all_ready) else "False"
         states = ("True" if sb else "False", "True", ready, ready, "True")
         prev = old.get("conditions")
