@@ -51,6 +51,12 @@ def _range_numbers(subnet: str, range_start, range_end, gateway) -> tuple[int, i
     return plen, start, end, gw
 
 
+@functools.lru_cache(maxsize=8192)
+def _gateway_text(gw: int) -> str:
+    """A range's gateway as text, made once per node's range and shared by its results."""
+    return format_ip(gw)
+
+
 def _given(value) -> bool:
     """Whether a range's IP field is given (null and "" are not)."""
     return value is not None and not (type(value) is str and value == "")
@@ -72,17 +78,20 @@ def _dir(conf: dict) -> str:
 class _Record(dict):
     """host-local's record of one state directory ``d`` (``host.ipam_files[d]``): IP file path
     (``f"{d}/{name}"``, the very string the filesystem keys the file by, so a pod's record
-    holds no second copy of its name) -> what it holds (``<id>\\r\\n<ifname>``), and
-    ``owners``, how many files hold each text.
+    holds no second copy of its name) -> what it holds (``<id>\\r\\n<ifname>``),
+    ``owners``, how many files hold each text, and ``last``, the text host-local last wrote
+    to ``last_reserved_ip.0`` and its number: a read that gives back that very string object
+    is that address (a text written since is another object and is parsed).
     An ADD then learns that its new container holds no address without comparing its text
     with every file's (a node's record has one per pod, each far apart in memory). Changed only
     through :meth:`put` and :meth:`drop`, which keep the two in step."""
 
-    __slots__ = ("owners",)
+    __slots__ = ("owners", "last")
 
     def __init__(self) -> None:
         super().__init__()
         self.owners: dict[str, int] = {}
+        self.last: tuple[str, int] | None = None
 
     def put(self, path: str, text: str) -> None:
         """The file ``path`` holds ``text``."""
@@ -161,7 +170,8 @@ def add(host: Host, env: dict, conf: dict) -> dict:
     taken = host.ipam_files[d]
     last_file = f"{d}/{LAST_RESERVED}.0"
     try:
-        last = parse_ip(fs.read(last_file).strip())
+        text = fs.read(last_file)
+        last = taken.last[1] if taken.last is not None and text is taken.last[0] else parse_ip(text.strip())
     except ValueError:  # not an IP: the plugin starts from the range's beginning
         last = None
     except FileSystemError:  # none yet (a folder there fails as reading it does)
@@ -186,11 +196,12 @@ def add(host: Host, env: dict, conf: dict) -> dict:
     fs.write(path, owner)
     fs.write(last_file, chosen)
     taken.put(path, owner)
+    taken.last = (chosen, cand)
     _in_step(host, d)
     routes = []
     for r in conf.get("ipam", {}).get("routes", ()):
         routes.append({"dst": r["dst"], "gw": r["gw"]} if "gw" in r else {"dst": r["dst"]})
-    return {"ips": [{"address": f"{chosen}/{plen}", "gateway": format_ip(gw)}], "routes": routes, "dns": {}}
+    return {"ips": [{"address": f"{chosen}/{plen}", "gateway": _gateway_text(gw)}], "routes": routes, "dns": {}}
 
 
 def delete(host: Host, env: dict, conf: dict) -> None:
