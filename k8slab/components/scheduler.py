@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import math
 from bisect import bisect_left
+from operator import itemgetter
 
 from k8slab.api.errors import APIError
 from k8slab.api.labels import Requirement, from_label_selector
@@ -64,6 +65,7 @@ NO_VICTIMS = "No preemption victims found for incoming pod"
 W_TAINT, W_AFFINITY, W_FIT, W_BALANCED, W_SPREAD = 3, 2, 1, 1, 2
 # PodTopologySpread's system default constraints: (topologyKey, maxSkew).
 DEFAULT_CONSTRAINTS = ((HOSTNAME, 3), (ZONE, 5))
+_FIRST, _SECOND = itemgetter(0), itemgetter(1)   # a tuple's items, without a Python frame per item
 
 
 def taint_string(taint: dict) -> str:
@@ -248,7 +250,9 @@ class _SelectorCount:
         same = len(single) == len(reqs) and all(wanted[r.key] == r.values[0] for r in single)
         self.items = wanted.items() if same else None
         self.nodes: dict[str, int] = {}
-        self.groups: dict | None = None   # bucket key -> {count: sorted list of nodes}, while in use
+        # bucket (the object: its nodes' groups leave it before it is dropped, so a bucket made anew under
+        # the same key starts with none) -> {count: sorted list of nodes}, while in use
+        self.groups: dict | None = None
         self.zones: dict = {}      # zone -> count of matching pods on nodes of that zone
 
     def matches(self, labels: dict) -> bool:
@@ -432,7 +436,7 @@ class Scheduler(Controller):
                 # _activate put a node not known), so that no tie is broken onto it
                 for sc in self._node_selectors.get(name, ()):
                     if sc.groups is not None:
-                        _group_move(sc, name, info.bucket.key, sc.nodes[name], None, sc.nodes[name])
+                        _group_move(sc, name, info.bucket, sc.nodes[name], None, sc.nodes[name])
             return
         info = self.nodes.get(name)
         new = info is None
@@ -480,14 +484,13 @@ class Scheduler(Controller):
     def _rebucket(self, info: NodeInfo) -> None:
         key = (info.class_id, info.state_key())
         b = self.buckets.get(key)   # a bucket is filed under its key while it has nodes
-        old_key = None
-        if info.bucket is not None:
-            if info.bucket is b:
+        old = info.bucket
+        if old is not None:
+            if old is b:
                 return
-            old_key = info.bucket.key
-            info.bucket.remove(info, self.nodes)
-            if not info.bucket.names:
-                self.buckets.pop(old_key, None)
+            old.remove(info, self.nodes)
+            if not old.names:
+                self.buckets.pop(old.key, None)
         if b is None:
             b = self.buckets[key] = Bucket(key)
         b.add(info)
@@ -495,7 +498,7 @@ class Scheduler(Controller):
         for sc in self._node_selectors.get(info.name, ()):
             if sc.groups is not None:
                 cnt = sc.nodes[info.name]
-                _group_move(sc, info.name, old_key, cnt, key, cnt)
+                _group_move(sc, info.name, old, cnt, b, cnt)
 
     def _count(self, sc: _SelectorCount, node: str, delta: int) -> None:
         """Change how many of ``sc``'s pods ``node`` holds, keeping groups, zones and the reverse index."""
@@ -503,7 +506,7 @@ class Scheduler(Controller):
         new = old + delta
         info = self.nodes.get(node)
         if sc.groups is not None:
-            bk = info.bucket.key if info is not None and info.bucket is not None else None
+            bk = info.bucket if info is not None else None
             _group_move(sc, node, bk, old, bk, new)
         if new:
             sc.nodes[node] = new
@@ -720,7 +723,7 @@ class Scheduler(Controller):
             sc.groups = {}
             for node, cnt in sc.nodes.items():
                 info = self.nodes.get(node)
-                bk = info.bucket.key if info is not None and info.bucket is not None else None
+                bk = info.bucket if info is not None else None
                 sc.groups.setdefault(bk, {}).setdefault(cnt, []).append(node)
             for by_count in sc.groups.values():
                 for nodes in by_count.values():
@@ -1041,7 +1044,7 @@ class Scheduler(Controller):
                 best, tied = g[0], [g]
             elif g[0] == best:
                 tied.append(g)
-        total = sum(g[1] for g in tied)
+        total = sum(map(_SECOND, tied))
         r = self.rng.randrange(total) if total > 1 else 0
         for _, size, pool, held in tied:
             if r < size:
@@ -1093,15 +1096,15 @@ class Scheduler(Controller):
                 raw = _go_round(sc.nodes.get(e.names[0], 0) * w_host + (skew_host - 1) + zone_raw)
                 raws.append((raw, e, 1, e.names, None))
                 continue
-            by_count = sc.groups.get(e.bucket.key) or {}
+            by_count = sc.groups.get(e.bucket) or {}
             held = sum(map(len, by_count.values())) if by_count else 0
             if held < len(e.pool):
                 raws.append((_go_round(skew_host - 1 + zone_raw), e, len(e.pool) - held, e.pool,
                              (sc.nodes, held) if held else None))
             for cnt, nodes in by_count.items():
                 raws.append((_go_round(cnt * w_host + (skew_host - 1) + zone_raw), e, len(nodes), nodes, None))
-        lo = min(x[0] for x in raws)
-        hi = max(x[0] for x in raws)
+        lo = min(map(_FIRST, raws))
+        hi = max(map(_FIRST, raws))
         out = []
         for r, e, size, pool, held in raws:
             norm = MAX_NODE_SCORE if hi == 0 else MAX_NODE_SCORE * (hi + lo - r) // hi

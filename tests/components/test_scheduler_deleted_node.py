@@ -19,7 +19,7 @@ def rebuilt(sched: Scheduler, sc) -> dict:
     want: dict = {}
     for n, cnt in sc.nodes.items():
         info = sched.nodes.get(n)
-        want.setdefault(info.bucket.key if info is not None else None, {}).setdefault(cnt, []).append(n)
+        want.setdefault(info.bucket if info is not None else None, {}).setdefault(cnt, []).append(n)
     return {bk: {c: sorted(v) for c, v in g.items()} for bk, g in want.items()}
 
 

@@ -48,10 +48,10 @@ def test_selector_groups_stay_sorted_and_agree_with_the_counts():
         if sc.groups is None:
             continue
         seen = Counter()
-        for bucket_key, by_count in sc.groups.items():
+        for bucket, by_count in sc.groups.items():
             for cnt, nodes in by_count.items():
                 assert nodes == sorted(set(nodes))
                 for n in nodes:
-                    assert sc.nodes[n] == cnt and sched.nodes[n].bucket.key == bucket_key
+                    assert sc.nodes[n] == cnt and sched.nodes[n].bucket is bucket
                     seen[n] += 1
         assert seen == Counter(dict.fromkeys(sc.nodes, 1))
