@@ -12,6 +12,7 @@ line naming the pod, so a learner's own Deployment still serves something recogn
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 NGINX_PAGE = """<!DOCTYPE html>
@@ -76,8 +77,10 @@ def http_response(code: int, reason: str, body: str, server: str = "") -> str:
     return "\r\n".join(headers) + "\r\n\r\n" + body
 
 
+@functools.lru_cache(maxsize=256)
 def _image_name(image: str) -> str:
-    """``registry.k8s.io/e2e-test-images/agnhost:2.53`` -> ``agnhost``; ``nginx`` -> ``nginx``."""
+    """``registry.k8s.io/e2e-test-images/agnhost:2.53`` -> ``agnhost``; ``nginx`` -> ``nginx``
+    (memoised: a pure function of the image, asked once per container started)."""
     last = image.rsplit("/", 1)[-1]
     return last.split("@", 1)[0].split(":", 1)[0]
 

@@ -168,6 +168,7 @@ class Kubelet(Controller):
         self.written: dict[str, str] = {}           # pod uid -> resourceVersion of our status write not yet seen back
         self._cni_file: tuple | None = None   # (machine.fs, CNI_DIR's version there, its first config's path)
         self._host_ips: list = [{"ip": None}]  # every pod's status.hostIPs: one list (stored objects are read-only)
+        self._qos_of: tuple = (None, "")  # (a containers list, its qosClass): the pods of a template share the list
 
     # -- the node --------------------------------------------------------------------------------
     def ids(self, n: int = 32) -> str:
@@ -493,6 +494,12 @@ class Kubelet(Controller):
                           for t, s in zip(_CONDITION_TYPES, states))
         else:
             since = (now,) * 5
+        known = self._qos_of   # the qosClass is a function of the (read-only) containers list: kept for the last one
+        if known[0] is containers:
+            qos = known[1]
+        else:
+            qos = _qos(pod)
+            self._qos_of = (containers, qos)
         machine_ip = self.machine.ip
         host_ips = self._host_ips
         if host_ips[0]["ip"] != machine_ip:
@@ -500,7 +507,7 @@ class Kubelet(Controller):
         status = {"conditions": _pod_conditions(states, since, " ".join(unready) if sb and ready == "False" else None),
                   "containerStatuses": statuses, "hostIP": machine_ip, "hostIPs": host_ips,
                   "phase": "Running" if sb and any_started else "Pending",
-                  "qosClass": _qos(pod), "startTime": started}
+                  "qosClass": qos, "startTime": started}
         if sb:
             status["podIP"] = sb.ip
             status["podIPs"] = [{"ip": sb.ip}]
