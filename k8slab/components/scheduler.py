@@ -207,9 +207,12 @@ class Bucket:
     """Nodes of one class (labels but hostname, taints, cordon) in one resource state. ``fits``: what
     NodePorts, NodeResourcesFit and the resource scores give here for a pod's ``(PodRequests, host
     ports)`` pair (by the pair's id, the pair held), worked out once: they read only the state, which
-    is the bucket's key, so an answer holds as long as the bucket does."""
+    is the bucket's key, so an answer holds as long as the bucket does. ``after``: the bucket a node
+    of this one went to when a pod with a pair was added (by the pair's id, the pair held, at most 64):
+    the state after is the key's plus the pair's, so it is that bucket while it has nodes (a bucket
+    is filed while it has nodes, and one dropped gets none again)."""
 
-    __slots__ = ("key", "names", "pos", "rep", "fits")
+    __slots__ = ("key", "names", "pos", "rep", "fits", "after")
 
     def __init__(self, key) -> None:
         self.key = key
@@ -217,6 +220,7 @@ class Bucket:
         self.pos: dict[str, int] = {}
         self.rep: NodeInfo | None = None
         self.fits: dict = {}
+        self.after: dict = {}
 
     def add(self, info: NodeInfo) -> None:
         self.pos[info.name] = len(self.names)
@@ -482,8 +486,16 @@ class Scheduler(Controller):
         self._retry_unschedulable()
 
     def _rebucket(self, info: NodeInfo) -> None:
+        """File ``info`` in the bucket of its class and state (made if none has nodes)."""
         key = (info.class_id, info.state_key())
         b = self.buckets.get(key)   # a bucket is filed under its key while it has nodes
+        if b is None:
+            b = Bucket(key)
+        self._move(info, b)
+
+    def _move(self, info: NodeInfo, b: Bucket) -> None:
+        """Move ``info`` to bucket ``b`` (filed under its key if new), dropping the old one if left empty;
+        the selectors' groups follow."""
         old = info.bucket
         if old is not None:
             if old is b:
@@ -491,8 +503,8 @@ class Scheduler(Controller):
             old.remove(info, self.nodes)
             if not old.names:
                 self.buckets.pop(old.key, None)
-        if b is None:
-            b = self.buckets[key] = Bucket(key)
+        if not b.names:
+            self.buckets[b.key] = b
         b.add(info)
         info.bucket = b
         for sc in self._node_selectors.get(info.name, ()):
@@ -587,7 +599,18 @@ class Scheduler(Controller):
         for ip, proto, port in ports:
             ips = info.ports.setdefault((proto, port), {})
             ips[ip] = ips.get(ip, 0) + 1
+        old = info.bucket
+        if old is None:
+            self._rebucket(info)
+            return
+        step = old.after.get(id(pair))
+        if step is not None and step[1].names:   # where a node of this bucket went with this pair, still filed
+            self._move(info, step[1])
+            return
         self._rebucket(info)
+        if len(old.after) >= 64:
+            old.after.clear()
+        old.after[id(pair)] = (pair, info.bucket)
 
     def _shared(self, req, ports: list) -> tuple:
         """``(req, ports)`` as one pair for every pod that asks the same (read only: a node's pods
