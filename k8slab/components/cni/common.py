@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 from k8slab.components.cni.runtime import CNIError, Host, invoke
 from k8slab.linux.ipv4 import network_of, parse_interface, parse_ip
 from k8slab.linux.link import veth_pair
@@ -65,4 +67,12 @@ def ip_numbers(ip: dict) -> tuple[int, int, int, int]:
     """A result IP as the numbers the kernel takes: (address, subnet, prefix length, gateway);
     ``10.244.1.2/24`` via ``10.244.1.1`` -> the ints of 10.244.1.2, 10.244.1.0, 24, 10.244.1.1."""
     value, plen = parse_interface(ip["address"])
-    return value, network_of(value, plen), plen, parse_ip(ip["gateway"])
+    gateway = ip["gateway"]
+    return value, network_of(value, plen), plen, _gateway(gateway) if type(gateway) is str else parse_ip(gateway)
+
+
+@functools.lru_cache(maxsize=8192)
+def _gateway(text: str) -> int:
+    """:func:`parse_ip` of a gateway's text: each node's pods share one (a ValueError is
+    raised afresh each time)."""
+    return parse_ip(text)
