@@ -58,7 +58,20 @@ _LOOPBACK_NET = 127  # the first byte of 127.0.0.0/8, where a loopback's due rou
 
 def _rank(r: Route) -> tuple[int, int]:
     """Order among routes to one prefix: tos, then metric (then age: the older first)."""
-    return (r.tos, r.metric)
+    attrs = r.attrs
+    return (attrs[4], attrs[2])
+
+
+@functools.lru_cache(maxsize=1024)
+def _route_attrs(table: int, proto: str, metric: int, onlink: bool, tos: int) -> tuple[int, str, int, bool, int]:
+    """One tuple for each distinct (table, proto, metric, onlink, tos) of a :class:`Route`,
+    shared by every route holding it (an immutable value): every pod's kernel routes in
+    table local hold the same one."""
+    return table, proto, metric, onlink, tos
+
+
+# What add_kernel's routes in the three standard tables hold, without a call each.
+_KERNEL_ATTRS = {t: _route_attrs(t, "kernel", 0, False, 0) for t in TABLE_NAMES}
 
 
 class Route:
@@ -67,25 +80,29 @@ class Route:
     both), read as ``dst_ip``/``dst_len`` (``dst`` builds the ``IPv4Network`` on demand);
     ``dev`` is the Link object (so renames show through);
     ``gateway`` is the ``via`` address; ``src`` the preferred source; ``scope`` a number (0
-    global, 253 link, 254 host); ``proto`` a name (kernel, boot, static, or a number as text)."""
+    global, 253 link, 254 host); ``proto`` a name (kernel, boot, static, or a number as text).
+    ``table``, ``proto``, ``metric``, ``onlink`` and ``tos`` never change and take few distinct
+    values: they are kept together in one shared tuple, ``attrs`` (:func:`_route_attrs`; a pod's
+    seven routes hold two or three such tuples between them), and read through properties
+    (the lookups read only ``key``, ``type``, ``scope`` and ``dev``)."""
 
-    __slots__ = ("key", "type", "table", "gateway", "dev", "src", "scope", "proto", "metric", "onlink", "tos")
+    __slots__ = ("key", "type", "gateway", "dev", "src", "scope", "attrs")
 
     def __init__(self, dst_ip: int, dst_len: int, type: str = "unicast", table: int = RT_TABLE_MAIN,
                  gateway: IPv4Address | None = None, dev: Link | None = None, src: IPv4Address | None = None,
                  scope: int = 0, proto: str = "boot", metric: int = 0, onlink: bool = False,
-                 tos: int = 0) -> None:
+                 tos: int = 0, attrs: tuple[int, str, int, bool, int] | None = None) -> None:
         self.key = dst_len << 32 | dst_ip
         self.type = type
-        self.table = table
         self.gateway = gateway
         self.dev = dev
         self.src = src
         self.scope = scope
-        self.proto = proto
-        self.metric = metric
-        self.onlink = onlink
-        self.tos = tos
+        # (a caller that holds the shared tuple of these values passes it as ``attrs``)
+        self.attrs = attrs if attrs is not None else _route_attrs(table, proto, metric, onlink, tos)
+
+    # Read-only views of ``attrs``, in its order (see _route_attrs).
+    table, proto, metric, onlink, tos = (property(lambda self, i=i: self.attrs[i]) for i in range(5))
 
     @property
     def dst_ip(self) -> int:
@@ -143,7 +160,8 @@ class Route:
     def sort_key(self) -> tuple:
         """The order a table dump follows: address, then longer prefix, tos, metric (a
         stable sort keeps older routes first among equals)."""
-        return (self.key & ALL_ONES, -(self.key >> 32), self.tos, self.metric)
+        attrs = self.attrs
+        return (self.key & ALL_ONES, -(self.key >> 32), attrs[4], attrs[2])
 
     def __repr__(self) -> str:
         return f"<Route {self.line(show_table=True).strip()}>"
@@ -225,7 +243,8 @@ class RouteTable:
             for r in ((v,) if type(v) is Route else v):
                 if r.dev is dev and r.type == type_ and r.src == src and r.proto == "kernel":
                     return
-        self._put(v, Route(dst, plen, type_, self.id, None, dev, src, scope, "kernel"))
+        attrs = _KERNEL_ATTRS.get(self.id) or _route_attrs(self.id, "kernel", 0, False, 0)
+        self._put(v, Route(dst, plen, type_, self.id, None, dev, src, scope, "kernel", 0, False, 0, attrs))
 
     def _put(self, v: Route | tuple[Route, ...] | None, route: Route) -> None:
         """:meth:`insert` once the prefix's routes ``v`` (``_routes[route.key]``) are known."""

@@ -127,3 +127,26 @@ def test_tables_in_slots_answer_as_the_dict():
             runs.append(out)
         assert runs[0] == runs[1]
 
+
+def test_route_attrs_are_one_shared_tuple_read_back_as_given():
+    from k8slab.linux.route import Route, _rank
+
+    rng = random.Random(3)
+    seen = {}
+    for _ in range(500):
+        args = (rng.choice((253, 254, 255, 100)), rng.choice(("kernel", "boot", "static", "17")),
+                rng.choice((0, 0, 5, 100, 2 ** 31)), rng.choice((False, True)), rng.choice((0, 0, 4, 0x10)))
+        table, proto, metric, onlink, tos = args
+        r = Route(0x0A000000, 24, table=table, proto=proto, metric=metric, onlink=onlink, tos=tos)
+        assert (r.table, r.proto, r.metric, r.onlink, r.tos) == args
+        assert _rank(r) == (tos, metric) and r.sort_key() == (0x0A000000, -24, tos, metric)
+        assert seen.setdefault(args, r.attrs) is r.attrs   # equal values: one object
+    k = Kernel()
+    pods = [k.add_netns(f"p{i}") for i in range(2)]
+    for ns in pods:
+        eth0, _ = veth_pair(ns, "eth0", k.add_netns(f"n{ns.name}"), "v")
+        ns.set_link_up(eth0)
+        ns.add_address(eth0, "10.0.0.2/24")
+    (a, b), (c, d) = (ns.local_table.unordered() for ns in pods)
+    assert a.attrs is c.attrs and b.attrs is d.attrs and a.attrs == (255, "kernel", 0, False, 0)
+
