@@ -183,12 +183,18 @@ def parsed_conflist(text: str) -> dict:
 def add_network_list(host: Host, conflist_text: str, container_id: str, netns_path: str,
                      ifname: str = "eth0") -> dict:
     """ADD for every plugin of a conflist in order, as libcni does; returns the final result
-    (a dict) or raises CNIError with the failing plugin named as the runtime reports it."""
+    (a dict) or raises CNIError with the failing plugin named as the runtime reports it.
+    A plugin whose module says ``PASSES_PREV_RESULT`` (its ADD hands the prevResult back as
+    it is and touches nothing: portmap) is not run after a previous plugin's result: with the
+    env and the conflist's version checked already it could only return that result."""
     conflist = parsed_conflist(conflist_text)
     env = {"CNI_COMMAND": "ADD", "CNI_CONTAINERID": container_id, "CNI_NETNS": netns_path,
            "CNI_IFNAME": ifname, "CNI_PATH": "/opt/cni/bin"}
     prev = None
     for plugin in conflist["plugins"]:
+        if prev is not None and "cniVersion" not in plugin and \
+                getattr(_PLUGINS.get(plugin["type"]), "PASSES_PREV_RESULT", False):
+            continue   # invoke would check the same env and version again and return prev itself
         try:
             prev = invoke(host, plugin["type"], env, _plugin_conf(conflist, plugin, prev), printed_prev=True)
         except CNIError as e:
