@@ -1,5 +1,6 @@
-"""DaemonSet pods: each a copy of the template (nothing shared with the stored DaemonSet or with
-each other, whatever the store defaults into them), pinned to its node, with the revision hash."""
+"""DaemonSet pods: copies of the template (nothing shared with the stored DaemonSet, whatever the
+store defaults into them; the pods one sync makes share their copies' parts read only, each with a
+spec dict of its own), pinned to their node, with the revision hash."""
 
 from components_kube import container_ids
 
@@ -26,6 +27,6 @@ def test_daemonset_pods_are_private_copies_of_the_template():
                                        "spec": clone(dict(template["spec"], nodeName=p["spec"]["nodeName"]))})
             assert p["spec"] == expected["spec"]
             parts = container_ids(p["spec"])
-            assert not parts & template_parts and not parts & seen
-            seen |= parts
+            assert not parts & template_parts and id(p["spec"]) not in seen
+            seen.add(id(p["spec"]))
         assert store.get("daemonsets.apps", ds["metadata"]["name"], ds["metadata"]["namespace"]) == before

@@ -1,7 +1,8 @@
 """The DaemonSet controller hands the store pods it made from copies of the template (copy=False):
 what it makes of each pod (metadata and spec; the kubelet's status may share equal parts on
-purpose) must share no dict or list with the DaemonSet or with another pod, and read as the
-template's spec and labels plus what the controller adds, in the same key order."""
+purpose) must share no dict or list with the DaemonSet, and no metadata or spec dict with another
+pod (the pods of one sync share the copies' labels, owner reference and spec parts, read only), and
+read as the template's spec and labels plus what the controller adds, in the same key order."""
 
 import k8slab
 
@@ -25,8 +26,8 @@ def test_daemonset_pods_share_nothing_and_read_as_the_template():
         seen: set[int] = set()
         for pod in pods:
             ids = {id(x) for x in _containers([pod["metadata"], pod["spec"]], [])[1:]}
-            assert not ids & ds_ids and not ids & seen
-            seen |= ids
+            assert not ids & ds_ids and not {id(pod["metadata"]), id(pod["spec"])} & seen
+            seen |= {id(pod["metadata"]), id(pod["spec"])}
             labels = pod["metadata"]["labels"]
             assert list(labels) == list(template["metadata"]["labels"]) + [
                 "controller-revision-hash", "pod-template-generation"]
