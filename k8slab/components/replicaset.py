@@ -135,6 +135,19 @@ def count_fully_labeled(pods, tlabels: dict) -> int:
 UNMATCHED, COUNTED, FULL, READY = 1, 2, 4, 8   # what a pod adds to its ReplicaSet's tally
 
 
+def pod_share(pod: dict, full: int) -> int:
+    """What a matching pod adds to its ReplicaSet's tally, ``full`` (FULL or 0) saying whether it is
+    fully labeled: COUNTED | full, with READY if it :func:`is_ready`, when it :func:`is_active`; else 0.
+    Both in one look at its status (the tally restates a pod at each of its status events)."""
+    status = pod.get("status") or {}
+    if status.get("phase") in ("Succeeded", "Failed") or pod["metadata"].get("deletionTimestamp"):
+        return 0
+    for c in status.get("conditions") or ():
+        if c.get("type") == "Ready":
+            return COUNTED | full | READY if c.get("status") == "True" else COUNTED | full
+    return COUNTED | full
+
+
 class _Tally:
     """A ReplicaSet's owned pods summed up under one selector and template labels: the active pods
     that match (``active``, ``full``: fully labeled, ``ready``) and those that do not match
@@ -163,12 +176,7 @@ class _Tally:
             matched = self.sel.matches(labels)
             full = matched and fully_labeled(labels, self.tlabels)
             self.last = (labels, matched, full)
-        if not matched:
-            f = UNMATCHED
-        elif not is_active(pod):
-            f = 0
-        else:
-            f = COUNTED | (FULL if full else 0) | (READY if is_ready(pod) else 0)
+        f = pod_share(pod, FULL if full else 0) if matched else UNMATCHED
         self.flags[key] = f
         self._count(f, 1)
 
@@ -183,11 +191,13 @@ class _Tally:
             return
         if f & UNMATCHED:
             return
-        new = COUNTED | (f & FULL) | (READY if is_ready(pod) else 0) if is_active(pod) else 0
-        if new != f:
-            self._count(f, -1)
+        new = pod_share(pod, f & FULL)
+        if new != f:   # f is COUNTED and more: the pod stopped counting, or became ready or not
             self.flags[key] = new
-            self._count(new, 1)
+            if new:
+                self.ready += 1 if new & READY else -1
+            else:
+                self._count(f, -1)
 
     def remove(self, key) -> None:
         f = self.flags.pop(key, None)
