@@ -194,6 +194,15 @@ def _field(obj: dict, parts: tuple[str, ...]):
     return obj
 
 
+def _status_defaulted(res: Resource, status) -> bool:
+    """Whether defaulting a status write (the stored spec and metadata, ``status`` as written) would
+    change nothing, so :meth:`Store._commit_update` may skip it: for a Pod, whose defaults walk no
+    spec shared with the stored version (:func:`~k8slab.api.defaults.apply_defaults`) and fill in
+    only a status's ``phase`` and ``qosClass``, a status that has both (the kubelet's). Other kinds
+    and statuses are defaulted as always."""
+    return res.kind == "Pod" and status.__class__ is dict and "phase" in status and "qosClass" in status
+
+
 class Store:
     """The apiserver + etcd.
 
@@ -615,7 +624,8 @@ class Store:
         if subresource == "status":
             new = dict(old)
             new["status"] = clone(obj.get("status")) if copy else obj.get("status")
-            return self._commit_update(res, ns, old, new, validate=False)
+            return self._commit_update(res, ns, old, new, validate=False,
+                                       defaulted=_status_defaulted(res, new["status"]))
         new = clone(obj) if copy else obj
         if res.kind in STATUS_KINDS:
             if "status" in old:
@@ -651,7 +661,8 @@ class Store:
                                                     keep_unlisted, copy)
             else:
                 only["status"] = old.get("status")
-            return self._commit_update(res, ns, old, only, validate=False)
+            return self._commit_update(res, ns, old, only, validate=False,
+                                       defaulted=_status_defaulted(res, only["status"]))
         # Copy-on-write: the patched object shares what the patch does not touch with the stored one.
         new = self._merge(res, old, patch, patch_type, keep_unlisted, copy)
         if not isinstance(new, dict):
@@ -702,7 +713,8 @@ class Store:
         (copy-on-write): only its top level and metadata are written here, defaulting writes nothing
         into what ``old`` already had defaulted, and a Service's spec is copied before allocation.
         ``defaulted``: ``new`` is ``old`` but for a field no default concerns (a binding's
-        nodeName): defaulting it again would change nothing, and is skipped."""
+        nodeName, a Pod status with its phase and qosClass: :func:`_status_defaulted`): defaulting
+        it again would change nothing, and is skipped."""
         old_meta = old["metadata"]
         if new["metadata"] is old_meta:   # a status write, a binding: the stored metadata, nothing to set
             meta = new["metadata"] = dict(old_meta)
