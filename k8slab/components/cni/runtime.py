@@ -77,7 +77,10 @@ def invoke(host: Host, plugin: str, env: dict, conf: dict, printed_prev: bool = 
     IPAM plugin's result (libcni's ``NewResultFromResult`` of what it printed): that is the
     plugin's own dict, less the ``cniVersion`` and the per-IP ``"version"`` a 0.3.x/0.4.0 print
     adds and the conversion drops (an empty ``routes`` list stays, which reads as none), so it is
-    returned unprinted. Whoever passes it on prints it for its own version."""
+    returned unprinted. Whoever passes it on prints it for its own version.
+    A plugin's ADD result other than the prevResult it hands back is its own, made for this
+    call and held by nothing else, so printing it takes its lists as they are (``own`` in
+    :func:`printed_result`)."""
     version = str(conf.get("cniVersion", ""))
     command = env.get("CNI_COMMAND", "")
     if command == "VERSION":
@@ -100,9 +103,10 @@ def invoke(host: Host, plugin: str, env: dict, conf: dict, printed_prev: bool = 
         raise CNIError(str(e)) from None
     if result is None or current:
         return result
-    if printed_prev and result is conf.get("prevResult"):
+    prev = conf.get("prevResult")
+    if printed_prev and result is prev:
         return result
-    return printed_result(result, version)
+    return printed_result(result, version, result is not prev)
 
 
 def _plugins() -> dict:
@@ -135,25 +139,31 @@ def exec_plugin(host: Host, plugin: str, env: dict, stdin: str) -> tuple[str, in
     return json.dumps(result, indent=None if env.get("CNI_COMMAND") == "VERSION" else 4), 0
 
 
-def printed_result(result: dict, cni_version: str) -> dict:
+def printed_result(result: dict, cni_version: str, own: bool = False) -> dict:
     """The result as a plugin prints it for ``cni_version``, as a fresh dict (0.3.x/0.4.0
     results carry ``"version": "4"`` in each IP; 1.0.0 dropped it; empty interfaces and routes
-    are left out)."""
+    are left out). Its lists and dicts are copies, unless ``own``: the result is a plugin's own,
+    made for this call and dropped after, whose lists (interfaces, 1.x IPs, routes) and dns are
+    then taken as they are (no one else holds them to see them shared)."""
     out: dict = {"cniVersion": cni_version}
     interfaces = result.get("interfaces")
     if interfaces:
-        out["interfaces"] = list(map(dict, interfaces))
+        out["interfaces"] = interfaces if own else list(map(dict, interfaces))
     if cni_version < "1.0.0":
         ips = out["ips"] = []
         for ip in result.get("ips", ()):
             ips.append({"version": "4", **ip})
     else:
-        out["ips"] = list(map(dict, result.get("ips", ())))
+        ips = result.get("ips", [])
+        out["ips"] = ips if own else list(map(dict, ips))
     routes = result.get("routes")
     if routes:
-        out["routes"] = list(map(dict, routes))
+        out["routes"] = routes if own else list(map(dict, routes))
     dns = result.get("dns")
-    out["dns"] = {k: list(v) if isinstance(v, list) else v for k, v in dns.items()} if dns else {}
+    if own and type(dns) is dict:
+        out["dns"] = dns
+    else:
+        out["dns"] = {k: list(v) if isinstance(v, list) else v for k, v in dns.items()} if dns else {}
     return out
 
 
