@@ -229,7 +229,8 @@ class _Emitted(Deferred):
     """An ``events.k8s.io`` event of :func:`emit`, as the store keeps it until something reads it:
     its name, ``note``, ``ref`` (:func:`_reference_parts`) and ``what``, the parts the events of one
     reporter, action and instant share: ``(namespace, action, eventTime, reason, reportingController,
-    reportingInstance, type)``."""
+    reportingInstance, type, template)``. With a template (a note given as a pair, see :func:`emit`),
+    ``note`` is the pair's value and the message is made when the event is read."""
 
     __slots__ = ("name", "note", "what", "ref")
 
@@ -241,12 +242,14 @@ class _Emitted(Deferred):
         return self.what[0]
 
     def build(self, metadata: dict) -> dict:
-        _, action, time, reason, controller, instance, type_ = self.what
+        _, action, time, reason, controller, instance, type_, template = self.what
+        ref = self.ref
         return {
             "action": action, "apiVersion": "v1", "eventTime": time, "firstTimestamp": None,
-            "involvedObject": _reference(self.ref), "kind": "Event", "lastTimestamp": None, "metadata": metadata,
-            "message": self.note, "reason": reason, "reportingComponent": controller,
-            "reportingInstance": instance, "source": _NO_SOURCE, "type": type_,
+            "involvedObject": _reference(ref), "kind": "Event", "lastTimestamp": None, "metadata": metadata,
+            "message": self.note if template is None else template.format(ref[3], ref[2], self.note),
+            "reason": reason, "reportingComponent": controller, "reportingInstance": instance,
+            "source": _NO_SOURCE, "type": type_,
         }
 
 
@@ -394,14 +397,27 @@ def emit(store, obj: dict, type_: str, reason: str, action: str, note: str, cont
          instance: str = "", *, result: bool = True) -> dict | None:
     """An ``events.k8s.io`` event (the scheduler's recorder), stored as the core v1 Event the
     apiserver shows for it; a repeat within :data:`SERIES_WINDOW` updates its ``series``. Returns
-    the Event written, or None with ``result=False`` (as :func:`record`)."""
+    the Event written, or None with ``result=False`` (as :func:`record`).
+
+    ``note`` is the message, or a pair ``(template, value)`` standing for
+    ``template.format(namespace, name, value)`` of the object's namespace and name: the event keeps
+    only the value (a node's name the store holds anyway) until it is read, where a per-object
+    message (the scheduler's ``Successfully assigned default/web-... to kind-worker``) would be
+    kept whole for each object."""
     st = store.client_state.get("events") or _state(store)
     if not st.enabled:
         return None
     ident = _identity(obj)
     now = store.clock()
+    ref = _reference_parts(obj)
+    template = None
+    if note.__class__ is tuple:
+        template, note = note
+        text = template.format(ref[3], ref[2], note)
+    else:
+        text = note
     # isomorphic events: reporter, action, object (kind, namespace, name, uid), type, reason and note
-    key = (controller, instance, action, ident[1:], type_, reason, note)
+    key = (controller, instance, action, ident[1:], type_, reason, text)
     prev = st.series.get(key)
     if prev is not None and now - prev[2] <= SERIES_WINDOW:
         ns, name, _ = prev
@@ -416,10 +432,11 @@ def emit(store, obj: dict, type_: str, reason: str, action: str, note: str, cont
     ns = _events_namespace(ident[2])
     name = f"{ident[3]}.{_unix_nano(now, st):x}"
     shared = st.shared
-    note = shared.get(note) or st.share(note, note)
-    what = (ns, action, micro_time(now), reason, controller, instance, type_)
+    if template is None:
+        note = shared.get(note) or st.share(note, note)
+    what = (ns, action, micro_time(now), reason, controller, instance, type_, template)
     what = shared.get(what) or st.share(what, what)
-    stored = _write(store, _Emitted(name, note, what, _reference_parts(obj)), result)
+    stored = _write(store, _Emitted(name, note, what, ref), result)
     series = st.series
     series[key] = (ns, name, now)
     if len(series) > CACHE_SIZE:

@@ -851,9 +851,11 @@ class Scheduler(Controller):
             return
         self.unschedulable.pop(key, None)
         self._account(_record_key(pod["metadata"], key), pod.get("spec") or {}, node, asks)
-        self._emit(pod, "Normal", "Scheduled", "Binding", f"Successfully assigned {ns}/{name} to {node}")
+        # "Successfully assigned {ns}/{name} to {node}", kept as the node until the event is read
+        self._emit(pod, "Normal", "Scheduled", "Binding", ("Successfully assigned {}/{} to {}", node))
 
     def _emit(self, pod, type_, reason, action, note) -> None:
+        """Write an event about ``pod`` (``note``: a message or a template pair, see :func:`emit`)."""
         emit(self.store, pod, type_, reason, action, note, SCHEDULER_NAME, self.instance, result=False)
 
     def _fail(self, key, pod: dict, message: str) -> None:

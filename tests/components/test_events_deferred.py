@@ -154,7 +154,7 @@ def test_create_deferred_draws_and_checks_as_create():
         s.create(pod)
     ref = _reference_parts(pod)
     made = [_Recorded("web.1", "default", ("Normal", "Pulled", "m"), (1, "t0", "t1", {"component": "kubelet"}) + ref),
-            _Emitted("web.2", "n", ("default", "Binding", "t2", "Scheduled", "default-scheduler", "i", "Normal"), ref),
+            _Emitted("web.2", "n", ("default", "Binding", "t2", "Scheduled", "default-scheduler", "i", "Normal", None), ref),
             _Recorded("web.3", "default", ("Warning", "Created", "m"),
                       (2, "t0", "t1", {"component": "k", "host": "h"}) + ref)]
     seen = []
