@@ -56,3 +56,27 @@ def test_paths_share_the_filesystem_keys_and_an_odd_data_dir_works():
         del_network_list(host, conflist, "id2", "/var/run/netns/p2")
         assert sorted(p.rsplit("/", 1)[1] for p in record) == _names(host) == [
             "10.244.1.2", "10.244.1.3", "10.244.1.5", "10.244.1.6"]
+
+
+def test_the_state_paths_are_made_once_per_network_and_as_formatted():
+    """_paths gives the directory, its prefix and last_reserved_ip.0 as formatting the config's
+    dataDir and name gives them, for odd names and dataDirs too (1, true and 1.0 differ; a list
+    is formatted, not cached), shared while asked again."""
+    from k8slab.components.cni import host_local
+
+    values = ["kindnet", "", 1, True, 1.0, 0, False, None, ["a"], {"b": 1}, "/run//cni-ipam-state/"]
+    rnd = random.Random(5)
+    for _ in range(600):
+        ipam = {"type": "host-local"}
+        if rnd.random() < 0.7:
+            ipam["dataDir"] = rnd.choice(values)
+        conf = {"name": rnd.choice(values), "ipam": ipam}
+        data_dir = ipam.get("dataDir", host_local.DEFAULT_DATA_DIR)
+        d = f"{data_dir}/{conf['name']}"
+        paths = host_local._paths(conf)
+        assert paths == (d, f"{d}/", f"{d}/last_reserved_ip.0")
+        assert host_local._dir(conf) == d
+        if all(type(v) in (str, int, bool, float, type(None)) for v in (data_dir, conf["name"])):
+            assert host_local._paths(conf) is paths
+    with pytest.raises(KeyError):
+        host_local._paths({"ipam": {}})

@@ -108,3 +108,23 @@ def test_an_empty_or_null_range_ip_is_as_if_not_given(host, empty):
     conf["plugins"][0]["ipam"]["ranges"][0][0].update(rangeStart=empty, gateway=empty)
     host.netns.kernel.add_netns("p1")
     assert add_network_list(host, json.dumps(conf), "id1", "/var/run/netns/p1")["ips"][0]["address"] == "10.244.1.2/29"
+
+
+def test_range_fields_that_compare_equal_but_differ_in_type_are_read_apart():
+    """1 and 1.0 are equal keys to an untyped cache, but 1 reads as an address and 1.0 as no
+    CIDR: each, in either order, answers as reading it afresh does."""
+    from k8slab.components.cni import host_local
+
+    def answer(fn, fields):
+        try:
+            return fn(*fields)
+        except CNIError as e:
+            return e.msg
+
+    for order in ([1, 1.0], [1.0, 1]):
+        host_local._range_numbers.cache_clear()
+        for subnet in order:
+            for fields in [(subnet, None, None, None), ("10.0.0.0/24", subnet, None, None),
+                           ("10.0.0.0/24", None, None, subnet)]:
+                assert answer(host_local._range_numbers, fields) == \
+                    answer(host_local._range_numbers.__wrapped__, fields)

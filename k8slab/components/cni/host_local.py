@@ -34,7 +34,7 @@ def _range(conf: dict) -> tuple[int, int, int, int]:
         return _range_numbers.__wrapped__(*fields)
 
 
-@functools.lru_cache(maxsize=8192)
+@functools.lru_cache(maxsize=8192, typed=True)   # typed: a subnet of 1 (an address) and 1.0 (none) differ
 def _range_numbers(subnet: str, range_start, range_end, gateway) -> tuple[int, int, int, int]:
     """:func:`_range` of a range's fields, None for those not given (worked out once per
     node: each node's range differs by its podCIDR; a CNIError is raised afresh each time).
@@ -72,7 +72,24 @@ def _ip_field(text: str) -> int:
 
 
 def _dir(conf: dict) -> str:
-    return f"{conf.get('ipam', {}).get('dataDir', DEFAULT_DATA_DIR)}/{conf['name']}"
+    return _paths(conf)[0]
+
+
+def _paths(conf: dict) -> tuple[str, str, str]:
+    """The state directory ``d``, ``d/`` and ``d/last_reserved_ip.0`` of a config."""
+    fields = (conf.get("ipam", {}).get("dataDir", DEFAULT_DATA_DIR), conf["name"])
+    try:
+        return _dir_paths(*fields)
+    except TypeError:   # a list or an object as dataDir or name: not cached, formatted as it was
+        return _dir_paths.__wrapped__(*fields)
+
+
+@functools.lru_cache(maxsize=8192, typed=True)   # typed: a name of 1 and one of true differ
+def _dir_paths(data_dir, name) -> tuple[str, str, str]:
+    """:func:`_paths` of a config's dataDir and network name: made once per network (the
+    same on every node) and shared, each string hashed once for the filesystem's lookups."""
+    d = f"{data_dir}/{name}"
+    return d, f"{d}/", f"{d}/{LAST_RESERVED}.0"
 
 
 class _Record(dict):
@@ -160,7 +177,7 @@ def _held_by(host: Host, d: str, owner: str) -> list[str]:
 
 def add(host: Host, env: dict, conf: dict) -> dict:
     plen, start, end, gw = _range(conf)
-    d = _dir(conf)
+    d, prefix, last_file = _paths(conf)
     fs = host.fs
     cid, owner = env["CNI_CONTAINERID"], f"{env['CNI_CONTAINERID']}\r\n{env['CNI_IFNAME']}"
     held = _held_by(host, d, owner)
@@ -168,7 +185,6 @@ def add(host: Host, env: dict, conf: dict) -> dict:
         raise CNIError(f"failed to allocate for range 0: {held[0][len(d) + 1:]} has been allocated to {cid}, "
                        "duplicate allocation is not allowed")
     taken = host.ipam_files[d]
-    last_file = f"{d}/{LAST_RESERVED}.0"
     try:
         text = fs.read(last_file)
         last = taken.last[1] if taken.last is not None and text is taken.last[0] else parse_ip(text.strip())
@@ -181,7 +197,6 @@ def add(host: Host, env: dict, conf: dict) -> dict:
     size = end - start + 1
     first = last + 1 if last is not None and start <= last <= end else start
     chosen = None
-    prefix = f"{d}/"
     for i in range(size):
         cand = start + (first - start + i) % size
         if cand != gw:
