@@ -91,13 +91,17 @@ class Controllers:
     def __init__(self, store) -> None:
         self.store = store
         self.controllers: list[Controller] = []
-        self.ready: list[tuple[int, Controller]] = []   # a heap of (order, controller) with work queued
+        # A heap of the orders of the controllers with work queued (ints compare cheaply), and the
+        # controller of each order (None once removed: a removed controller is not kept).
+        self.ready: list[int] = []
+        self.by_order: list[Controller | None] = []
         self.added = 0
 
     def add(self, controller: Controller) -> Controller:
         controller.store = self.store
         controller.loop = self
         controller.order, self.added = self.added, self.added + 1
+        self.by_order.append(controller)
         controller.scheduled = False
         self.controllers.append(controller)
         controller.start()
@@ -114,12 +118,14 @@ class Controllers:
         those, in the fixed order, so a quiet controller costs nothing however many there are (a
         5,000-node cluster runs some 15,000)."""
         controller.scheduled = True
-        heappush(self.ready, (controller.order, controller))
+        heappush(self.ready, controller.order)
 
     def remove(self, controller: Controller) -> None:
         """Stop a controller (a component that was shut down: e.g. kube-proxy stopped on a node)."""
         self.controllers.remove(controller)
         controller.loop = None
+        if 0 <= controller.order < len(self.by_order) and self.by_order[controller.order] is controller:
+            self.by_order[controller.order] = None
         for w in list(self.store._watches):
             if getattr(w.handler, "__self__", None) is controller:
                 w.stop()
@@ -137,7 +143,7 @@ class Controllers:
         done = 0
         runs: dict[int, int] = {}
         budget: dict[int, int] = {}
-        ready = self.ready
+        ready, by_order = self.ready, self.by_order
         while True:
             self.store.dispatch()
             worked = False
@@ -146,15 +152,14 @@ class Controllers:
             pos, later = -1, []
             try:
                 while ready:
-                    item = heappop(ready)
-                    c = item[1]
-                    if c.loop is not self:   # removed meanwhile
-                        c.scheduled = False
+                    order = heappop(ready)
+                    c = by_order[order]
+                    if c is None:   # removed meanwhile
                         continue
-                    if item[0] <= pos:
-                        later.append(item)
+                    if order <= pos:
+                        later.append(order)
                         continue
-                    pos = item[0]
+                    pos = order
                     n, cap = runs.get(id(c), 0), budget.get(id(c), floor)
                     while c.queue:
                         key = c.queue.popleft()
@@ -172,9 +177,9 @@ class Controllers:
                     c.scheduled = False
                     self.store.dispatch()
             except BaseException:   # a reconcile failed: the controller keeps what is left of its queue
-                if c.scheduled:
+                if c is not None and c.scheduled:
                     if c.queue and c.loop is self:
-                        heappush(ready, (c.order, c))
+                        heappush(ready, c.order)
                     else:
                         c.scheduled = False
                 raise
