@@ -526,6 +526,51 @@ class Store:
             self._deferred[key] = self._deferred.get(key, 0) + 1
         self._maybe_dispatch()
 
+    def create_deferred_all(self, deferreds, resource) -> None:
+        """:meth:`create_deferred` of each of ``deferreds`` in turn (the kubelet's Pulled, Created and
+        Started), the resource, its watches and the queue looked at once: when no watch or field
+        index covers the resource (nothing is made, nothing queued) and no queued event would be
+        dispatched after a write (none waits, or the store is dispatching or manual), the store
+        changes only by the writes themselves, so a namespace is checked once; else each goes
+        through :meth:`create_deferred`. The same checks, errors, draws and clock reads in the same
+        order: a failing write leaves those before it written, as the loop does."""
+        res = self.resource(resource)
+        q = res.qualified
+        if (not res.namespaced or res.kind in _NOT_DEFERRABLE or self._watch_all or self._watch_by_resource.get(q)
+                or q in self._indexed_paths or q in self._field_index
+                or (self._queue and self.dispatch_mode == "auto" and not self._dispatching)):
+            for deferred in deferreds:
+                self.create_deferred(deferred, res)
+            return
+        data, rng, clock, counts = self._data, self.rng, self.clock, self._deferred
+        checked, objs = None, None
+        for deferred in deferreds:
+            ns, name = deferred.namespace, deferred.name
+            if ns != checked or checked is None:
+                namespaces = data.get("namespaces")
+                namespace_obj = namespaces[""].get(ns) if namespaces else None
+                if namespace_obj is None or namespace_obj["metadata"].get("deletionTimestamp"):
+                    self._check_namespace(res, ns, name)
+                by_ns = data.get(q)
+                objs = by_ns.get(ns) if by_ns is not None else None
+                checked = ns
+            if not name:
+                raise invalid_error(res.kind, res.group, "",
+                                    [required("metadata.name", "name or generateName is required")])
+            if objs is not None and name in objs:
+                self._stored(q, ns, name)   # made, as create's check makes it
+                raise already_exists(q, name)
+            uid = new_uid_int(rng)
+            self._rv = rv = self._rv + 1
+            deferred.ids = uid | rv << 128
+            deferred.created = rfc3339(clock())
+            if objs is None:
+                objs = self._objects(q, ns)
+            objs[name] = deferred
+            key = (q, ns)
+            self._sorted.pop(key, None)
+            counts[key] = counts.get(key, 0) + 1
+
     def _generate_name(self, res, ns, base) -> str:
         existing = self._data.get(res.qualified, {}).get(ns, {})
         for _ in range(8):  # the apiserver retries a generated name that is taken (RetryGenerateName)

@@ -36,6 +36,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 
+from k8slab.api.errors import APIError
 from k8slab.api.meta import EPOCH, rfc3339
 from k8slab.api.resources import lookup
 from k8slab.api.store import Deferred
@@ -262,6 +263,11 @@ def _write(store, event: Deferred, result: bool) -> dict | None:
     return None
 
 
+def _write_all(store, events: list) -> None:
+    """Create the events, kept compactly (:func:`_write` with ``result=False`` of each, in one store call)."""
+    store.create_deferred_all(events, _EVENTS)
+
+
 def _events_namespace(namespace: str | None) -> str:
     """Where events about an object in ``namespace`` live: there, or in default for a cluster-scoped
     object (a Node)."""
@@ -389,8 +395,22 @@ def _record_first(store, st: _RecorderState, log: _ObjectLog, obj: dict, obj_nam
         if what.__class__ is not tuple:
             what = (type_, reason, message)
         what = shared.get(what) or st.share(what, what)
-        out.append(_write(store, _Recorded(name, ns, what, batch), result))
-    return out
+        event = _Recorded(name, ns, what, batch)
+        # written at once when returned (a watcher may write events before the next is named)
+        out.append(_write(store, event, True) if result else event)
+    if result:
+        return out
+    try:
+        _write_all(store, out)
+    except APIError:
+        # as the loop writing one at a time stops: the log and the clock as they were at the failing one
+        failed = sum(1 for event in out if hasattr(event, "ids"))
+        unsent = len(out) - failed - 1
+        del written[failed + 1:]
+        log.tokens += unsent
+        st.last_ns -= unsent
+        raise
+    return [None] * len(out)
 
 
 def emit(store, obj: dict, type_: str, reason: str, action: str, note: str, controller: str,

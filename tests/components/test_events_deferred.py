@@ -127,6 +127,7 @@ def _scenario(seed):
 def test_deferred_events_read_as_plain_ones(seed, monkeypatch):
     with monkeypatch.context() as m:
         m.setattr(events, "_write", _never_deferred)
+        m.setattr(events, "_write_all", lambda store, evs: [_never_deferred(store, e, False) for e in evs])
         plain, none_deferred = _scenario(seed)
     assert none_deferred == 0
     with monkeypatch.context() as m:
