@@ -266,7 +266,10 @@ class ReplicaSetController(Controller):
         if event.type != "DELETED":
             if ref is not None:
                 self.pod_owner[key] = uid
-                self.owned.setdefault(uid, {})[key] = obj
+                owned = self.owned.get(uid)
+                if owned is None:
+                    owned = self.owned[uid] = {}
+                owned[key] = obj
                 tally = self.tallies.get(uid)
                 if tally is not None:
                     tally.add(key, obj)
@@ -277,9 +280,12 @@ class ReplicaSetController(Controller):
                     if sel is not None and not sel.empty() and sel.matches(labels):
                         self.enqueue((ns, name))
         old_ref = controller_ref(event.old) if event.old is not None else None
+        queued = self.queued
         for r in (ref, old_ref):
             if r is not None and r.get("kind") == "ReplicaSet":
-                self.enqueue((ns, r.get("name")))
+                rs_key = (ns, r.get("name"))
+                if rs_key not in queued:   # mostly queued already: a burst's pods share it
+                    self.enqueue(rs_key)
 
     def _same_owner(self, key, obj: dict, old: dict, ns: str) -> bool:
         """The common pod event (a binding, a status patch) done short: the pod we hold for ``key``
