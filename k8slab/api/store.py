@@ -490,63 +490,24 @@ class Store:
         kind such as Events: see :class:`Deferred`). When a watch or a field index covers the resource,
         it is made and stored at once (the watchers get it). Only for namespaced kinds the store
         neither defaults nor allocates for, nor gives a generation."""
-        res = self.resource(resource)
-        if not res.namespaced or res.kind in _NOT_DEFERRABLE:
-            raise ValueError(f"{res.kind} objects cannot be deferred")
-        q, ns, name = res.qualified, deferred.namespace, deferred.name
-        data = self._data
-        # _check_namespace and the _stored checks, looked up directly for the usual case (namespaces
-        # are cluster-scoped and never Deferred); an error goes the general way for its message.
-        namespaces = data.get("namespaces")
-        namespace_obj = namespaces[""].get(ns) if namespaces else None
-        if namespace_obj is None or namespace_obj["metadata"].get("deletionTimestamp"):
-            self._check_namespace(res, ns, name)
-        if not name:
-            raise invalid_error(res.kind, res.group, "",
-                                [required("metadata.name", "name or generateName is required")])
-        by_ns = data.get(q)
-        objs = by_ns.get(ns) if by_ns is not None else None
-        if objs is not None and name in objs:
-            self._stored(q, ns, name)   # made, as create's check makes it
-            raise already_exists(q, name)
-        uid = new_uid_int(self.rng)
-        self._rv = rv = self._rv + 1
-        deferred.ids = uid | rv << 128
-        deferred.created = rfc3339(self.clock())
-        if self._watch_all or self._watch_by_resource.get(q) or q in self._indexed_paths or q in self._field_index:
-            obj = deferred.build(_metadata(deferred))
-            self._put(res, ns, name, obj, None)
-            self._enqueue("ADDED", obj, None, res, self._rv)
-        else:
-            if objs is None:
-                objs = self._objects(q, ns)
-            objs[name] = deferred
-            key = (q, ns)
-            self._sorted.pop(key, None)
-            self._deferred[key] = self._deferred.get(key, 0) + 1
-        self._maybe_dispatch()
+        self.create_deferred_all((deferred,), resource)
 
     def create_deferred_all(self, deferreds, resource) -> None:
         """:meth:`create_deferred` of each of ``deferreds`` in turn (the kubelet's Pulled, Created and
-        Started), the resource, its watches and the queue looked at once: when no watch or field
-        index covers the resource (nothing is made, nothing queued) and no queued event would be
-        dispatched after a write (none waits, or the store is dispatching or manual), the store
-        changes only by the writes themselves, so a namespace is checked once; else each goes
-        through :meth:`create_deferred`. The same checks, errors, draws and clock reads in the same
-        order: a failing write leaves those before it written, as the loop does."""
+        Started), the resource looked up once: a failing write leaves those before it written. A
+        namespace is looked at once for the writes to it in a row, and the watches once, until a write
+        dispatches queued events (the watchers may then change anything: both are looked at again)."""
         res = self.resource(resource)
-        q = res.qualified
-        if (not res.namespaced or res.kind in _NOT_DEFERRABLE or self._watch_all or self._watch_by_resource.get(q)
-                or q in self._indexed_paths or q in self._field_index
-                or (self._queue and self.dispatch_mode == "auto" and not self._dispatching)):
-            for deferred in deferreds:
-                self.create_deferred(deferred, res)
-            return
-        data, rng, clock, counts = self._data, self.rng, self.clock, self._deferred
-        checked, objs = None, None
+        if not res.namespaced or res.kind in _NOT_DEFERRABLE:
+            raise ValueError(f"{res.kind} objects cannot be deferred")
+        q, data, rng, clock, counts = res.qualified, self._data, self.rng, self.clock, self._deferred
+        checked = objs = watched = None
         for deferred in deferreds:
             ns, name = deferred.namespace, deferred.name
-            if ns != checked or checked is None:
+            if checked is None or ns != checked:
+                # _check_namespace and the _stored checks, looked up directly for the usual case
+                # (namespaces are cluster-scoped and never Deferred); an error goes the general way
+                # for its message.
                 namespaces = data.get("namespaces")
                 namespace_obj = namespaces[""].get(ns) if namespaces else None
                 if namespace_obj is None or namespace_obj["metadata"].get("deletionTimestamp"):
@@ -564,12 +525,24 @@ class Store:
             self._rv = rv = self._rv + 1
             deferred.ids = uid | rv << 128
             deferred.created = rfc3339(clock())
-            if objs is None:
-                objs = self._objects(q, ns)
-            objs[name] = deferred
-            key = (q, ns)
-            self._sorted.pop(key, None)
-            counts[key] = counts.get(key, 0) + 1
+            if watched is None:
+                watched = bool(self._watch_all or self._watch_by_resource.get(q) or q in self._indexed_paths
+                               or q in self._field_index)
+            if watched:
+                obj = deferred.build(_metadata(deferred))
+                self._put(res, ns, name, obj, None)
+                self._enqueue("ADDED", obj, None, res, self._rv)
+                checked = None   # _put may have made the namespace's dict: look it up again
+            else:
+                if objs is None:
+                    objs = self._objects(q, ns)
+                objs[name] = deferred
+                key = (q, ns)
+                self._sorted.pop(key, None)
+                counts[key] = counts.get(key, 0) + 1
+            if self._queue and self.dispatch_mode == "auto" and not self._dispatching:
+                self.dispatch()
+                checked = watched = None
 
     def _generate_name(self, res, ns, base) -> str:
         existing = self._data.get(res.qualified, {}).get(ns, {})
