@@ -78,24 +78,11 @@ class DaemonSetController(Controller):
     def sync(self, ds: dict, pods: list[dict] | None = None) -> None:
         """Create the pods the nodes lack and write the status; ``pods``: the DaemonSet's pods
         (those of its namespace naming it as an owner, by name), looked up when not given."""
-        meta, spec = ds["metadata"], ds["spec"]
-        template = spec["template"]
-        selector = template.get("spec", {}).get("nodeSelector", {})
-        tolerations = template.get("spec", {}).get("tolerations", [])
+        meta = ds["metadata"]
         if pods is None:
             pods = self._pods_of([ds]).get(meta["uid"], [])
         owned = {pod["spec"].get("nodeName"): pod for pod in pods}
-        wanted = []
-        for node in self.store.list("nodes"):
-            if selector:
-                labels = node["metadata"].get("labels", {})
-                if any(labels.get(k) != v for k, v in selector.items()):
-                    continue
-            taints = node.get("spec", {}).get("taints")
-            if taints and any(t.get("effect") in ("NoSchedule", "NoExecute") and not _tolerates(tolerations, t)
-                              for t in taints):
-                continue
-            wanted.append(node["metadata"]["name"])
+        wanted = self._wanted(ds)
         shared = None
         for node_name in wanted:
             if node_name in owned:
@@ -112,13 +99,32 @@ class DaemonSetController(Controller):
             created = self.store.create(pod, validate=False, copy=False)
             record(self.store, ds, "Normal", "SuccessfulCreate", f"Created pod: {created['metadata']['name']}",
                    "daemonset-controller")
-        ready = sum(1 for n in wanted if n in owned and _ready(owned[n]))
+        ready = _number_ready(wanted, owned)
         status = {"currentNumberScheduled": len(wanted), "desiredNumberScheduled": len(wanted),
                   "numberAvailable": ready, "numberMisscheduled": 0, "numberReady": ready,
                   "observedGeneration": meta.get("generation", 1), "updatedNumberScheduled": len(wanted)}
         if ds.get("status") != status:
             self.store.patch("daemonsets.apps", meta["name"], {"status": status}, meta["namespace"],
                              subresource="status", validate=False)
+
+    def _wanted(self, ds: dict) -> list[str]:
+        """The nodes that should run a pod of ``ds``: those its nodeSelector matches and whose
+        NoSchedule/NoExecute taints it tolerates."""
+        template = ds["spec"]["template"]
+        selector = template.get("spec", {}).get("nodeSelector", {})
+        tolerations = template.get("spec", {}).get("tolerations", [])
+        wanted = []
+        for node in self.store.list("nodes"):
+            if selector:
+                labels = node["metadata"].get("labels", {})
+                if any(labels.get(k) != v for k, v in selector.items()):
+                    continue
+            taints = node.get("spec", {}).get("taints")
+            if taints and any(t.get("effect") in ("NoSchedule", "NoExecute") and not _tolerates(tolerations, t)
+                              for t in taints):
+                continue
+            wanted.append(node["metadata"]["name"])
+        return wanted
 
     @staticmethod
     def _pod_parts(ds: dict) -> tuple[dict, list, dict]:
@@ -140,9 +146,17 @@ class DaemonSetController(Controller):
         dss = self.store.list("daemonsets.apps")
         pods = self._pods_of(dss)
         for ds in dss:
-            ready = sum(1 for p in pods.get(ds["metadata"]["uid"], ()) if _ready(p))
+            # counted as sync counts them (on the nodes it wants): a pod left on a deleted node
+            # counted here but not there would have the two enqueue each other forever
+            owned = {pod["spec"].get("nodeName"): pod for pod in pods.get(ds["metadata"]["uid"], ())}
+            ready = _number_ready(self._wanted(ds), owned)
             if ds.get("status", {}).get("numberReady") != ready:
                 self.enqueue((ds["metadata"]["namespace"], ds["metadata"]["name"]))
+
+
+def _number_ready(wanted: list[str], owned: dict[str, dict]) -> int:
+    """How many of the ``wanted`` nodes run a ready pod (``owned``: the DaemonSet's pod by node)."""
+    return sum(1 for n in wanted if n in owned and _ready(owned[n]))
 
 
 def _ready(pod: dict) -> bool:

@@ -30,3 +30,17 @@ def test_daemonset_pods_are_private_copies_of_the_template():
             assert not parts & template_parts and id(p["spec"]) not in seen
             seen.add(id(p["spec"]))
         assert store.get("daemonsets.apps", ds["metadata"]["name"], ds["metadata"]["namespace"]) == before
+
+
+def test_deleting_a_node_settles_and_its_pods_stop_counting():
+    # kube-proxy and kindnet left on a deleted node: sync counts pods on the nodes it wants and the
+    # quiet-point poll must count them alike, or the two re-enqueue each other without end (found by
+    # the kubectl property test: `delete node/kind-worker` failed with "controllers did not settle")
+    c = k8slab.kind(workers=2)
+    assert c.kubectl("delete node/kind-worker") == 'node "kind-worker" deleted\n'
+    for name in ("kube-proxy", "kindnet"):
+        status = c.store.get("daemonsets.apps", name, "kube-system")["status"]
+        assert status["desiredNumberScheduled"] == status["numberReady"] == 2
+    assert "kind-worker " in c.kubectl("get pods -n kube-system -o wide")   # no pod GC here: they stay
+    c.kubectl("uncordon kind-worker2")   # later settles stay quiet too
+    assert c.kubectl("get ds -n kube-system").count(" 2 ") >= 2
