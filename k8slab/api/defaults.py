@@ -159,6 +159,12 @@ def qos_class(spec) -> str:
     return "Guaranteed" if guaranteed and containers else "Burstable"
 
 
+def pod_qos_class(spec) -> str:
+    """:func:`qos_class` of a Pod's spec (``GetPodQOS``), by the memo of its containers list when
+    the store defaulted that list (the pods of a template share it)."""
+    return _known_qos(spec.get("containers")) or qos_class(spec)
+
+
 def _pod(obj, old_spec):
     spec = obj.get("spec")
     if spec is not old_spec:
@@ -167,7 +173,7 @@ def _pod(obj, old_spec):
     if isinstance(status, dict):
         status.setdefault("phase", "Pending")
         if isinstance(spec, dict) and "qosClass" not in status:
-            status["qosClass"] = _known_qos(spec.get("containers")) or qos_class(spec)
+            status["qosClass"] = pod_qos_class(spec)
 
 
 def _template(obj):

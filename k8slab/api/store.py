@@ -505,13 +505,7 @@ class Store:
         for deferred in deferreds:
             ns, name = deferred.namespace, deferred.name
             if checked is None or ns != checked:
-                # _check_namespace and the _stored checks, looked up directly for the usual case
-                # (namespaces are cluster-scoped and never Deferred); an error goes the general way
-                # for its message.
-                namespaces = data.get("namespaces")
-                namespace_obj = namespaces[""].get(ns) if namespaces else None
-                if namespace_obj is None or namespace_obj["metadata"].get("deletionTimestamp"):
-                    self._check_namespace(res, ns, name)
+                self._check_namespace(res, ns, name)
                 by_ns = data.get(q)
                 objs = by_ns.get(ns) if by_ns is not None else None
                 checked = ns

@@ -17,6 +17,7 @@ import re
 from collections.abc import MutableMapping
 from dataclasses import dataclass
 
+from k8slab.api.defaults import pod_qos_class
 from k8slab.api.meta import rfc3339, uuid_text
 from k8slab.components.apps import App, app_for
 from k8slab.components.cni import CNIError, add_network_list, del_network_list
@@ -168,7 +169,6 @@ class Kubelet(Controller):
         self.written: dict[str, str] = {}           # pod uid -> resourceVersion of our status write not yet seen back
         self._cni_file: tuple | None = None   # (machine.fs, CNI_DIR's version there, its first config's path)
         self._host_ips: list = [{"ip": None}]  # every pod's status.hostIPs: one list (stored objects are read-only)
-        self._qos_of: tuple = (None, "")  # (a containers list, its qosClass): the pods of a template share the list
 
     # -- the node --------------------------------------------------------------------------------
     def ids(self, n: int = 32) -> str:
@@ -351,11 +351,7 @@ class Kubelet(Controller):
         name = c["name"]
         app = self.apps(c, pod["metadata"]["name"], self.machine.name)
         ctr = Container(name, f"containerd://{self.ids(32)}", app, c.get("image", ""), restarts, last_exit=last_exit)
-        items = sb._containers
-        if items and sb.container(name) is not None:
-            sb.put(ctr)   # a restart: in the place of the one it replaces
-        else:
-            sb._containers = items + (ctr,)
+        sb.put(ctr)   # a restart: in the place of the one it replaces
         sockets = sb.netns.sockets
         listens = tuple(app.listens)
         for i, (proto, port) in enumerate(listens):
@@ -456,10 +452,9 @@ class Kubelet(Controller):
         containers = pod["spec"].get("containers", [])
         statuses = [None] * len(containers)   # its size, where appends would leave room for four (stored)
         all_ready, unready, any_started = True, [], False
-        ctrs = sb._containers if sb else ()   # started in the spec's order: the i-th, unless some failed
         for i, c in enumerate(containers):
             name = c["name"]
-            ctr = ctrs[i] if i < len(ctrs) and ctrs[i].name == name else sb.container(name) if sb else None
+            ctr = sb.container(name) if sb else None
             if ctr is None:
                 st = {"image": c.get("image", ""), "name": name, "ready": False, "restartCount": 0, "started": False,
                       "state": _CREATING}
@@ -494,12 +489,6 @@ class Kubelet(Controller):
                           for t, s in zip(_CONDITION_TYPES, states))
         else:
             since = (now,) * 5
-        known = self._qos_of   # the qosClass is a function of the (read-only) containers list: kept for the last one
-        if known[0] is containers:
-            qos = known[1]
-        else:
-            qos = _qos(pod)
-            self._qos_of = (containers, qos)
         machine_ip = self.machine.ip
         host_ips = self._host_ips
         if host_ips[0]["ip"] != machine_ip:
@@ -507,7 +496,7 @@ class Kubelet(Controller):
         status = {"conditions": _pod_conditions(states, since, " ".join(unready) if sb and ready == "False" else None),
                   "containerStatuses": statuses, "hostIP": machine_ip, "hostIPs": host_ips,
                   "phase": "Running" if sb and any_started else "Pending",
-                  "qosClass": qos, "startTime": started}
+                  "qosClass": pod_qos_class(pod["spec"]), "startTime": started}
         if sb:
             status["podIP"] = sb.ip
             status["podIPs"] = [{"ip": sb.ip}]
@@ -617,15 +606,3 @@ def _any_addresses(listens: tuple) -> tuple[tuple[str, str, int], ...]:
     """The sockets of a program listening on every address, ``(proto, "0.0.0.0", port)`` for each of its
     ``(proto, port)``: one tuple for the containers of an image (stored: a container keeps it read-only)."""
     return tuple((proto, "0.0.0.0", port) for proto, port in listens)
-
-
-def _qos(pod: dict) -> str:
-    requests = [c.get("resources", {}) for c in pod["spec"].get("containers", [])]
-    for r in requests:
-        if r.get("requests") or r.get("limits"):
-            break
-    else:
-        return "BestEffort"
-    if all(r.get("limits") and r.get("requests") == r.get("limits") for r in requests):
-        return "Guaranteed"
-    return "Burstable"

@@ -137,15 +137,10 @@ UNMATCHED, COUNTED, FULL, READY = 1, 2, 4, 8   # what a pod adds to its ReplicaS
 
 def pod_share(pod: dict, full: int) -> int:
     """What a matching pod adds to its ReplicaSet's tally, ``full`` (FULL or 0) saying whether it is
-    fully labeled: COUNTED | full, with READY if it :func:`is_ready`, when it :func:`is_active`; else 0.
-    Both in one look at its status (the tally restates a pod at each of its status events)."""
-    status = pod.get("status") or {}
-    if status.get("phase") in ("Succeeded", "Failed") or pod["metadata"].get("deletionTimestamp"):
+    fully labeled: COUNTED | full, with READY if it :func:`is_ready`, when it :func:`is_active`; else 0."""
+    if not is_active(pod):
         return 0
-    for c in status.get("conditions") or ():
-        if c.get("type") == "Ready":
-            return COUNTED | full | READY if c.get("status") == "True" else COUNTED | full
-    return COUNTED | full
+    return COUNTED | full | READY if is_ready(pod) else COUNTED | full
 
 
 class _Tally:
@@ -299,10 +294,8 @@ class ReplicaSetController(Controller):
         refs = meta.get("ownerReferences")
         if not refs:
             return False
-        for ref in refs:   # controller_ref
-            if ref.get("controller"):
-                break
-        else:
+        ref = controller_ref(obj)
+        if ref is None:
             return False
         uid = ref.get("uid")
         owned = self.owned.get(uid)

@@ -546,7 +546,7 @@ class Scheduler(Controller):
         pod = event.object
         meta, spec = pod["metadata"], pod.get("spec") or {}
         key = (meta.get("namespace", ""), meta["name"])
-        rkey = meta.get("uid") or key   # _record_key
+        rkey = _record_key(meta, key)
         phase = (pod.get("status") or {}).get("phase")
         node = spec.get("nodeName")
         if event.type == "DELETED":

@@ -1,14 +1,15 @@
-"""What the kubelet keeps from one pod for the next: the qosClass of the last containers list
-(the pods of a template share it) is the one _qos gives for every pod, whichever lists come
-in whatever order; the image name app_for reads is the plain parse of every image."""
+"""What the kubelet answers from memos: the qosClass it writes (by the store's memo of a defaulted
+containers list, which the pods of a template share) is the one qos_class gives for every pod,
+whichever lists come in whatever order; the image name app_for reads is the plain parse of every image."""
 
 from __future__ import annotations
 
 import random
 from types import SimpleNamespace
 
+from k8slab.api.defaults import apply_defaults, qos_class
 from k8slab.components.apps import _image_name
-from k8slab.components.kubelet import Kubelet, _qos
+from k8slab.components.kubelet import Kubelet
 from tests.components.test_kubelet_status import Recorder
 
 
@@ -19,7 +20,10 @@ def _containers(rng: random.Random) -> list:
         if rng.random() < 0.6:
             c["resources"] = rng.choice([{}, {"requests": {"cpu": "1"}}, {"limits": {"cpu": "1"}},
                                          {"limits": {"cpu": "1"}, "requests": {"cpu": "1"}},
-                                         {"limits": {"cpu": "2"}, "requests": {"cpu": "1"}}])
+                                         {"limits": {"cpu": "2"}, "requests": {"cpu": "1"}},
+                                         {"limits": {"cpu": "1", "memory": "1Gi"}},
+                                         {"limits": {"cpu": "1", "memory": "1Gi"},
+                                          "requests": {"cpu": "1", "memory": "1Gi"}}])
         out.append(c)
     return out
 
@@ -31,6 +35,8 @@ def test_qos_class_of_shared_and_fresh_lists():
     kubelet = Kubelet(machine)
     kubelet.store = Recorder()
     pool = [_containers(rng) for _ in range(6)]
+    for containers in pool:   # defaulted by the store, as a template's pods' list is: its qosClass is known
+        apply_defaults({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "t"}, "spec": {"containers": containers}})
     seen = set()
     for i in range(2000):
         if rng.random() < 0.8:
@@ -41,7 +47,7 @@ def test_qos_class_of_shared_and_fresh_lists():
         pod = {"metadata": {"name": f"p{i}", "namespace": "default", "uid": f"u{i}"}, "spec": spec}
         kubelet.sync_status(pod)
         got = kubelet.store.written[-1]["qosClass"]
-        assert got == _qos(pod)
+        assert got == qos_class(pod["spec"])
         seen.add(got)
     assert seen == {"BestEffort", "Burstable", "Guaranteed"}
 

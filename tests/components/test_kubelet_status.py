@@ -6,9 +6,10 @@ import json
 import random
 from types import SimpleNamespace
 
+from k8slab.api.defaults import qos_class
 from k8slab.api.meta import rfc3339
 from k8slab.components.apps import App
-from k8slab.components.kubelet import Container, Kubelet, Sandbox, _image_id, _qos
+from k8slab.components.kubelet import Container, Kubelet, Sandbox, _image_id
 from k8slab.components.kubelet_dns import pod_resolv_conf
 from k8slab.linux.fs import FileSystem
 
@@ -61,7 +62,7 @@ def plain_status(kubelet: Kubelet, pod: dict) -> dict:
     status = {"conditions": conditions, "containerStatuses": statuses,
               "hostIP": kubelet.machine.ip, "hostIPs": [{"ip": kubelet.machine.ip}],
               "phase": "Running" if sb and any(st["started"] for st in statuses) else "Pending",
-              "qosClass": _qos(pod), "startTime": started}
+              "qosClass": qos_class(pod["spec"]), "startTime": started}
     if sb:
         status["podIP"] = sb.ip
         status["podIPs"] = [{"ip": sb.ip}]
